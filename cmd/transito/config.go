@@ -1,0 +1,98 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the server, read once from flags and TRANSITO_*
+// variables (a flag wins over its variable) and passed down.
+type Config struct {
+	DB             string
+	Addr           string
+	TZ             *time.Location
+	RateLimit      int
+	APIRateLimit   int
+	LogLevel       slog.Level
+	DrainTimeout   time.Duration
+	TrustedProxies []string
+	AdminPassword  string // TRANSITO_ADMIN_PASSWORD, only for the first admin
+	Demo           bool
+}
+
+// env returns the variable's value or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// dbFlag adds --db to a command's flags.
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", env("TRANSITO_DB", "transito.db"), "SQLite database file (env TRANSITO_DB)")
+}
+
+// serveFlags declares the flags of serve and returns a function that builds
+// the Config once they are parsed.
+func serveFlags(fs *flag.FlagSet) func() (*Config, error) {
+	db := dbFlag(fs)
+	addr := fs.String("addr", env("TRANSITO_ADDR", ":8000"), "listen address (env TRANSITO_ADDR)")
+	tz := fs.String("tz", env("TRANSITO_TZ", "UTC"), "time zone for timestamps without offset and for display (env TRANSITO_TZ)")
+	rate := fs.String("rate-limit", env("TRANSITO_RATE_LIMIT", "60"), "public look-ups per minute per client, 0 disables (env TRANSITO_RATE_LIMIT)")
+	apiRate := fs.String("api-rate-limit", env("TRANSITO_API_RATE_LIMIT", "6000"), "API writes per minute per officer, 0 disables (env TRANSITO_API_RATE_LIMIT)")
+	level := fs.String("log-level", env("TRANSITO_LOG_LEVEL", "info"), "debug, info, warn or error (env TRANSITO_LOG_LEVEL)")
+	drain := fs.String("drain-timeout", env("TRANSITO_DRAIN_TIMEOUT", "20s"), "how long shutdown waits for requests in flight (env TRANSITO_DRAIN_TIMEOUT)")
+	proxies := fs.String("trusted-proxies", env("TRANSITO_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-* headers are trusted (env TRANSITO_TRUSTED_PROXIES)")
+	demo := fs.Bool("demo", false, "load the demo data set and print a demo officer token")
+	return func() (*Config, error) {
+		cfg := &Config{DB: *db, Addr: *addr, Demo: *demo, AdminPassword: os.Getenv("TRANSITO_ADMIN_PASSWORD")}
+		var errs []error
+		if cfg.DB == "" {
+			errs = append(errs, errors.New("--db/TRANSITO_DB must not be empty"))
+		}
+		if cfg.Addr == "" {
+			errs = append(errs, errors.New("--addr/TRANSITO_ADDR must not be empty"))
+		}
+		loc, err := time.LoadLocation(*tz)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--tz/TRANSITO_TZ: unknown time zone %q", *tz))
+		}
+		cfg.TZ = loc
+		if cfg.RateLimit, err = nonNegative(*rate); err != nil {
+			errs = append(errs, fmt.Errorf("--rate-limit/TRANSITO_RATE_LIMIT: %w", err))
+		}
+		if cfg.APIRateLimit, err = nonNegative(*apiRate); err != nil {
+			errs = append(errs, fmt.Errorf("--api-rate-limit/TRANSITO_API_RATE_LIMIT: %w", err))
+		}
+		if err := cfg.LogLevel.UnmarshalText([]byte(*level)); err != nil {
+			errs = append(errs, fmt.Errorf("--log-level/TRANSITO_LOG_LEVEL: %q is not debug, info, warn or error", *level))
+		}
+		if cfg.DrainTimeout, err = time.ParseDuration(*drain); err != nil || cfg.DrainTimeout <= 0 {
+			errs = append(errs, fmt.Errorf("--drain-timeout/TRANSITO_DRAIN_TIMEOUT: %q is not a positive duration such as 20s", *drain))
+		}
+		for _, p := range strings.Split(*proxies, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+			}
+		}
+		if p := cfg.AdminPassword; p != "" && len(p) < 10 {
+			errs = append(errs, errors.New("TRANSITO_ADMIN_PASSWORD must have at least 10 characters"))
+		}
+		return cfg, errors.Join(errs...)
+	}
+}
+
+func nonNegative(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%q is not a whole number ≥ 0", s)
+	}
+	return n, nil
+}

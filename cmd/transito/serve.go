@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+
+	"transito/handlers"
+	"transito/models"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	build := serveFlags(fs)
+	if _, err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	cfg, err := build()
+	if err != nil {
+		return usageError{"configuración inválida: " + oneLine(err)}
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	return serve(ctx, cfg, log, stdout)
+}
+
+// serve runs the server until ctx ends (SIGTERM or SIGINT), then drains:
+// /readyz fails, requests in flight finish, the write queue empties.
+func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) error {
+	store, err := openStore(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	password, err := store.EnsureFirstAdmin(ctx, cfg.AdminPassword)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("no se puede escuchar en %s: %w", cfg.Addr, err)
+	}
+	base := baseURL(ln.Addr().String())
+	if password != "" {
+		if cfg.AdminPassword != "" {
+			fmt.Fprintf(stdout, "Administrador inicial creado: usuario «admin», contraseña de TRANSITO_ADMIN_PASSWORD.\n")
+		} else {
+			fmt.Fprintf(stdout, "Administrador inicial creado: usuario «admin», contraseña «%s» (se muestra una sola vez).\n", password)
+		}
+	}
+	if cfg.Demo {
+		officer, err := store.LoadDemo(ctx)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		token, err := store.IssueToken(ctx, officer.ID, models.SystemActor)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		fmt.Fprintf(stdout, "Datos de demostración cargados. Token del oficial %s (%s):\n%s\n", officer.Badge, officer.Name, token)
+		fmt.Fprintf(stdout, "Pruebe: curl -X POST %s/cargar_infraccion -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d '{\"placa_patente\":\"AB123CD\",\"comentarios\":\"Prueba\"}'\n", base, token)
+		fmt.Fprintf(stdout, "        curl '%s/generar_informe?email=ana.martinez@example.com'\n", base)
+	}
+
+	recorder := store.NewRecorder(models.RecorderOptions{})
+	srv := handlers.New(store, recorder, log, handlers.Config{
+		Location: cfg.TZ, RateLimit: cfg.RateLimit, APIRateLimit: cfg.APIRateLimit, TrustedProxies: cfg.TrustedProxies,
+	})
+	served := make(chan error, 1)
+	go func() { served <- srv.App.Listener(ln) }()
+	fmt.Fprintf(stdout, "Tránsito escuchando en %s — panel: %s/admin — consulta pública: %s/\n", base, base, base)
+	log.Info("listening", "addr", ln.Addr().String(), "db", cfg.DB)
+
+	select {
+	case err := <-served:
+		recorder.Close(context.Background())
+		return fmt.Errorf("servidor detenido: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "drain_timeout", cfg.DrainTimeout.String())
+	srv.Drain()
+	drainCtx, cancel := context.WithTimeout(context.Background(), cfg.DrainTimeout)
+	defer cancel()
+	if err := srv.App.ShutdownWithContext(drainCtx); err != nil {
+		log.Warn("shutdown: requests still in flight", "err", err)
+	}
+	if err := recorder.Close(drainCtx); err != nil {
+		log.Error("shutdown: write queue not drained", "err", err)
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// baseURL turns a listen address into a URL a person can open.
+func baseURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "::" || host == "0.0.0.0" || strings.HasPrefix(host, "[") {
+		host = "localhost"
+	}
+	return fmt.Sprintf("http://%s", net.JoinHostPort(host, port))
+}
+

@@ -1,0 +1,190 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"transito/models"
+)
+
+// InfractionJSON is an infraction as the API answers it.
+type InfractionJSON struct {
+	ID         int64       `json:"id"`
+	Plate      string      `json:"placa_patente"`
+	Brand      string      `json:"marca,omitempty"`
+	Color      string      `json:"color,omitempty"`
+	Timestamp  string      `json:"timestamp"`
+	Comments   string      `json:"comentarios"`
+	Officer    OfficerJSON `json:"oficial"`
+	RecordedAt string      `json:"registrada_en"`
+	Status     string      `json:"estado"`
+}
+
+// OfficerJSON names the officer who recorded an infraction.
+type OfficerJSON struct {
+	Name  string `json:"nombre"`
+	Badge string `json:"numero"`
+}
+
+// InfractionRequest is the body of POST /cargar_infraccion once decoded.
+type InfractionRequest struct {
+	Plate      string
+	OccurredAt time.Time
+	Comments   string
+}
+
+// MaxIdempotencyKeyLen bounds the Idempotency-Key header.
+const MaxIdempotencyKeyLen = 255
+
+// createInfraction handles POST /cargar_infraccion.
+func (s *Server) createInfraction(c *fiber.Ctx) error {
+	body := c.Body()
+	if len(body) > APIBodyLimit {
+		return newProblem(fiber.StatusRequestEntityTooLarge, "El cuerpo supera los 64 KiB permitidos.")
+	}
+	key := c.Get("Idempotency-Key")
+	if msg := checkIdempotencyKey(key); msg != "" {
+		return validationProblem(models.FieldErrors{"Idempotency-Key": msg})
+	}
+	req, err := DecodeInfraction(body, s.cfg.Location, time.Now())
+	if err != nil {
+		return err
+	}
+	officer := officerOf(c)
+	rec, err := s.recorder.Record(c.UserContext(), models.RecordRequest{
+		Officer: *officer, Plate: req.Plate, OccurredAt: req.OccurredAt, Comments: req.Comments, IdempotencyKey: key,
+	})
+	if errors.Is(err, models.ErrNotFound) {
+		return newProblem(fiber.StatusNotFound, "No hay ningún vehículo registrado con la patente «"+req.Plate+"».")
+	}
+	if err != nil {
+		return err
+	}
+	if rec.Replayed {
+		c.Set("Idempotent-Replayed", "true")
+	}
+	return c.JSON(s.infractionJSON(rec.Infraction))
+}
+
+func (s *Server) infractionJSON(r models.InfractionRow) InfractionJSON {
+	return InfractionJSON{
+		ID: r.ID, Plate: r.Plate, Brand: r.Brand, Color: r.Color,
+		Timestamp: s.formatTime(r.OccurredAt), Comments: r.Comments,
+		Officer:    OfficerJSON{Name: r.OfficerName, Badge: r.OfficerBadge},
+		RecordedAt: s.formatTime(r.RecordedAt), Status: r.Status,
+	}
+}
+
+// formatTime writes a time as RFC 3339 in the configured time zone.
+func (s *Server) formatTime(t time.Time) string {
+	return t.In(s.cfg.Location).Format(time.RFC3339Nano)
+}
+
+func checkIdempotencyKey(key string) string {
+	if len(key) > MaxIdempotencyKeyLen {
+		return "no puede superar los 255 caracteres"
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x20 || key[i] > 0x7e {
+			return "solo admite caracteres ASCII visibles"
+		}
+	}
+	return ""
+}
+
+// DecodeInfraction reads and validates the body of POST /cargar_infraccion.
+// Every problem is a *Problem with status 400 that names the field.
+func DecodeInfraction(body []byte, loc *time.Location, now time.Time) (InfractionRequest, error) {
+	var req InfractionRequest
+	if !utf8.Valid(body) {
+		return req, newProblem(fiber.StatusBadRequest, "El cuerpo no es texto UTF-8 válido.")
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return req, newProblem(fiber.StatusBadRequest, `El cuerpo debe ser un objeto JSON: {"placa_patente": "...", "timestamp": "...", "comentarios": "..."}.`)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(trimmed, &fields); err != nil {
+		return req, newProblem(fiber.StatusBadRequest, "El cuerpo no es JSON válido.")
+	}
+	fe := models.FieldErrors{}
+
+	switch raw, ok := fields["placa_patente"]; {
+	case !ok || isNull(raw):
+		fe.Add("placa_patente", "es obligatoria")
+	default:
+		var plate string
+		if err := json.Unmarshal(raw, &plate); err != nil {
+			fe.Add("placa_patente", "debe ser un texto")
+			break
+		}
+		switch {
+		case strings.TrimSpace(plate) == "":
+			fe.Add("placa_patente", "es obligatoria")
+		case utf8.RuneCountInString(plate) > models.MaxRawPlateLen:
+			fe.Add("placa_patente", "no puede superar los 32 caracteres")
+		default:
+			req.Plate = models.NormalizePlate(plate)
+		}
+	}
+
+	switch raw, ok := fields["timestamp"]; {
+	case !ok || isNull(raw):
+		req.OccurredAt = now.UTC().Truncate(time.Microsecond)
+	default:
+		t, msg := decodeTimestamp(raw, loc, now)
+		if msg != "" {
+			fe.Add("timestamp", msg)
+		}
+		req.OccurredAt = t
+	}
+
+	if raw, ok := fields["comentarios"]; ok && !isNull(raw) {
+		if err := json.Unmarshal(raw, &req.Comments); err != nil {
+			fe.Add("comentarios", "debe ser un texto")
+		} else if msg := models.CheckComments(req.Comments); msg != "" {
+			fe.Add("comentarios", msg)
+		}
+	}
+	if len(fe) > 0 {
+		return InfractionRequest{}, validationProblem(fe)
+	}
+	return req, nil
+}
+
+func decodeTimestamp(raw json.RawMessage, loc *time.Location, now time.Time) (time.Time, string) {
+	var t time.Time
+	var err error
+	switch raw[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return t, "debe ser un texto o un número"
+		}
+		t, err = models.ParseTimestamp(s, loc, now)
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		var n json.Number
+		if json.Unmarshal(raw, &n) != nil {
+			return t, "debe ser un texto o un número"
+		}
+		sec, perr := n.Int64()
+		if perr != nil {
+			return t, "los segundos Unix deben ser un número entero"
+		}
+		t, err = models.UnixTimestamp(sec, now)
+	default:
+		return t, "debe ser un texto (RFC 3339 o «AAAA-MM-DD HH:MM[:SS]») o un número (segundos Unix)"
+	}
+	if err != nil {
+		return time.Time{}, err.Error()
+	}
+	return t, ""
+}
+
+func isNull(raw json.RawMessage) bool { return string(raw) == "null" }

@@ -1,0 +1,118 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"hash/fnv"
+	"strconv"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+
+	"transito/models"
+)
+
+// report handles GET /generar_informe?email=: the infractions charged to the
+// person with that e-mail, newest first, as a JSON array.
+func (s *Server) report(c *fiber.Ctx) error {
+	email, err := emailParam(c)
+	if err != nil {
+		return err
+	}
+	body, etag, err := s.reportJSON(c, email)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(body)
+}
+
+// emailParam reads and validates the email query parameter.
+func emailParam(c *fiber.Ctx) (string, error) {
+	email := models.NormalizeEmail(c.Query("email"))
+	switch {
+	case email == "":
+		return "", validationProblem(models.FieldErrors{"email": "es obligatorio: indique el correo electrónico del titular"})
+	case !models.ValidEmail(email):
+		return "", validationProblem(models.FieldErrors{"email": "no es una dirección de correo válida"})
+	}
+	return email, nil
+}
+
+// reportJSON returns the report of email as JSON, from the cache when the
+// database has not changed since it was built.
+func (s *Server) reportJSON(c *fiber.Ctx, email string) ([]byte, string, error) {
+	ctx := c.UserContext()
+	version, cacheable := s.store.DataVersion(ctx)
+	if cacheable {
+		if e, ok := s.reports.get(email, version); ok {
+			return e.body, e.etag, nil
+		}
+	}
+	_, rows, err := s.store.Report(ctx, email)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, "", newProblem(fiber.StatusNotFound, "No hay ninguna persona registrada con el correo "+email+".")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]InfractionJSON, len(rows))
+	for i, r := range rows {
+		out[i] = s.infractionJSON(r)
+	}
+	body, err := json.Marshal(out)
+	if err != nil {
+		return nil, "", err
+	}
+	h := fnv.New64a()
+	h.Write(body)
+	etag := `"` + strconv.FormatUint(h.Sum64(), 36) + `"`
+	if cacheable {
+		s.reports.put(email, reportEntry{version: version, body: body, etag: etag})
+	}
+	return body, etag, nil
+}
+
+// reportCacheBytes bounds the memory the report cache holds.
+const reportCacheBytes = 16 << 20
+
+type reportEntry struct {
+	version int64
+	body    []byte
+	etag    string
+}
+
+// reportCache keeps built reports until the database changes. It is bounded
+// in bytes: when full it starts over.
+type reportCache struct {
+	mu    sync.RWMutex
+	m     map[string]reportEntry
+	bytes int
+}
+
+func (rc *reportCache) get(email string, version int64) (reportEntry, bool) {
+	rc.mu.RLock()
+	defer rc.mu.RUnlock()
+	e, ok := rc.m[email]
+	return e, ok && e.version == version
+}
+
+func (rc *reportCache) put(email string, e reportEntry) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.m == nil || rc.bytes+len(e.body) > reportCacheBytes {
+		rc.m, rc.bytes = make(map[string]reportEntry), 0
+	}
+	if old, ok := rc.m[email]; ok {
+		rc.bytes -= len(old.body)
+	}
+	if len(e.body) <= reportCacheBytes/4 {
+		rc.m[email] = e
+		rc.bytes += len(e.body)
+	}
+}

@@ -1,0 +1,141 @@
+// Package handlers holds Tránsito's HTTP surface: the officer API, the
+// citizens' report and page, the admin panel, and the middleware they share.
+// Handlers never build SQL: they call the models package.
+package handlers
+
+import (
+	"errors"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"transito/models"
+)
+
+// Config is what the HTTP surface needs from the configuration.
+type Config struct {
+	// Location is the time zone for timestamps without offset and for display.
+	Location *time.Location
+	// RateLimit is the number of public look-ups per minute per client; 0
+	// disables the limit.
+	RateLimit int
+	// APIRateLimit is the number of API writes per minute per officer; 0
+	// disables the limit.
+	APIRateLimit int
+	// TrustedProxies are the addresses whose X-Forwarded-For and
+	// X-Forwarded-Proto headers are believed.
+	TrustedProxies []string
+}
+
+// Server is the HTTP application with its dependencies.
+type Server struct {
+	App      *fiber.App
+	store    *models.Store
+	recorder *models.Recorder
+	log      *slog.Logger
+	cfg      Config
+	draining atomic.Bool
+	reports  reportCache
+}
+
+// BodyLimit is the largest request body the server reads at all (the import
+// upload); the API refuses bodies over APIBodyLimit.
+const (
+	BodyLimit    = 8 << 20
+	APIBodyLimit = 64 << 10
+)
+
+// New builds the application: middleware, error handler and every route.
+func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg Config) *Server {
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	s := &Server{store: store, recorder: recorder, log: log, cfg: cfg}
+	s.App = fiber.New(fiber.Config{
+		AppName:                 "transito",
+		DisableStartupMessage:   true,
+		BodyLimit:               BodyLimit,
+		ReadTimeout:             15 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             90 * time.Second,
+		ErrorHandler:            s.handleError,
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+	})
+	s.App.Use(requestID, accessLog(log), recover.New(recover.Config{
+		EnableStackTrace: true,
+		StackTraceHandler: func(c *fiber.Ctx, e any) {
+			log.Error("panic", "request_id", RequestIDOf(c), "panic", e, "stack", string(debug.Stack()))
+		},
+	}), securityHeaders)
+	s.routesHealth()
+	s.routesStatic()
+	s.routesAPI()
+	return s
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
+}
+
+// Drain makes /readyz fail so that a load balancer stops sending traffic
+// while the server shuts down.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// isAPI reports whether a path belongs to the JSON API, which answers errors
+// as problem+json.
+func isAPI(path string) bool {
+	for _, p := range []string{"/cargar_infraccion", "/generar_informe", "/api/"} {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// handleError is the one place that turns an error into a response.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	p := asProblem(err)
+	p.RequestID = RequestIDOf(c)
+	attrs := []any{"request_id", p.RequestID, "status", p.Status, "method", c.Method(), "path", c.Path()}
+	switch {
+	case p.Status >= 500:
+		s.log.Error("request failed", append(attrs, "err", err)...)
+	case errors.As(err, new(*Problem)) || p.Status < 500:
+		s.log.Warn("request refused", append(attrs, "detail", p.Detail)...)
+	}
+	for k, v := range p.headers {
+		c.Set(k, v)
+	}
+	c.Status(p.Status)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.renderProblem(c, p)
+}
+
+// renderProblem writes p as problem+json; the panel and the public page
+// replace it with an HTML error page.
+func (s *Server) renderProblem(c *fiber.Ctx, p *Problem) error {
+	if !isAPI(c.Path()) && strings.Contains(c.Get(fiber.HeaderAccept), "text/html") {
+		return s.renderErrorPage(c, p)
+	}
+	return c.JSON(p, "application/problem+json")
+}
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(c *fiber.Ctx) error {
+	h := &c.Response().Header
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	return c.Next()
+}

@@ -1,0 +1,33 @@
+package handlers
+
+import (
+	"context"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+func (s *Server) routesHealth() {
+	s.App.Get("/healthz", s.healthz)
+	s.App.Get("/readyz", s.readyz)
+}
+
+// healthz answers while the process is alive.
+func (s *Server) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+// readyz answers 200 while the database can be read and the server is not
+// draining.
+func (s *Server) readyz(c *fiber.Ctx) error {
+	if s.draining.Load() {
+		return unavailable("El servidor se está deteniendo.")
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Warn("readyz: database unreachable", "request_id", RequestIDOf(c), "err", err)
+		return unavailable("La base de datos no responde.")
+	}
+	return c.JSON(fiber.Map{"status": "ok"})
+}

@@ -1,0 +1,19 @@
+package handlers
+
+import (
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+)
+
+// render writes a templ component as the HTML response with the given status.
+func render(c *fiber.Ctx, status int, component templ.Component) error {
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return component.Render(c.UserContext(), c.Response().BodyWriter())
+}
+
+// isHTMX reports whether the request came from htmx (and wants a fragment)
+// rather than from a full page load or a boosted navigation.
+func isHTMX(c *fiber.Ctx) bool {
+	return c.Get("HX-Request") == "true" && c.Get("HX-Boosted") != "true"
+}

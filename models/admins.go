@@ -1,0 +1,102 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// BcryptCost is the work factor of stored admin passwords.
+const BcryptCost = 12
+
+// MinPasswordLen is the shortest admin password accepted.
+const MinPasswordLen = 10
+
+var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,39}$`)
+
+// AdminInput is an administrator as the panel and the CLI submit it.
+type AdminInput struct {
+	Username string `json:"usuario"`
+	Password string `json:"clave"`
+}
+
+// Clean normalises the input and validates it.
+func (in *AdminInput) Clean() FieldErrors {
+	fe := FieldErrors{}
+	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
+	if !usernameRE.MatchString(in.Username) {
+		fe.Add("usuario", "debe tener de 2 a 40 letras minúsculas, dígitos o los signos . _ -")
+	}
+	if msg := CheckPassword(in.Password); msg != "" {
+		fe.Add("clave", msg)
+	}
+	return fe
+}
+
+// CheckPassword returns a Spanish message when a new password is too weak.
+func CheckPassword(p string) string {
+	if utf8.RuneCountInString(p) < MinPasswordLen {
+		return fmt.Sprintf("debe tener al menos %d caracteres", MinPasswordLen)
+	}
+	if len(p) > 72 {
+		return "no puede superar los 72 bytes"
+	}
+	return ""
+}
+
+// CreateAdmin adds an administrator with a bcrypt-hashed password.
+func (s *Store) CreateAdmin(ctx context.Context, in AdminInput, actor Actor) (*Admin, error) {
+	if err := in.Clean().Err(); err != nil {
+		return nil, err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), BcryptCost)
+	if err != nil {
+		return nil, fmt.Errorf("models: hash password: %w", err)
+	}
+	t := now()
+	a := &Admin{Username: in.Username, PasswordHash: string(hash), CreatedAt: t, UpdatedAt: t}
+	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
+			if isUniqueViolation(err) {
+				return &ConflictError{Field: "usuario", Message: "ya existe un administrador «" + in.Username + "»"}
+			}
+			return fmt.Errorf("models: insert admin: %w", err)
+		}
+		return audit(ctx, tx, actor, "create", "admin", a.ID, map[string]string{"usuario": a.Username})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// EnsureFirstAdmin creates the admin "admin" when there is no administrator
+// at all. With an empty password it generates one. It returns the password
+// it set, or "" when an admin already existed.
+func (s *Store) EnsureFirstAdmin(ctx context.Context, password string) (string, error) {
+	n, err := s.db.NewSelect().Model((*Admin)(nil)).Count(ctx)
+	if err != nil {
+		return "", fmt.Errorf("models: count admins: %w", err)
+	}
+	if n > 0 {
+		return "", nil
+	}
+	if password == "" {
+		b := make([]byte, 12)
+		if _, err := rand.Read(b); err != nil {
+			return "", fmt.Errorf("models: password: %w", err)
+		}
+		password = base64.RawURLEncoding.EncodeToString(b)
+	}
+	if _, err := s.CreateAdmin(ctx, AdminInput{Username: "admin", Password: password}, SystemActor); err != nil {
+		return "", err
+	}
+	return password, nil
+}

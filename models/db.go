@@ -1,0 +1,100 @@
+// Package models is the data layer of Tránsito: Bun models, migrations,
+// queries and validation. It is the only package that writes SQL, and it
+// never imports Fiber.
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/migrate"
+
+	"transito/models/migrations"
+)
+
+// Store is the database and every query Tránsito runs. It holds two handles:
+// db, a single connection that serialises every write (SQLite allows one
+// writer at a time), and rdb, a pool of readers; in WAL mode readers never
+// wait for the writer.
+type Store struct {
+	db   *bun.DB
+	rdb  *bun.DB
+	path string
+	// versions watches for commits from any connection or process (SQLite's
+	// data_version); nil where the database has no such signal.
+	versions *versionWatcher
+	tokens   tokenCache
+}
+
+// Open opens the database named by dsn: a file path for SQLite.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return nil, errors.New("models: PostgreSQL is not supported yet; use a SQLite file path")
+	}
+	return openSQLite(ctx, dsn)
+}
+
+// Close closes every connection.
+func (s *Store) Close() error {
+	if s.versions != nil {
+		s.versions.close()
+	}
+	return errors.Join(s.db.Close(), s.rdb.Close())
+}
+
+// Path is the database file path.
+func (s *Store) Path() string { return s.path }
+
+// Migrate applies pending migrations and returns the names of those applied.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	m := migrate.NewMigrator(s.db, migrations.New(), migrate.WithMarkAppliedOnSuccess(true))
+	if err := m.Init(ctx); err != nil {
+		return nil, fmt.Errorf("models: migrate init: %w", err)
+	}
+	group, err := m.Migrate(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("models: migrate: %w", err)
+	}
+	var names []string
+	for _, mig := range group.Migrations {
+		names = append(names, mig.Name+"_"+mig.Comment)
+	}
+	return names, nil
+}
+
+// Ping checks that the database can be read.
+func (s *Store) Ping(ctx context.Context) error {
+	var n int
+	if err := s.rdb.NewSelect().ColumnExpr("count(*)").Table("persons").Limit(1).Scan(ctx, &n); err != nil {
+		return fmt.Errorf("models: ping: %w", err)
+	}
+	return nil
+}
+
+// DataVersion returns a number that changes whenever any connection or process
+// commits a change. ok is false when the database offers no such signal or it
+// cannot be read; callers must then not cache.
+func (s *Store) DataVersion(ctx context.Context) (v int64, ok bool) {
+	if s.versions == nil {
+		return 0, false
+	}
+	v, err := s.versions.current(ctx)
+	return v, err == nil
+}
+
+// now is the clock every write uses, in UTC and at microsecond precision so
+// that what is stored is what is read back.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// isNoRows reports whether err means no row matched.
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// inTx runs fn in a write transaction.
+func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return s.db.RunInTx(ctx, nil, fn)
+}

@@ -1,0 +1,73 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// DemoBadge is the demo officer's badge.
+const DemoBadge = "DEMO-001"
+
+// LoadDemo adds a small demo data set once (it is idempotent) and returns
+// the demo officer.
+func (s *Store) LoadDemo(ctx context.Context) (*Officer, error) {
+	if o, err := s.OfficerByBadge(ctx, DemoBadge); err == nil {
+		return o, nil
+	}
+	const csv = `nombre,email,placa_patente,marca,color
+Ana Martínez,ana.martinez@example.com,AB123CD,Toyota,Blanco
+Ana Martínez,ana.martinez@example.com,AC456EF,Ford,Gris
+Bruno Díaz,bruno.diaz@example.com,AD789GH,Renault,Rojo
+Carla Gómez,carla.gomez@example.com,ABC123,Volkswagen,Negro
+`
+	if _, err := s.Import(ctx, strings.NewReader(csv), SystemActor, false); err != nil {
+		return nil, fmt.Errorf("models: demo: %w", err)
+	}
+	var officer *Officer
+	for _, in := range []OfficerInput{
+		{Name: "Oficial Demo", Badge: DemoBadge, Active: true},
+		{Name: "Laura Benítez", Badge: "DEMO-002", Active: true},
+	} {
+		o, err := s.CreateOfficer(ctx, in, SystemActor)
+		if err != nil {
+			return nil, fmt.Errorf("models: demo: %w", err)
+		}
+		if officer == nil {
+			officer = o
+		}
+	}
+	base := time.Now().UTC().Truncate(time.Hour)
+	demo := []struct {
+		plate    string
+		hoursAgo int
+		comments string
+	}{
+		{"AB123CD", 30, "Semáforo en rojo en Av. Corrientes y Callao"},
+		{"AB123CD", 200, "Estacionamiento en doble fila"},
+		{"AC456EF", 75, "Exceso de velocidad: 92 km/h en zona de 60"},
+		{"AD789GH", 5, "Uso de celular al conducir"},
+	}
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		auth := OfficerAuth{OfficerID: officer.ID, Name: officer.Name, Badge: officer.Badge, Active: true}
+		for _, d := range demo {
+			rec, err := insertInfraction(ctx, tx, RecordRequest{
+				Officer: auth, Plate: d.plate, OccurredAt: base.Add(-time.Duration(d.hoursAgo) * time.Hour), Comments: d.comments,
+			})
+			if err != nil {
+				return err
+			}
+			if err := audit(ctx, tx, SystemActor, "create", "infraction", rec.Infraction.ID, map[string]string{"placa_patente": d.plate, "via": "demo"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("models: demo infractions: %w", err)
+	}
+	return officer, nil
+}

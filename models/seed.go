@@ -1,0 +1,172 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// SeedOptions describe a synthetic data set.
+type SeedOptions struct {
+	Persons     int
+	Infractions int
+	Officers    int // 0 picks a few hundred
+	Seed        uint64
+	// Now anchors "the last year"; zero means time.Now.
+	Now time.Time
+}
+
+// SeedResult counts what Seed wrote.
+type SeedResult struct {
+	Persons, Vehicles, Officers, Infractions int
+}
+
+var (
+	seedFirstNames = []string{"María", "José", "Lucía", "Juan", "Sofía", "Carlos", "Valentina", "Martín", "Camila", "Diego", "Florencia", "Pablo", "Agustina", "Federico", "Julieta", "Nicolás", "Paula", "Santiago", "Micaela", "Tomás"}
+	seedLastNames  = []string{"González", "Rodríguez", "Gómez", "Fernández", "López", "Díaz", "Martínez", "Pérez", "García", "Sánchez", "Romero", "Sosa", "Álvarez", "Torres", "Ruiz", "Ramírez", "Flores", "Acosta", "Benítez", "Medina"}
+	seedBrands     = []string{"Toyota", "Volkswagen", "Ford", "Chevrolet", "Renault", "Fiat", "Peugeot", "Honda", "Nissan", "Citroën"}
+	seedColors     = []string{"Blanco", "Negro", "Gris", "Rojo", "Azul", "Plata", "Verde", "Bordó"}
+	seedComments   = []string{"Semáforo en rojo", "Exceso de velocidad", "Estacionamiento prohibido", "Sin cinturón de seguridad", "Uso de celular al conducir", "Giro indebido", "Doble fila", "Luces apagadas", ""}
+)
+
+// seedPlate spells vehicle number n as a Mercosur-style plate (AB123CD),
+// distinct for every n below 26^4·1000.
+func seedPlate(n int) string {
+	b := []byte("AA000AA")
+	b[4] = byte('0' + n%10)
+	b[3] = byte('0' + n/10%10)
+	b[2] = byte('0' + n/100%10)
+	n /= 1000
+	for _, i := range []int{6, 5, 1, 0} {
+		b[i] = byte('A' + n%26)
+		n /= 26
+	}
+	return string(b)
+}
+
+// Seed fills an empty database with deterministic synthetic data: persons
+// with 1–3 vehicles each, officers, and infractions spread over the last
+// year. The same options give the same data.
+func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error) {
+	if opts.Persons < 1 {
+		return nil, errors.New("models: seed: at least one person is needed")
+	}
+	if opts.Officers <= 0 {
+		opts.Officers = 300
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	n, err := s.db.NewSelect().Model((*Person)(nil)).Count(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("models: seed: %w", err)
+	}
+	if n > 0 {
+		return nil, errors.New("models: seed: the database already has persons; seed an empty one")
+	}
+	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
+	t := now()
+	res := &SeedResult{Persons: opts.Persons, Officers: opts.Officers}
+
+	const chunk = 500
+	// vehicles[i] and owners[i] are the id and owner of every seeded vehicle.
+	var vehicleIDs, owners, officerIDs []int64
+	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		persons := make([]Person, 0, chunk)
+		counts := make([]int, 0, chunk)
+		for i := 1; i <= opts.Persons; i++ {
+			first := seedFirstNames[rng.IntN(len(seedFirstNames))]
+			last := seedLastNames[rng.IntN(len(seedLastNames))]
+			persons = append(persons, Person{
+				Name:      first + " " + last,
+				Email:     fmt.Sprintf("%s.%s%d@example.com", strings.ToLower(asciiFold(first)), strings.ToLower(asciiFold(last)), i),
+				CreatedAt: t, UpdatedAt: t,
+			})
+			counts = append(counts, 1+rng.IntN(3))
+			if len(persons) < chunk && i < opts.Persons {
+				continue
+			}
+			if _, err := tx.NewInsert().Model(&persons).Exec(ctx); err != nil {
+				return err
+			}
+			vehicles := make([]Vehicle, 0, 3*chunk)
+			for k, p := range persons {
+				for range counts[k] {
+					vehicles = append(vehicles, Vehicle{
+						Plate: seedPlate(len(owners) + len(vehicles) + 1), Brand: seedBrands[rng.IntN(len(seedBrands))],
+						Color: seedColors[rng.IntN(len(seedColors))], PersonID: p.ID, CreatedAt: t, UpdatedAt: t,
+					})
+				}
+			}
+			if _, err := tx.NewInsert().Model(&vehicles).Exec(ctx); err != nil {
+				return err
+			}
+			for _, v := range vehicles {
+				vehicleIDs = append(vehicleIDs, v.ID)
+				owners = append(owners, v.PersonID)
+			}
+			persons, counts = persons[:0], counts[:0]
+		}
+		officers := make([]Officer, 0, opts.Officers)
+		for i := 1; i <= opts.Officers; i++ {
+			officers = append(officers, Officer{
+				Name:  seedFirstNames[rng.IntN(len(seedFirstNames))] + " " + seedLastNames[rng.IntN(len(seedLastNames))],
+				Badge: fmt.Sprintf("SEED-%05d", i), Active: true, CreatedAt: t, UpdatedAt: t,
+			})
+		}
+		if _, err := tx.NewInsert().Model(&officers).On("CONFLICT (badge) DO NOTHING").Exec(ctx); err != nil {
+			return err
+		}
+		return tx.NewSelect().Model((*Officer)(nil)).Column("id").Where("badge LIKE 'SEED-%'").Order("id").Scan(ctx, &officerIDs)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("models: seed persons: %w", err)
+	}
+	res.Vehicles = len(vehicleIDs)
+
+	// Infractions go in transactions of 50,000 rows so that memory stays flat.
+	year := int64(365 * 24 * time.Hour / time.Second)
+	end := opts.Now.UTC().Unix()
+	for done := 0; done < opts.Infractions; {
+		batch := min(opts.Infractions-done, 50000)
+		err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			rows := make([]Infraction, 0, chunk)
+			for i := 0; i < batch; i++ {
+				v := rng.IntN(len(vehicleIDs))
+				occurred := time.Unix(end-rng.Int64N(year), 0).UTC()
+				rows = append(rows, Infraction{
+					VehicleID: vehicleIDs[v], PersonID: owners[v], OfficerID: officerIDs[rng.IntN(len(officerIDs))],
+					OccurredAt: occurred, RecordedAt: occurred.Add(time.Duration(rng.IntN(600)) * time.Second),
+					Comments: seedComments[rng.IntN(len(seedComments))], Status: StatusValid,
+					CreatedAt: t, UpdatedAt: t,
+				})
+				if len(rows) == chunk || i == batch-1 {
+					if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
+						return err
+					}
+					rows = rows[:0]
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("models: seed infractions: %w", err)
+		}
+		done += batch
+	}
+	res.Infractions = opts.Infractions
+	if err := audit(ctx, s.db, CLIActor, "seed", "database", 0, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// asciiFold drops the accents of the seed's names for e-mail addresses.
+func asciiFold(s string) string {
+	return strings.NewReplacer("á", "a", "é", "e", "í", "i", "ó", "o", "ú", "u", "Á", "A", "É", "E", "Í", "I", "Ó", "O", "Ú", "U", "ñ", "n").Replace(s)
+}

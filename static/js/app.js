@@ -1,0 +1,34 @@
+// Tránsito's only script besides htmx. Pages work without it; it adds the
+// niceties. No inline scripts anywhere: the CSP forbids them.
+(function () {
+  "use strict";
+
+  // Validation errors answer 422 with the form fragment: swap it in.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var status = e.detail.xhr.status;
+    if (status === 422 || status === 409) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
+
+  // Buttons with data-copy="#id" copy that element's text to the clipboard.
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest("[data-copy]");
+    if (!btn) return;
+    var el = document.querySelector(btn.getAttribute("data-copy"));
+    if (!el || !navigator.clipboard) return;
+    navigator.clipboard.writeText(el.value || el.textContent.trim()).then(function () {
+      var old = btn.textContent;
+      btn.textContent = "¡Copiado!";
+      setTimeout(function () { btn.textContent = old; }, 1500);
+    });
+  });
+
+  // Elements with data-confirm="..." ask before submitting (forms) or
+  // following (links); without JavaScript the server's confirmation page asks.
+  document.addEventListener("submit", function (e) {
+    var msg = e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) e.preventDefault();
+  }, true);
+})();

@@ -1,0 +1,22 @@
+// Package views holds the templ components of Tránsito: layouts, pages and
+// the fragments htmx swaps in. Views never touch the database: handlers pass
+// them plain values.
+package views
+
+// Flash is a one-time message shown at the top of a page.
+type Flash struct {
+	Kind    string // "ok" or "error"
+	Message string
+}
+
+// Page is the view model every layout takes.
+type Page struct {
+	Title string
+	// CSRF is the token forms carry as _csrf and htmx sends as X-CSRF-Token.
+	CSRF string
+	// User is the logged-in administrator, "" on public pages.
+	User string
+	// Nav names the active section of the admin sidebar.
+	Nav     string
+	Flashes []Flash
+}

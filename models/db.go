@@ -29,6 +29,8 @@ type Store struct {
 	// data_version); nil where the database has no such signal.
 	versions *versionWatcher
 	tokens   tokenCache
+	// stopCheckpoints stops the background WAL checkpointer, if any.
+	stopCheckpoints func()
 }
 
 // Open opens the database named by dsn: a file path for SQLite.
@@ -41,6 +43,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	if s.stopCheckpoints != nil {
+		s.stopCheckpoints()
+	}
 	if s.versions != nil {
 		s.versions.close()
 	}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -180,11 +181,13 @@ func isUniqueViolation(err error) bool {
 	return false
 }
 
-// isForeignKeyViolation reports whether err is a foreign-key failure.
+// isForeignKeyViolation reports whether err is a foreign-key failure. A
+// RESTRICT action reports SQLITE_CONSTRAINT_TRIGGER, a deferred or immediate
+// check SQLITE_CONSTRAINT_FOREIGNKEY; both say "FOREIGN KEY".
 func isForeignKeyViolation(err error) bool {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+		return se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT && strings.Contains(se.Error(), "FOREIGN KEY")
 	}
 	return false
 }

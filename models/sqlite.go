@@ -31,7 +31,6 @@ var sqlitePragmas = []string{
 	"synchronous(FULL)",
 	"foreign_keys(ON)",
 	"busy_timeout(5000)",
-	"temp_store(MEMORY)",
 	"journal_size_limit(67108864)",
 }
 
@@ -244,4 +243,42 @@ func IsUnavailable(err error) bool {
 // whichever path wrote it.
 func timeArg(t time.Time) any {
 	return t.UTC().Format("2006-01-02 15:04:05.999999-07:00")
+}
+
+// bulkLoad gives the writer connection a large page cache (512 MB) for a bulk
+// load such as Seed, so that index pages are not spilled and re-read, and
+// returns a function that restores the normal size.
+func (s *Store) bulkLoad(ctx context.Context) (restore func()) {
+	if _, err := s.db.ExecContext(ctx, "PRAGMA cache_size = -512000"); err != nil {
+		return func() {}
+	}
+	return func() { _, _ = s.db.ExecContext(context.Background(), "PRAGMA cache_size = -20000") }
+}
+
+// withoutIndexes drops table's indexes inside tx, runs fn, and creates them
+// again from their stored definitions: a bulk load sorts once instead of
+// inserting into every index row by row.
+func withoutIndexes(ctx context.Context, tx bun.Tx, table string, fn func() error) error {
+	var defs []struct {
+		Name string `bun:"name"`
+		SQL  string `bun:"sql"`
+	}
+	if err := tx.NewRaw("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", table).
+		Scan(ctx, &defs); err != nil {
+		return fmt.Errorf("models: list indexes: %w", err)
+	}
+	for _, d := range defs {
+		if _, err := tx.ExecContext(ctx, "DROP INDEX "+d.Name); err != nil {
+			return fmt.Errorf("models: drop index %s: %w", d.Name, err)
+		}
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	for _, d := range defs {
+		if _, err := tx.ExecContext(ctx, d.SQL); err != nil {
+			return fmt.Errorf("models: create index %s: %w", d.Name, err)
+		}
+	}
+	return nil
 }

@@ -51,8 +51,7 @@ type RecorderOptions struct {
 type Recorder struct {
 	s      *Store
 	opts   RecorderOptions
-	insert *sql.Stmt
-	audit  *sql.Stmt
+	stmts  *infractionStmts
 	queue  chan *recordJob
 	mu     sync.RWMutex // guards closed against sends on a closed queue
 	closed bool
@@ -67,16 +66,6 @@ type recordJob struct {
 	done        chan struct{}
 }
 
-// insertInfractionSQL looks up the vehicle and inserts in one statement, so
-// that a vehicle deleted in between is simply not found. A repeated
-// idempotency key inserts nothing.
-const insertInfractionSQL = `INSERT INTO infractions
-	(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, idempotency_key, status, void_reason, created_at, updated_at)
-	SELECT v.id, ?, v.person_id, ?, ?, ?, ?, 'vigente', '', ?, ?
-	FROM vehicles AS v WHERE v.plate = ?
-	ON CONFLICT (officer_id, idempotency_key) DO NOTHING
-	RETURNING id, person_id`
-
 // NewRecorder starts the writer goroutine. Close stops it after the queue
 // has drained.
 func (s *Store) NewRecorder(opts RecorderOptions) (*Recorder, error) {
@@ -86,16 +75,11 @@ func (s *Store) NewRecorder(opts RecorderOptions) (*Recorder, error) {
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = 8192
 	}
-	insert, err := s.db.DB.Prepare(insertInfractionSQL)
+	stmts, err := prepareInfractionStmts(context.Background(), s.db.DB)
 	if err != nil {
-		return nil, fmt.Errorf("models: prepare insert: %w", err)
+		return nil, err
 	}
-	audit, err := s.db.DB.Prepare(insertAuditSQL)
-	if err != nil {
-		insert.Close()
-		return nil, fmt.Errorf("models: prepare audit: %w", err)
-	}
-	r := &Recorder{s: s, opts: opts, insert: insert, audit: audit, queue: make(chan *recordJob, opts.QueueSize), done: make(chan struct{})}
+	r := &Recorder{s: s, opts: opts, stmts: stmts, queue: make(chan *recordJob, opts.QueueSize), done: make(chan struct{})}
 	go r.run()
 	return r, nil
 }
@@ -148,8 +132,7 @@ func (r *Recorder) Close(ctx context.Context) error {
 
 func (r *Recorder) run() {
 	defer close(r.done)
-	defer r.insert.Close()
-	defer r.audit.Close()
+	defer r.stmts.Close()
 	batch := make([]*recordJob, 0, r.opts.MaxBatch)
 	for {
 		j, ok := <-r.queue
@@ -200,13 +183,11 @@ func (r *Recorder) commit(batch []*recordJob) {
 func (r *Recorder) writeBatch(batch []*recordJob) error {
 	ctx := context.Background()
 	return r.s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		insert := tx.StmtContext(ctx, r.insert)
-		defer insert.Close()
-		auditInsert := tx.StmtContext(ctx, r.audit)
-		defer auditInsert.Close()
+		st := r.stmts.in(ctx, tx)
+		defer st.Close()
 		for _, j := range batch {
 			j.result, j.err = Recorded{}, nil
-			rec, err := insertInfraction(ctx, tx, insert, j.req)
+			rec, err := insertInfraction(ctx, tx, st, j.req)
 			switch {
 			case errors.Is(err, ErrNotFound):
 				j.err = err
@@ -219,7 +200,7 @@ func (r *Recorder) writeBatch(batch []*recordJob) error {
 				continue
 			}
 			t := timeArg(rec.Infraction.RecordedAt)
-			if _, err := auditInsert.ExecContext(ctx, t, ActorOfficer, j.req.Officer.OfficerID, j.req.Officer.Badge,
+			if _, err := st.audit.ExecContext(ctx, t, ActorOfficer, j.req.Officer.OfficerID, j.req.Officer.Badge,
 				rec.Infraction.ID, j.auditDetail, t, t); err != nil {
 				return fmt.Errorf("models: audit infraction: %w", err)
 			}
@@ -228,52 +209,104 @@ func (r *Recorder) writeBatch(batch []*recordJob) error {
 	})
 }
 
-// insertAuditSQL records an API infraction in the audit log; it is prepared
-// once because the writer runs it for every row.
-const insertAuditSQL = `INSERT INTO audit_log
-	(at, actor_kind, actor_id, actor_name, action, entity, entity_id, detail, created_at, updated_at)
-	VALUES (?, ?, ?, ?, 'create', 'infraction', ?, ?, ?, ?)`
+// infractionStmts are the statements the writer runs for every API
+// infraction, prepared once. Each is a single-row statement: SQLite then
+// needs no statement journal, which a multi-row INSERT ... SELECT writes.
+type infractionStmts struct {
+	vehicle, insert, audit *sql.Stmt
+}
 
-// insertInfraction records req inside tx with the prepared insert statement
-// (insertInfractionSQL). A repeated idempotency key returns the first row.
-func insertInfraction(ctx context.Context, tx bun.Tx, insert *sql.Stmt, req RecordRequest) (Recorded, error) {
+const (
+	vehicleByPlateSQL = `SELECT id, person_id, brand, color FROM vehicles WHERE plate = ?`
+	// A repeated idempotency key inserts nothing and returns no row.
+	insertInfractionSQL = `INSERT INTO infractions
+		(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, idempotency_key, status, void_reason, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'vigente', '', ?, ?)
+		ON CONFLICT (officer_id, idempotency_key) DO NOTHING
+		RETURNING id`
+	insertAuditSQL = `INSERT INTO audit_log
+		(at, actor_kind, actor_id, actor_name, action, entity, entity_id, detail, created_at, updated_at)
+		VALUES (?, ?, ?, ?, 'create', 'infraction', ?, ?, ?, ?)`
+)
+
+type preparer interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+func prepareInfractionStmts(ctx context.Context, p preparer) (*infractionStmts, error) {
+	st := &infractionStmts{}
+	for _, x := range []struct {
+		dst   **sql.Stmt
+		query string
+	}{{&st.vehicle, vehicleByPlateSQL}, {&st.insert, insertInfractionSQL}, {&st.audit, insertAuditSQL}} {
+		stmt, err := p.PrepareContext(ctx, x.query)
+		if err != nil {
+			st.Close()
+			return nil, fmt.Errorf("models: prepare: %w", err)
+		}
+		*x.dst = stmt
+	}
+	return st, nil
+}
+
+// in returns the statements bound to tx.
+func (st *infractionStmts) in(ctx context.Context, tx bun.Tx) *infractionStmts {
+	return &infractionStmts{
+		vehicle: tx.StmtContext(ctx, st.vehicle),
+		insert:  tx.StmtContext(ctx, st.insert),
+		audit:   tx.StmtContext(ctx, st.audit),
+	}
+}
+
+// Close closes every statement.
+func (st *infractionStmts) Close() {
+	for _, stmt := range []*sql.Stmt{st.vehicle, st.insert, st.audit} {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}
+}
+
+// insertInfraction records req inside tx. The vehicle is looked up in the
+// same transaction, so one deleted meanwhile is simply not found
+// (ErrNotFound). A repeated idempotency key returns the first row.
+func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req RecordRequest) (Recorded, error) {
+	var vehicleID, personID int64
+	var brand, color string
+	err := st.vehicle.QueryRowContext(ctx, req.Plate).Scan(&vehicleID, &personID, &brand, &color)
+	if isNoRows(err) {
+		return Recorded{}, ErrNotFound
+	}
+	if err != nil {
+		return Recorded{}, fmt.Errorf("models: find vehicle: %w", err)
+	}
 	t := now()
 	var key any
 	if req.IdempotencyKey != "" {
 		key = req.IdempotencyKey
 	}
 	ts := timeArg(t)
-	rows, err := insert.QueryContext(ctx, req.Officer.OfficerID, timeArg(req.OccurredAt), ts, req.Comments, key, ts, ts, req.Plate)
-	if err != nil {
-		return Recorded{}, fmt.Errorf("models: insert infraction: %w", err)
-	}
-	var ids []struct{ ID, PersonID int64 }
-	for rows.Next() {
-		var id, personID int64
-		if err := rows.Scan(&id, &personID); err != nil {
-			rows.Close()
-			return Recorded{}, fmt.Errorf("models: insert infraction: %w", err)
-		}
-		ids = append(ids, struct{ ID, PersonID int64 }{id, personID})
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return Recorded{}, fmt.Errorf("models: insert infraction: %w", err)
-	}
-	if len(ids) == 1 {
+	var id int64
+	err = st.insert.QueryRowContext(ctx, vehicleID, req.Officer.OfficerID, personID, timeArg(req.OccurredAt), ts,
+		req.Comments, key, ts, ts).Scan(&id)
+	switch {
+	case err == nil:
 		return Recorded{Infraction: InfractionRow{
-			ID: ids[0].ID, PersonID: ids[0].PersonID, Plate: req.Plate, OccurredAt: req.OccurredAt.UTC(), RecordedAt: t,
-			Comments: req.Comments, OfficerName: req.Officer.Name, OfficerBadge: req.Officer.Badge, Status: StatusValid,
+			ID: id, PersonID: personID, Plate: req.Plate, Brand: brand, Color: color,
+			OccurredAt: req.OccurredAt.UTC(), RecordedAt: t, Comments: req.Comments,
+			OfficerName: req.Officer.Name, OfficerBadge: req.Officer.Badge, Status: StatusValid,
 		}}, nil
-	}
-	if key == nil {
-		return Recorded{}, ErrNotFound
+	case !isNoRows(err):
+		return Recorded{}, fmt.Errorf("models: insert infraction: %w", err)
+	case key == nil:
+		return Recorded{}, fmt.Errorf("models: insert infraction: no row returned")
 	}
 	first, err := selectInfractionRows(ctx, tx, "i.officer_id = ? AND i.idempotency_key = ?", req.Officer.OfficerID, req.IdempotencyKey)
 	if err != nil {
 		return Recorded{}, err
 	}
 	if len(first) == 0 {
-		return Recorded{}, ErrNotFound
+		return Recorded{}, fmt.Errorf("models: idempotency key %q conflicts but no row has it", req.IdempotencyKey)
 	}
 	return Recorded{Infraction: first[0], Replayed: true}, nil
 }

@@ -69,9 +69,11 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 		fmt.Fprintf(stdout, "        curl '%s/generar_informe?email=ana.martinez@example.com'\n", base)
 	}
 
-	recorder := store.NewRecorder(models.RecorderOptions{})
+	metrics := handlers.NewMetrics()
+	recorder := store.NewRecorder(models.RecorderOptions{OnBatch: metrics.ObserveBatch})
 	srv := handlers.New(store, recorder, log, handlers.Config{
 		Location: cfg.TZ, RateLimit: cfg.RateLimit, APIRateLimit: cfg.APIRateLimit, TrustedProxies: cfg.TrustedProxies,
+		Metrics: metrics,
 	})
 	served := make(chan error, 1)
 	go func() { served <- srv.App.Listener(ln) }()
@@ -110,4 +112,3 @@ func baseURL(addr string) string {
 	}
 	return fmt.Sprintf("http://%s", net.JoinHostPort(host, port))
 }
-

@@ -124,13 +124,9 @@ func (m *Metrics) middleware(c *fiber.Ctx) error {
 func (m *Metrics) seriesOf(c *fiber.Ctx) requestSeries {
 	r := c.Route()
 	key := seriesKey{route: r.Path, method: r.Method, status: c.Response().StatusCode()}
-	if r.Method == "USE" {
-		// A middleware answered: either a mounted handler (/static) or no
-		// route matched at all.
-		key.method = c.Method()
-		if r.Path == "/" {
-			key.route = routeUnmatched
-		}
+	if r.Path == "/" && c.Path() != "/" {
+		// Only the middleware mounted on / matched: no route did.
+		key.route = routeUnmatched
 	}
 	m.mu.RLock()
 	s, ok := m.series[key]

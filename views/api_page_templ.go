@@ -9,7 +9,9 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-// APIPage is the human-readable API reference.
+// APIPage is the human-readable API reference: the two operations with curl
+// examples, and one section per problem type (the anchors the problems'
+// "type" points at).
 func APIPage(p Page, base string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -39,13 +41,171 @@ func APIPage(p Page, base string) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1 class=\"text-2xl font-bold\">API</h1>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<article><h1 class=\"text-2xl font-bold tracking-tight sm:text-3xl\">API de Tránsito</h1><p class=\"mt-2 max-w-prose text-slate-700\">Dos operaciones JSON: los oficiales registran infracciones y cualquiera consulta las de un correo. Los errores siguen el RFC 9457 (<code>application/problem+json</code>); su campo <code>type</code> enlaza a la sección de esta página que los explica. La descripción completa, para generar clientes o validar respuestas, está en <a class=\"text-blue-800 underline focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700\" href=\"/api/openapi.yaml\" data-testid=\"openapi-link\">OpenAPI 3.1 (openapi.yaml)</a>.</p><nav aria-label=\"Contenido\" class=\"mt-4 text-sm\"><ul class=\"flex flex-wrap gap-x-4 gap-y-1\"><li><a class=\"text-blue-800 underline\" href=\"#cargar-infraccion\">Registrar una infracción</a></li><li><a class=\"text-blue-800 underline\" href=\"#generar-informe\">Consultar un informe</a></li><li><a class=\"text-blue-800 underline\" href=\"#errores\">Errores</a></li></ul></nav><section id=\"cargar-infraccion\" class=\"mt-8\"><h2 class=\"text-xl font-semibold\">Registrar una infracción</h2><p class=\"mt-1\"><code class=\"font-semibold\">POST /cargar_infraccion</code> (también <code>/cargar_infraccion/</code> y <code>/api/v1/infracciones</code>) con el token del oficial.</p>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = codeBlock(curlCreate(trimBase(base)), "curl-example").Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<table class=\"mt-3 w-full text-left text-sm\"><caption class=\"sr-only\">Campos del cuerpo</caption> <thead><tr class=\"border-b border-slate-300\"><th scope=\"col\" class=\"py-1 pr-3\">Campo</th><th scope=\"col\" class=\"py-1\">Regla</th></tr></thead> <tbody><tr class=\"border-b border-slate-200\"><td class=\"py-1 pr-3 align-top\"><code>placa_patente</code></td><td class=\"py-1\">Obligatorio, texto de hasta 32 caracteres. Se normaliza (mayúsculas, sin espacios ni guiones) antes de buscar el vehículo; si ninguno la tiene, 404.</td></tr><tr class=\"border-b border-slate-200\"><td class=\"py-1 pr-3 align-top\"><code>timestamp</code></td><td class=\"py-1\">Opcional. RFC 3339, <code>AAAA-MM-DD HH:MM[:SS]</code> en la zona del servidor, o segundos Unix (número o texto). Sin él, la hora de recepción. Más de 5 minutos en el futuro: 400.</td></tr><tr class=\"border-b border-slate-200\"><td class=\"py-1 pr-3 align-top\"><code>comentarios</code></td><td class=\"py-1\">Opcional, hasta 2000 caracteres.</td></tr><tr><td class=\"py-1 pr-3 align-top\"><code>Idempotency-Key</code></td><td class=\"py-1\">Encabezado opcional (hasta 255 caracteres ASCII). Reintentar con la misma clave devuelve la primera respuesta, con <code>Idempotent-Replayed: true</code>, sin crear otra fila.</td></tr></tbody></table><p class=\"mt-3\">Respuesta <strong>200</strong>: la infracción, ya guardada en disco.</p>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = codeBlock(createResponse, "response-example").Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<p class=\"mt-2 text-sm\">Otros códigos: <a class=\"text-blue-800 underline\" href=\"#error-validacion\">400</a>, <a class=\"text-blue-800 underline\" href=\"#error-autenticacion\">401</a>, <a class=\"text-blue-800 underline\" href=\"#error-prohibido\">403</a>, <a class=\"text-blue-800 underline\" href=\"#error-no-encontrado\">404</a>, <a class=\"text-blue-800 underline\" href=\"#error-metodo\">405</a>, <a class=\"text-blue-800 underline\" href=\"#error-tamano\">413</a>, <a class=\"text-blue-800 underline\" href=\"#error-limite\">429</a>, <a class=\"text-blue-800 underline\" href=\"#error-interno\">500</a>, <a class=\"text-blue-800 underline\" href=\"#error-no-disponible\">503</a>.</p></section><section id=\"generar-informe\" class=\"mt-10\"><h2 class=\"text-xl font-semibold\">Consultar un informe</h2><p class=\"mt-1\"><code class=\"font-semibold\">GET /generar_informe?email=</code> (también <code>/generar_informe/</code> y <code>/api/v1/informes</code>). Sin autenticación; el correo no distingue mayúsculas. Devuelve una lista de las infracciones de los vehículos que la persona tenía al momento de cada una, de la más reciente a la más antigua; <code>[]</code> si no tiene ninguna. Las anuladas llevan <code>\"estado\": \"anulada\"</code>.</p>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = codeBlock(curlReport(trimBase(base)), "curl-example").Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = codeBlock(reportResponse, "response-example").Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<p class=\"mt-2\">Cada respuesta lleva <code>ETag</code>; con <code>If-None-Match</code> el servidor responde 304 sin cuerpo si nada cambió.</p>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = codeBlock(curlConditional(trimBase(base)), "curl-example").Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<p class=\"mt-2 text-sm\">Otros códigos: <a class=\"text-blue-800 underline\" href=\"#error-validacion\">400</a>, <a class=\"text-blue-800 underline\" href=\"#error-no-encontrado\">404</a>, <a class=\"text-blue-800 underline\" href=\"#error-metodo\">405</a>, <a class=\"text-blue-800 underline\" href=\"#error-limite\">429</a>, <a class=\"text-blue-800 underline\" href=\"#error-interno\">500</a>.</p></section><section id=\"errores\" class=\"mt-10\"><h2 class=\"text-xl font-semibold\">Errores</h2><p class=\"mt-1\">Todas las respuestas de error tienen <code>type</code>, <code>title</code>, <code>status</code>, <code>detail</code> (en castellano, para mostrar) y <code>request_id</code>; las de validación, además, <code>errors</code> con un mensaje por campo.</p>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			for _, e := range apiErrors {
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<section id=\"")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var3 string
+				templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(e.Anchor).Resolve(ctx)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 54, Col: 27}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "\" class=\"mt-6 scroll-mt-4\" data-testid=\"api-error\"><h3 class=\"text-lg font-semibold\">")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var4 string
+				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(e.Status)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 55, Col: 50}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, " · ")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var5 string
+				templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(e.Title)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 55, Col: 65}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</h3><p class=\"mt-1\">")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var6 string
+				templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(e.When)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 56, Col: 30}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</p>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = codeBlock(e.Example, "problem-example").Render(ctx, templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "</section>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "</section></article>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			return nil
 		})
 		templ_7745c5c3_Err = PublicLayout(p).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		return nil
+	})
+}
+
+// codeBlock shows code that scrolls sideways on a narrow screen.
+func codeBlock(code, testid string) templ.Component {
+	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
+		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
+		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
+			return templ_7745c5c3_CtxErr
+		}
+		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
+		if !templ_7745c5c3_IsBuffer {
+			defer func() {
+				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err == nil {
+					templ_7745c5c3_Err = templ_7745c5c3_BufErr
+				}
+			}()
+		}
+		ctx = templ.InitializeContext(ctx)
+		ctx = templ.ClearChildren(ctx)
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<pre class=\"mt-2 overflow-x-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100 print:whitespace-pre-wrap print:bg-white print:text-black\" tabindex=\"0\" data-testid=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var8 string
+		templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(testid).Resolve(ctx)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 67, Col: 193}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\"><code>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var9 string
+		templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(code)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 67, Col: 208}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "</code></pre>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -25,9 +25,9 @@ import (
 // contract checks responses against docs/openapi.yaml and remembers which
 // documented (path, method, status) it has seen.
 type contract struct {
-	t      *testing.T
-	doc    *openapi3.T
-	seen   map[string]bool
+	t    *testing.T
+	doc  *openapi3.T
+	seen map[string]bool
 }
 
 func loadContract(t *testing.T) *contract {

@@ -51,7 +51,10 @@ func newPubEnv(t *testing.T, cfg handlers.Config) *pubEnv {
 	if cfg.Metrics == nil {
 		cfg.Metrics = handlers.NewMetrics()
 	}
-	rec := store.NewRecorder(models.RecorderOptions{OnBatch: cfg.Metrics.ObserveBatch})
+	rec, err := store.NewRecorder(models.RecorderOptions{OnBatch: cfg.Metrics.ObserveBatch})
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
 		rec.Close(context.Background())
 		store.Close()

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -29,6 +30,10 @@ type Store struct {
 	// data_version); nil where the database has no such signal.
 	versions *versionWatcher
 	tokens   tokenCache
+	// stopCheckpoints stops the background WAL checkpointer, if any.
+	stopCheckpoints func()
+	closeOnce       sync.Once
+	closeErr        error
 }
 
 // Open opens the database named by dsn: a file path for SQLite.
@@ -39,12 +44,18 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	return openSQLite(ctx, dsn)
 }
 
-// Close closes every connection.
+// Close closes every connection. Calling it again does nothing.
 func (s *Store) Close() error {
-	if s.versions != nil {
-		s.versions.close()
-	}
-	return errors.Join(s.db.Close(), s.rdb.Close())
+	s.closeOnce.Do(func() {
+		if s.stopCheckpoints != nil {
+			s.stopCheckpoints()
+		}
+		if s.versions != nil {
+			s.versions.close()
+		}
+		s.closeErr = errors.Join(s.db.Close(), s.rdb.Close())
+	})
+	return s.closeErr
 }
 
 // Path is the database file path.

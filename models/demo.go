@@ -53,8 +53,13 @@ Carla Gómez,carla.gomez@example.com,ABC123,Volkswagen,Negro
 	}
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		auth := OfficerAuth{OfficerID: officer.ID, Name: officer.Name, Badge: officer.Badge, Active: true}
+		insert, err := tx.PrepareContext(ctx, insertInfractionSQL)
+		if err != nil {
+			return err
+		}
+		defer insert.Close()
 		for _, d := range demo {
-			rec, err := insertInfraction(ctx, tx, RecordRequest{
+			rec, err := insertInfraction(ctx, tx, insert, RecordRequest{
 				Officer: auth, Plate: d.plate, OccurredAt: base.Add(-time.Duration(d.hoursAgo) * time.Hour), Comments: d.comments,
 			})
 			if err != nil {

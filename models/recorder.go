@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -49,6 +51,8 @@ type RecorderOptions struct {
 type Recorder struct {
 	s      *Store
 	opts   RecorderOptions
+	insert *sql.Stmt
+	audit  *sql.Stmt
 	queue  chan *recordJob
 	mu     sync.RWMutex // guards closed against sends on a closed queue
 	closed bool
@@ -56,24 +60,44 @@ type Recorder struct {
 }
 
 type recordJob struct {
-	req    RecordRequest
-	result Recorded
-	err    error
-	done   chan struct{}
+	req         RecordRequest
+	auditDetail string
+	result      Recorded
+	err         error
+	done        chan struct{}
 }
+
+// insertInfractionSQL looks up the vehicle and inserts in one statement, so
+// that a vehicle deleted in between is simply not found. A repeated
+// idempotency key inserts nothing.
+const insertInfractionSQL = `INSERT INTO infractions
+	(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, idempotency_key, status, void_reason, created_at, updated_at)
+	SELECT v.id, ?, v.person_id, ?, ?, ?, ?, 'vigente', '', ?, ?
+	FROM vehicles AS v WHERE v.plate = ?
+	ON CONFLICT (officer_id, idempotency_key) DO NOTHING
+	RETURNING id, person_id`
 
 // NewRecorder starts the writer goroutine. Close stops it after the queue
 // has drained.
-func (s *Store) NewRecorder(opts RecorderOptions) *Recorder {
+func (s *Store) NewRecorder(opts RecorderOptions) (*Recorder, error) {
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = 256
 	}
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = 8192
 	}
-	r := &Recorder{s: s, opts: opts, queue: make(chan *recordJob, opts.QueueSize), done: make(chan struct{})}
+	insert, err := s.db.DB.Prepare(insertInfractionSQL)
+	if err != nil {
+		return nil, fmt.Errorf("models: prepare insert: %w", err)
+	}
+	audit, err := s.db.DB.Prepare(insertAuditSQL)
+	if err != nil {
+		insert.Close()
+		return nil, fmt.Errorf("models: prepare audit: %w", err)
+	}
+	r := &Recorder{s: s, opts: opts, insert: insert, audit: audit, queue: make(chan *recordJob, opts.QueueSize), done: make(chan struct{})}
 	go r.run()
-	return r
+	return r, nil
 }
 
 // QueueDepth is how many requests are waiting for the writer.
@@ -82,7 +106,11 @@ func (r *Recorder) QueueDepth() int { return len(r.queue) }
 // Record stores an infraction and returns it once it is committed. It
 // returns ErrNotFound when no vehicle has the plate.
 func (r *Recorder) Record(ctx context.Context, req RecordRequest) (Recorded, error) {
-	j := &recordJob{req: req, done: make(chan struct{})}
+	detail, err := json.Marshal(map[string]any{"placa_patente": req.Plate, "timestamp": req.OccurredAt.UTC(), "via": "api"})
+	if err != nil {
+		return Recorded{}, fmt.Errorf("models: audit detail: %w", err)
+	}
+	j := &recordJob{req: req, auditDetail: string(detail), done: make(chan struct{})}
 	r.mu.RLock()
 	if r.closed {
 		r.mu.RUnlock()
@@ -120,6 +148,8 @@ func (r *Recorder) Close(ctx context.Context) error {
 
 func (r *Recorder) run() {
 	defer close(r.done)
+	defer r.insert.Close()
+	defer r.audit.Close()
 	batch := make([]*recordJob, 0, r.opts.MaxBatch)
 	for {
 		j, ok := <-r.queue
@@ -169,10 +199,13 @@ func (r *Recorder) commit(batch []*recordJob) {
 func (r *Recorder) writeBatch(batch []*recordJob) error {
 	ctx := context.Background()
 	return r.s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		entries := make([]AuditEntry, 0, len(batch))
+		insert := tx.StmtContext(ctx, r.insert)
+		defer insert.Close()
+		auditInsert := tx.StmtContext(ctx, r.audit)
+		defer auditInsert.Close()
 		for _, j := range batch {
 			j.result, j.err = Recorded{}, nil
-			rec, err := insertInfraction(ctx, tx, j.req)
+			rec, err := insertInfraction(ctx, tx, insert, j.req)
 			switch {
 			case errors.Is(err, ErrNotFound):
 				j.err = err
@@ -181,45 +214,48 @@ func (r *Recorder) writeBatch(batch []*recordJob) error {
 				return err
 			}
 			j.result = rec
-			if !rec.Replayed {
-				entries = append(entries, newAuditEntry(
-					Actor{Kind: ActorOfficer, ID: j.req.Officer.OfficerID, Name: j.req.Officer.Badge},
-					"create", "infraction", rec.Infraction.ID,
-					map[string]any{"placa_patente": rec.Infraction.Plate, "timestamp": rec.Infraction.OccurredAt, "via": "api"},
-				))
+			if rec.Replayed {
+				continue
 			}
-		}
-		if len(entries) > 0 {
-			if _, err := tx.NewInsert().Model(&entries).Exec(ctx); err != nil {
-				return fmt.Errorf("models: audit infractions: %w", err)
+			t := timeArg(rec.Infraction.RecordedAt)
+			if _, err := auditInsert.ExecContext(ctx, t, ActorOfficer, j.req.Officer.OfficerID, j.req.Officer.Badge,
+				rec.Infraction.ID, j.auditDetail, t, t); err != nil {
+				return fmt.Errorf("models: audit infraction: %w", err)
 			}
 		}
 		return nil
 	})
 }
 
-// insertInfraction looks up the vehicle and inserts in one statement, inside
-// the batch's transaction, so that a vehicle deleted in between is simply not
-// found. A repeated idempotency key inserts nothing and returns the first row.
-func insertInfraction(ctx context.Context, tx bun.Tx, req RecordRequest) (Recorded, error) {
+// insertAuditSQL records an API infraction in the audit log; it is prepared
+// once because the writer runs it for every row.
+const insertAuditSQL = `INSERT INTO audit_log
+	(at, actor_kind, actor_id, actor_name, action, entity, entity_id, detail, created_at, updated_at)
+	VALUES (?, ?, ?, ?, 'create', 'infraction', ?, ?, ?, ?)`
+
+// insertInfraction records req inside tx with the prepared insert statement
+// (insertInfractionSQL). A repeated idempotency key returns the first row.
+func insertInfraction(ctx context.Context, tx bun.Tx, insert *sql.Stmt, req RecordRequest) (Recorded, error) {
 	t := now()
-	var key *string
+	var key any
 	if req.IdempotencyKey != "" {
-		key = &req.IdempotencyKey
+		key = req.IdempotencyKey
 	}
-	var ids []struct {
-		ID       int64 `bun:"id"`
-		PersonID int64 `bun:"person_id"`
-	}
-	err := tx.NewRaw(`INSERT INTO infractions
-		(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, idempotency_key, status, void_reason, created_at, updated_at)
-		SELECT v.id, ?, v.person_id, ?, ?, ?, ?, ?, '', ?, ?
-		FROM vehicles AS v WHERE v.plate = ?
-		ON CONFLICT (officer_id, idempotency_key) DO NOTHING
-		RETURNING id, person_id`,
-		req.Officer.OfficerID, req.OccurredAt.UTC(), t, req.Comments, key, StatusValid, t, t, req.Plate,
-	).Scan(ctx, &ids)
+	ts := timeArg(t)
+	rows, err := insert.QueryContext(ctx, req.Officer.OfficerID, timeArg(req.OccurredAt), ts, req.Comments, key, ts, ts, req.Plate)
 	if err != nil {
+		return Recorded{}, fmt.Errorf("models: insert infraction: %w", err)
+	}
+	var ids []struct{ ID, PersonID int64 }
+	for rows.Next() {
+		var id, personID int64
+		if err := rows.Scan(&id, &personID); err != nil {
+			rows.Close()
+			return Recorded{}, fmt.Errorf("models: insert infraction: %w", err)
+		}
+		ids = append(ids, struct{ ID, PersonID int64 }{id, personID})
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return Recorded{}, fmt.Errorf("models: insert infraction: %w", err)
 	}
 	if len(ids) == 1 {
@@ -231,12 +267,12 @@ func insertInfraction(ctx context.Context, tx bun.Tx, req RecordRequest) (Record
 	if key == nil {
 		return Recorded{}, ErrNotFound
 	}
-	rows, err := selectInfractionRows(ctx, tx, "i.officer_id = ? AND i.idempotency_key = ?", req.Officer.OfficerID, *key)
+	first, err := selectInfractionRows(ctx, tx, "i.officer_id = ? AND i.idempotency_key = ?", req.Officer.OfficerID, req.IdempotencyKey)
 	if err != nil {
 		return Recorded{}, err
 	}
-	if len(rows) == 0 {
+	if len(first) == 0 {
 		return Recorded{}, ErrNotFound
 	}
-	return Recorded{Infraction: rows[0], Replayed: true}, nil
+	return Recorded{Infraction: first[0], Replayed: true}, nil
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"strings"
 	"time"
@@ -74,8 +76,15 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 		fmt.Fprintf(stdout, "        curl '%s/generar_informe?email=ana.martinez@example.com'\n", base)
 	}
 
+	if addr := os.Getenv("TRANSITO_PPROF_ADDR"); addr != "" {
+		go servePprof(addr, log)
+	}
 	metrics := handlers.NewMetrics()
-	recorder := store.NewRecorder(models.RecorderOptions{OnBatch: metrics.ObserveBatch})
+	recorder, err := store.NewRecorder(models.RecorderOptions{OnBatch: metrics.ObserveBatch})
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	srv := handlers.New(store, recorder, log, handlers.Config{
 		Location: cfg.TZ, RateLimit: cfg.RateLimit, APIRateLimit: cfg.APIRateLimit, TrustedProxies: cfg.TrustedProxies,
 		Metrics: metrics,
@@ -120,4 +129,18 @@ func baseURL(addr string) string {
 		host = "localhost"
 	}
 	return fmt.Sprintf("http://%s", net.JoinHostPort(host, port))
+}
+
+// servePprof exposes the Go profiler on addr (TRANSITO_PPROF_ADDR; keep it on
+// loopback). It is off unless the variable is set.
+func servePprof(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/heap", pprof.Index)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	log.Info("pprof listening", "addr", addr)
+	if err := srv.ListenAndServe(); err != nil {
+		log.Warn("pprof stopped", "err", err)
+	}
 }

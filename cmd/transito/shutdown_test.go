@@ -19,8 +19,8 @@ import (
 	"transito/models"
 )
 
-// server is the transito binary running `serve --demo` in a child process.
-type server struct {
+// drainServer is the transito binary running `serve --demo` in a child process.
+type drainServer struct {
 	cmd    *exec.Cmd
 	addr   string // host:port
 	token  string
@@ -29,23 +29,12 @@ type server struct {
 	exited chan error
 }
 
-// buildBinary compiles the command once per test into a temporary directory.
-func buildBinary(t *testing.T) string {
+// startDrainServer runs the binary (built by TestMain) on a free port of
+// 127.0.0.1 and waits until it prints its address and the demo token.
+func startDrainServer(t *testing.T, args ...string) *drainServer {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "transito")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// startServer runs the binary on a free port of 127.0.0.1 and waits until
-// it prints its address and the demo token.
-func startServer(t *testing.T, bin string, args ...string) *server {
-	t.Helper()
-	s := &server{db: filepath.Join(t.TempDir(), "transito.db"), stderr: new(strings.Builder), exited: make(chan error, 1)}
-	s.cmd = exec.Command(bin, append([]string{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", s.db}, args...)...)
+	s := &drainServer{db: filepath.Join(t.TempDir(), "transito.db"), stderr: new(strings.Builder), exited: make(chan error, 1)}
+	s.cmd = exec.Command(binPath, append([]string{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", s.db}, args...)...)
 	s.cmd.Env = append(os.Environ(), "TRANSITO_LOG_LEVEL=warn", "TRANSITO_RATE_LIMIT=0", "TRANSITO_API_RATE_LIMIT=0")
 	s.cmd.Stderr = s.stderr
 	stdout, err := s.cmd.StdoutPipe()
@@ -102,7 +91,7 @@ type halfPost struct {
 
 // openHalfPost makes sure the server accepted the connection (a first
 // request is answered on it), then starts a POST on it.
-func openHalfPost(t *testing.T, s *server, i int) *halfPost {
+func openHalfPost(t *testing.T, s *drainServer, i int) *halfPost {
 	t.Helper()
 	conn, err := net.DialTimeout("tcp", s.addr, 5*time.Second)
 	if err != nil {
@@ -145,7 +134,7 @@ func TestSIGTERMAnswersRequestsInFlight(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	s := startServer(t, buildBinary(t), "--drain-timeout", "10s")
+	s := startDrainServer(t, "--drain-timeout", "10s")
 	const n = 32
 	posts := make([]*halfPost, n)
 	for i := range posts {
@@ -221,7 +210,7 @@ func TestSIGTERMDrainIsBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	s := startServer(t, buildBinary(t), "--drain-timeout", "1s")
+	s := startDrainServer(t, "--drain-timeout", "1s")
 	openHalfPost(t, s, 0) // never finished
 	time.Sleep(100 * time.Millisecond)
 	start := time.Now()

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Benchmark of the officer API and the report API on this machine.
+#
+#   bench/api.sh            # 64 connections, 10 s each
+#   DURATION=30s bench/api.sh
+#
+# Builds the binary, seeds a temporary SQLite database (≈10,000 vehicles, one
+# person with 1,000 infractions), starts the server on 127.0.0.1 with durable
+# commits (WAL, synchronous=FULL, as always), runs wrk against
+# POST /cargar_infraccion and GET /generar_informe, and prints req/s, p50, p99
+# and the server's peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONNS=${CONNS:-64}
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+PORT=${PORT:-18080}
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)..." >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+
+work=$(mktemp -d)
+trap 'kill "${pid:-}" 2>/dev/null || true; wait "${pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+bin="$work/transito"
+db="$work/bench.db"
+go build -o "$bin" ./cmd/transito
+
+seeded=$("$bin" seed --db "$db" --persons 5000 --infractions 0 --officers 300 --seed 1)
+echo "$seeded" >&2
+vehicles=$(grep -o '[0-9]* vehículos' <<<"$seeded" | grep -o '[0-9]*')
+printf 'nombre,email,placa_patente,marca,color\nPersona Frecuente,frecuente@example.com,BENCH01,Fiat,Rojo\n' > "$work/heavy.csv"
+"$bin" import --db "$db" "$work/heavy.csv" >&2
+"$bin" officer create --db "$db" --name "Oficial Bench" --badge BENCH-1 >/dev/null
+token=$("$bin" officer token --db "$db" --badge BENCH-1 | tail -n1)
+
+TRANSITO_LOG_LEVEL=${LOG_LEVEL:-warn} "$bin" serve --db "$db" --addr "127.0.0.1:$PORT" \
+  --rate-limit 0 --api-rate-limit 0 >"$work/serve.out" 2>"$work/serve.err" &
+pid=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
+
+# The heavy person's 1,000 infractions, through the API like any other.
+seq 1000 | xargs -P 8 -I{} curl -fs -o /dev/null -X POST "http://127.0.0.1:$PORT/cargar_infraccion" \
+  -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"placa_patente":"BENCH01","timestamp":"2025-01-01 10:00","comentarios":"Estacionamiento prohibido"}'
+
+summary() { # name, wrk output
+  awk -v name="$1" '
+    /Requests\/sec/ {rps=$2}
+    /^ +50%/ {p50=$2}
+    /^ +99%/ {p99=$2}
+    /Non-2xx/ {bad=$NF}
+    END {printf "| %s | %.0f | %s | %s | %s |\n", name, rps, p50, p99, (bad==""?0:bad)}' <<<"$2"
+}
+
+post=$(TOKEN=$token VEHICLES=$vehicles wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/post.lua \
+  "http://127.0.0.1:$PORT/cargar_infraccion")
+report=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency \
+  "http://127.0.0.1:$PORT/generar_informe?email=frecuente@example.com")
+rss=$(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' "/proc/$pid/status")
+rows=$(curl -fs "http://127.0.0.1:$PORT/generar_informe?email=frecuente@example.com" | grep -o '"id"' | wc -l)
+
+echo
+echo "$CONNS connections, $DURATION, wrk -t$THREADS on the same machine ($(nproc) cores); report of $rows infractions"
+echo "| endpoint | req/s | p50 | p99 | non-2xx |"
+echo "|---|---|---|---|---|"
+summary "POST /cargar_infraccion" "$post"
+summary "GET /generar_informe" "$report"
+echo "peak RSS of the server: $rss"

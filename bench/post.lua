@@ -1,0 +1,27 @@
+-- wrk script: POST /cargar_infraccion with a random seeded plate each time.
+-- Plates follow models.seedPlate: vehicle n is AA000AA-style, n in [1, VEHICLES].
+local token = os.getenv("TOKEN")
+local vehicles = tonumber(os.getenv("VEHICLES") or "10000")
+local letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+local function plate(n)
+  local d = string.format("%03d", n % 1000)
+  n = math.floor(n / 1000)
+  local l = {}
+  for i = 1, 4 do
+    local k = n % 26
+    l[i] = letters:sub(k + 1, k + 1)
+    n = math.floor(n / 26)
+  end
+  -- positions 6,5,1,0 of AB123CD take l[1], l[2], l[3], l[4]
+  return l[4] .. l[3] .. d .. l[2] .. l[1]
+end
+
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. token
+
+request = function()
+  local body = string.format('{"placa_patente":"%s","comentarios":"Exceso de velocidad"}', plate(math.random(1, vehicles)))
+  return wrk.format(nil, nil, nil, body)
+end

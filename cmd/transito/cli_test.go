@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"transito/models"
+)
+
+// cli runs a command in-process and returns its stdout, stderr and error.
+func cli(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestCLICommands(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cli.db")
+
+	if out, _, err := cli(t, "", "migrate", "--db", db); err != nil || !strings.Contains(out, "aplicada") {
+		t.Fatalf("migrate: %q %v", out, err)
+	}
+	if out, _, err := cli(t, "", "--db", db, "migrate"); err != nil || !strings.Contains(out, "al día") {
+		t.Fatalf("second migrate: %q %v", out, err)
+	}
+	out, _, err := cli(t, "", "officer", "create", "--name", "Laura Benítez", "--badge", "lb-7", "--db", db)
+	if err != nil || strings.TrimSpace(out) == "" {
+		t.Fatalf("officer create: %q %v", out, err)
+	}
+	out, _, err = cli(t, "", "officer", "token", "--badge", "LB-7", "--db", db)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	token := lines[len(lines)-1]
+	if err != nil || !strings.HasPrefix(token, models.TokenPrefix) || strings.Contains(token, " ") {
+		t.Fatalf("officer token: last line %q of %q, %v", token, out, err)
+	}
+	if _, _, err := cli(t, "", "officer", "revoke", "--badge", "LB-7", "--db", db); err != nil {
+		t.Fatalf("officer revoke: %v", err)
+	}
+	if _, _, err := cli(t, "", "officer", "revoke", "--badge", "LB-7", "--db", db); err == nil {
+		t.Fatal("revoking twice should fail")
+	}
+	if _, _, err := cli(t, "", "officer", "token", "--badge", "NADIE", "--db", db); err == nil {
+		t.Fatal("token for an unknown badge should fail")
+	}
+
+	csv := filepath.Join(dir, "padron.csv")
+	os.WriteFile(csv, []byte("nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,Fiat,Rojo\n"), 0o600)
+	if out, _, err := cli(t, "", "import", csv, "--db", db); err != nil || !strings.Contains(out, "1 personas creadas") {
+		t.Fatalf("import: %q %v", out, err)
+	}
+	bad := filepath.Join(dir, "malo.json")
+	os.WriteFile(bad, []byte("[\n{\"nombre\":\"Bea\",\"email\":\"bea@example.com\"},\n{\"nombre\":\"\",\"email\":\"x\"}\n]"), 0o600)
+	_, _, err = cli(t, "", "import", bad, "--db", db)
+	if err == nil || !strings.Contains(oneLine(err), "línea 3") || strings.Contains(oneLine(err), "\n") {
+		t.Fatalf("bad import: %v, want a one-line error naming line 3", err)
+	}
+
+	if _, _, err := cli(t, "una clave muy larga\n", "admin", "create", "--username", "Maria", "--password-stdin", "--db", db); err != nil {
+		t.Fatalf("admin create: %v", err)
+	}
+	if _, _, err := cli(t, "corta\n", "admin", "create", "--username", "pepe", "--password-stdin", "--db", db); err == nil {
+		t.Fatal("a short password should be refused")
+	}
+
+	if out, _, err := cli(t, "", "seed", "--persons", "20", "--infractions", "50", "--db", filepath.Join(dir, "seed.db")); err != nil || !strings.Contains(out, "50 infracciones") {
+		t.Fatalf("seed: %q %v", out, err)
+	}
+	backup := filepath.Join(dir, "copia.db")
+	if _, _, err := cli(t, "", "backup", backup, "--db", db); err != nil {
+		t.Fatalf("backup: %v", err)
+	}
+	store, err := models.Open(context.Background(), backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.OfficerByBadge(context.Background(), "LB-7"); err != nil {
+		t.Fatalf("backup lacks the officer: %v", err)
+	}
+
+	for _, args := range [][]string{{}, {"nope"}, {"officer"}, {"import"}, {"serve", "--rate-limit", "-1", "--db", db}, {"serve", "--tz", "Marte/Olimpo", "--db", db}} {
+		if _, _, err := cli(t, "", args...); err == nil || exitCode(err) != 2 {
+			t.Errorf("transito %v: err %v (exit %d), want a usage error", args, err, exitCode(err))
+		}
+	}
+}

@@ -1,0 +1,489 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"transito/models"
+)
+
+// apiEnv is a server on a fresh database with two persons, their vehicles,
+// an active officer, an inactive one, and their tokens.
+type apiEnv struct {
+	store    *models.Store
+	srv      *Server
+	token    string // active officer B1
+	inactive string // inactive officer B2
+	officer  *models.Officer
+	loc      *time.Location
+}
+
+func newAPIEnv(t *testing.T, cfg Config) *apiEnv {
+	t.Helper()
+	ctx := context.Background()
+	store, err := models.Open(ctx, filepath.Join(t.TempDir(), "api.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	csv := "nombre,email,placa_patente,marca,color\nAna Martínez,ana@example.com,AB123CD,Toyota,Blanco\nAna Martínez,ana@example.com,XY987ZW,Ford,Gris\nBruno Díaz,bruno@example.com,AD789GH,Renault,Rojo\nCarla Gómez,carla@example.com,CC111CC,Fiat,Azul\n"
+	if _, err := store.Import(ctx, strings.NewReader(csv), models.CLIActor, false); err != nil {
+		t.Fatal(err)
+	}
+	env := &apiEnv{store: store}
+	for _, o := range []struct {
+		badge  string
+		active bool
+		token  *string
+	}{{"B1", true, &env.token}, {"B2", false, &env.inactive}} {
+		officer, err := store.CreateOfficer(ctx, models.OfficerInput{Name: "Oficial " + o.badge, Badge: o.badge, Active: o.active}, models.CLIActor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *o.token, err = store.IssueToken(ctx, officer.ID, models.CLIActor); err != nil {
+			t.Fatal(err)
+		}
+		if o.active {
+			env.officer = officer
+		}
+	}
+	if cfg.Location == nil {
+		cfg.Location, err = time.LoadLocation("America/Argentina/Buenos_Aires")
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	env.loc = cfg.Location
+	recorder, err := store.NewRecorder(models.RecorderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { recorder.Close(context.Background()) })
+	env.srv = New(store, recorder, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	return env
+}
+
+// do sends a request through the Fiber app and returns the response and its
+// body.
+func (e *apiEnv) do(t *testing.T, method, path, token, body string, headers ...string) (*http.Response, []byte) {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := e.srv.App.Test(req, 10_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp, b
+}
+
+func (e *apiEnv) countInfractions(t *testing.T) int {
+	t.Helper()
+	_, rows, err := e.store.Report(context.Background(), "ana@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, more, err := e.store.Report(context.Background(), "bruno@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(rows) + len(more)
+}
+
+func decodeProblem(t *testing.T, resp *http.Response, body []byte) Problem {
+	t.Helper()
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		t.Fatalf("Content-Type %q, want application/problem+json; body %s", ct, body)
+	}
+	var p Problem
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatalf("problem body %s: %v", body, err)
+	}
+	if p.Status != resp.StatusCode || p.Title == "" || p.Detail == "" || p.Type == "" {
+		t.Fatalf("incomplete problem %+v for status %d", p, resp.StatusCode)
+	}
+	return p
+}
+
+func TestCargarInfraccionStatuses(t *testing.T) {
+	env := newAPIEnv(t, Config{})
+	huge := `{"placa_patente":"AB123CD","comentarios":"` + strings.Repeat("x", 70_000) + `"}`
+	tests := []struct {
+		name      string
+		method    string
+		token     string
+		body      string
+		status    int
+		errField  string // a field the problem must name
+		wantStore bool
+	}{
+		{"stored", "POST", env.token, `{"placa_patente":"AB123CD","timestamp":"2024-05-01T14:30:00-03:00","comentarios":"Semáforo en rojo"}`, 200, "", true},
+		{"plate normalised", "POST", env.token, `{"placa_patente":" ab-123 cd ","comentarios":""}`, 200, "", true},
+		{"no timestamp means now", "POST", env.token, `{"placa_patente":"AB123CD"}`, 200, "", true},
+		{"unknown fields ignored", "POST", env.token, `{"placa_patente":"AB123CD","gps":[1,2]}`, 200, "", true},
+		{"array body", "POST", env.token, `[{"placa_patente":"AB123CD"}]`, 400, "", false},
+		{"string body", "POST", env.token, `"AB123CD"`, 400, "", false},
+		{"empty body", "POST", env.token, ``, 400, "", false},
+		{"broken json", "POST", env.token, `{"placa_patente":"AB123CD"`, 400, "", false},
+		{"trailing garbage", "POST", env.token, `{"placa_patente":"AB123CD"} x`, 400, "", false},
+		{"plate missing", "POST", env.token, `{"comentarios":"x"}`, 400, "placa_patente", false},
+		{"plate null", "POST", env.token, `{"placa_patente":null}`, 400, "placa_patente", false},
+		{"plate empty", "POST", env.token, `{"placa_patente":"   "}`, 400, "placa_patente", false},
+		{"plate a number", "POST", env.token, `{"placa_patente":123456}`, 400, "placa_patente", false},
+		{"plate too long", "POST", env.token, `{"placa_patente":"` + strings.Repeat("A", 33) + `"}`, 400, "placa_patente", false},
+		{"comments a number", "POST", env.token, `{"placa_patente":"AB123CD","comentarios":5}`, 400, "comentarios", false},
+		{"comments too long", "POST", env.token, `{"placa_patente":"AB123CD","comentarios":"` + strings.Repeat("ñ", 2001) + `"}`, 400, "comentarios", false},
+		{"comments with NUL", "POST", env.token, `{"placa_patente":"AB123CD","comentarios":"a\u0000b"}`, 400, "comentarios", false},
+		{"timestamp a bool", "POST", env.token, `{"placa_patente":"AB123CD","timestamp":true}`, 400, "timestamp", false},
+		{"timestamp garbled", "POST", env.token, `{"placa_patente":"AB123CD","timestamp":"ayer"}`, 400, "timestamp", false},
+		{"timestamp in the future", "POST", env.token, fmt.Sprintf(`{"placa_patente":"AB123CD","timestamp":%d}`, time.Now().Add(10*time.Minute).Unix()), 400, "timestamp", false},
+		{"timestamp fractional unix", "POST", env.token, `{"placa_patente":"AB123CD","timestamp":1714584600.5}`, 400, "timestamp", false},
+		{"no token", "POST", "", `{"placa_patente":"AB123CD"}`, 401, "", false},
+		{"unknown token", "POST", "trn_" + strings.Repeat("A", 43), `{"placa_patente":"AB123CD"}`, 401, "", false},
+		{"garbled token", "POST", "not a token", `{"placa_patente":"AB123CD"}`, 401, "", false},
+		{"inactive officer", "POST", env.inactive, `{"placa_patente":"AB123CD"}`, 403, "", false},
+		{"unknown plate", "POST", env.token, `{"placa_patente":"ZZ999ZZ"}`, 404, "", false},
+		{"plate of impossible shape", "POST", env.token, `{"placa_patente":"#!"}`, 404, "", false},
+		{"GET", "GET", env.token, ``, 405, "", false},
+		{"PUT", "PUT", env.token, `{"placa_patente":"AB123CD"}`, 405, "", false},
+		{"body over 64 KiB", "POST", env.token, huge, 413, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := env.countInfractions(t)
+			resp, body := env.do(t, tt.method, "/cargar_infraccion", tt.token, tt.body)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d; body %s", resp.StatusCode, tt.status, body)
+			}
+			if resp.Header.Get(HeaderRequestID) == "" {
+				t.Error("no X-Request-ID on the response")
+			}
+			stored := env.countInfractions(t) - before
+			if tt.wantStore != (stored == 1) || stored > 1 {
+				t.Fatalf("%d rows stored, want stored=%v", stored, tt.wantStore)
+			}
+			if tt.status == 200 {
+				var got InfractionJSON
+				if err := json.Unmarshal(body, &got); err != nil {
+					t.Fatal(err)
+				}
+				if got.ID == 0 || got.Plate != "AB123CD" || got.Status != "vigente" || got.Officer.Badge != "B1" || got.RecordedAt == "" || got.Timestamp == "" {
+					t.Fatalf("answer %+v", got)
+				}
+				return
+			}
+			p := decodeProblem(t, resp, body)
+			if tt.errField != "" && p.Errors[tt.errField] == "" {
+				t.Fatalf("problem %+v does not name %q", p, tt.errField)
+			}
+			switch tt.status {
+			case 401:
+				if h := resp.Header.Get("WWW-Authenticate"); !strings.Contains(h, `error="invalid_token"`) {
+					t.Errorf("WWW-Authenticate %q", h)
+				}
+			case 405:
+				if resp.Header.Get("Allow") != "POST" {
+					t.Errorf("Allow %q, want POST", resp.Header.Get("Allow"))
+				}
+			}
+		})
+	}
+}
+
+func TestCargarInfraccionTimestampFormats(t *testing.T) {
+	env := newAPIEnv(t, Config{})
+	now := time.Now()
+	tests := []struct {
+		name string
+		ts   string // JSON value
+		want time.Time
+	}{
+		{"RFC 3339 with offset", `"2024-05-01T14:30:00-03:00"`, time.Date(2024, 5, 1, 17, 30, 0, 0, time.UTC)},
+		{"RFC 3339 UTC", `"2024-05-01T17:30:00Z"`, time.Date(2024, 5, 1, 17, 30, 0, 0, time.UTC)},
+		{"RFC 3339 with fraction", `"2024-05-01T17:30:00.250Z"`, time.Date(2024, 5, 1, 17, 30, 0, 250e6, time.UTC)},
+		{"local minutes", `"2024-05-01 14:30"`, time.Date(2024, 5, 1, 17, 30, 0, 0, time.UTC)},
+		{"local seconds", `"2024-05-01 14:30:45"`, time.Date(2024, 5, 1, 17, 30, 45, 0, time.UTC)},
+		{"unix number", `1714584600`, time.Date(2024, 5, 1, 17, 30, 0, 0, time.UTC)},
+		{"unix string", `"1714584600"`, time.Date(2024, 5, 1, 17, 30, 0, 0, time.UTC)},
+		{"four minutes ahead", fmt.Sprintf(`%d`, now.Add(4*time.Minute).Unix()), time.Unix(now.Add(4*time.Minute).Unix(), 0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","timestamp":`+tt.ts+`}`)
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			}
+			var got InfractionJSON
+			if err := json.Unmarshal(body, &got); err != nil {
+				t.Fatal(err)
+			}
+			ts, err := time.Parse(time.RFC3339Nano, got.Timestamp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ts.Equal(tt.want) {
+				t.Fatalf("timestamp %s, want %s", got.Timestamp, tt.want.In(env.loc).Format(time.RFC3339Nano))
+			}
+			if _, off := ts.Zone(); off != -3*3600 {
+				t.Errorf("timestamp %s is not in the configured zone (UTC-3)", got.Timestamp)
+			}
+		})
+	}
+	t.Run("absent is the time of receipt", func(t *testing.T) {
+		before := time.Now().Add(-time.Second)
+		_, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","timestamp":null}`)
+		var got InfractionJSON
+		if err := json.Unmarshal(body, &got); err != nil {
+			t.Fatal(err)
+		}
+		ts, err := time.Parse(time.RFC3339Nano, got.Timestamp)
+		if err != nil || ts.Before(before) || ts.After(time.Now().Add(time.Second)) {
+			t.Fatalf("timestamp %q, want about now (%v)", got.Timestamp, err)
+		}
+	})
+}
+
+func TestCargarInfraccionVariants(t *testing.T) {
+	env := newAPIEnv(t, Config{})
+	for _, path := range []string{"/cargar_infraccion", "/cargar_infraccion/", "/api/v1/infracciones"} {
+		resp, body := env.do(t, "POST", path, env.token, `{"placa_patente":"AB123CD"}`)
+		if resp.StatusCode != 200 {
+			t.Errorf("POST %s: %d %s", path, resp.StatusCode, body)
+		}
+		if resp, _ := env.do(t, "DELETE", path, env.token, ""); resp.StatusCode != 405 {
+			t.Errorf("DELETE %s: %d, want 405", path, resp.StatusCode)
+		}
+	}
+	for _, path := range []string{"/generar_informe", "/generar_informe/", "/api/v1/informes"} {
+		resp, body := env.do(t, "GET", path+"?email=ana@example.com", "", "")
+		if resp.StatusCode != 200 || !bytes.HasPrefix(body, []byte("[")) {
+			t.Errorf("GET %s: %d %s", path, resp.StatusCode, body)
+		}
+	}
+}
+
+func TestIdempotencyKey(t *testing.T) {
+	env := newAPIEnv(t, Config{})
+	first, body1 := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","comentarios":"uno"}`, "Idempotency-Key", "abc-1")
+	again, body2 := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","comentarios":"uno"}`, "Idempotency-Key", "abc-1")
+	if first.StatusCode != 200 || again.StatusCode != 200 {
+		t.Fatalf("statuses %d, %d", first.StatusCode, again.StatusCode)
+	}
+	var a, b InfractionJSON
+	json.Unmarshal(body1, &a)
+	json.Unmarshal(body2, &b)
+	if a.ID == 0 || a.ID != b.ID || again.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("replay answered %+v (replayed=%q), want the first result %+v", b, again.Header.Get("Idempotent-Replayed"), a)
+	}
+	if n := env.countInfractions(t); n != 1 {
+		t.Fatalf("%d rows after a replay, want 1", n)
+	}
+	// Another key is another infraction; an over-long key is refused.
+	env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD"}`, "Idempotency-Key", "abc-2")
+	if n := env.countInfractions(t); n != 2 {
+		t.Fatalf("%d rows, want 2", n)
+	}
+	resp, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD"}`, "Idempotency-Key", strings.Repeat("k", 256))
+	if resp.StatusCode != 400 || decodeProblem(t, resp, body).Errors["Idempotency-Key"] == "" {
+		t.Fatalf("256-character key: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestRotatedRevokedAndDeactivatedTokens(t *testing.T) {
+	env := newAPIEnv(t, Config{})
+	ctx := context.Background()
+	post := func(token string) int {
+		resp, _ := env.do(t, "POST", "/cargar_infraccion", token, `{"placa_patente":"AB123CD"}`)
+		return resp.StatusCode
+	}
+	if got := post(env.token); got != 200 {
+		t.Fatalf("fresh token: %d", got)
+	}
+	rotated, err := env.store.IssueToken(ctx, env.officer.ID, models.CLIActor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := post(env.token); got != 401 {
+		t.Errorf("old token after rotation: %d, want 401", got)
+	}
+	if got := post(rotated); got != 200 {
+		t.Errorf("new token: %d, want 200", got)
+	}
+	if err := env.store.SetOfficerActive(ctx, env.officer.ID, false, models.CLIActor); err != nil {
+		t.Fatal(err)
+	}
+	if got := post(rotated); got != 403 {
+		t.Errorf("token of a deactivated officer: %d, want 403", got)
+	}
+	if err := env.store.SetOfficerActive(ctx, env.officer.ID, true, models.CLIActor); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.store.RevokeToken(ctx, env.officer.ID, models.CLIActor); err != nil {
+		t.Fatal(err)
+	}
+	if got := post(rotated); got != 401 {
+		t.Errorf("revoked token: %d, want 401", got)
+	}
+}
+
+func TestGenerarInforme(t *testing.T) {
+	env := newAPIEnv(t, Config{})
+	for _, ts := range []string{"2024-05-01T10:00:00-03:00", "2024-06-01T10:00:00-03:00", "2024-04-01T10:00:00-03:00"} {
+		if resp, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","timestamp":"`+ts+`","comentarios":"<b>ojo</b>"}`); resp.StatusCode != 200 {
+			t.Fatalf("%d %s", resp.StatusCode, body)
+		}
+	}
+	env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"XY987ZW","timestamp":"2024-05-15T10:00:00-03:00"}`)
+	env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AD789GH","timestamp":"2024-05-15T10:00:00-03:00"}`)
+
+	t.Run("newest first with every field", func(t *testing.T) {
+		resp, body := env.do(t, "GET", "/generar_informe?email=ANA@Example.com", "", "")
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+			t.Fatalf("%d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		}
+		var raw []map[string]any
+		if err := json.Unmarshal(body, &raw); err != nil {
+			t.Fatal(err)
+		}
+		if len(raw) != 4 {
+			t.Fatalf("%d infractions, want Ana's 4: %s", len(raw), body)
+		}
+		for _, k := range []string{"id", "placa_patente", "marca", "color", "timestamp", "comentarios", "oficial", "registrada_en", "estado"} {
+			if _, ok := raw[0][k]; !ok {
+				t.Errorf("field %q missing from %v", k, raw[0])
+			}
+		}
+		var rows []InfractionJSON
+		json.Unmarshal(body, &rows)
+		want := []string{"2024-06-01T10:00:00-03:00", "2024-05-15T10:00:00-03:00", "2024-05-01T10:00:00-03:00", "2024-04-01T10:00:00-03:00"}
+		for i, r := range rows {
+			if r.Timestamp != want[i] {
+				t.Errorf("row %d timestamp %s, want %s (newest first)", i, r.Timestamp, want[i])
+			}
+		}
+		if rows[0].Brand != "Toyota" || rows[0].Color != "Blanco" || rows[0].Officer.Name != "Oficial B1" || rows[0].Officer.Badge != "B1" || rows[0].Comments != "<b>ojo</b>" {
+			t.Errorf("first row %+v", rows[0])
+		}
+	})
+	t.Run("person without infractions", func(t *testing.T) {
+		resp, body := env.do(t, "GET", "/generar_informe?email=carla@example.com", "", "")
+		if resp.StatusCode != 200 || strings.TrimSpace(string(body)) != "[]" {
+			t.Fatalf("%d %s, want 200 []", resp.StatusCode, body)
+		}
+	})
+	for _, tt := range []struct {
+		name, query string
+		status      int
+	}{
+		{"missing email", "", 400},
+		{"empty email", "?email=", 400},
+		{"malformed email", "?email=ana(at)example.com", 400},
+		{"unknown email", "?email=nadie@example.com", 404},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := env.do(t, "GET", "/generar_informe"+tt.query, "", "")
+			if resp.StatusCode != tt.status {
+				t.Fatalf("%d %s, want %d", resp.StatusCode, body, tt.status)
+			}
+			p := decodeProblem(t, resp, body)
+			if tt.status == 400 && p.Errors["email"] == "" {
+				t.Errorf("problem %+v does not name the email field", p)
+			}
+		})
+	}
+	t.Run("a new infraction shows up at once", func(t *testing.T) {
+		_, before := env.do(t, "GET", "/generar_informe?email=bruno@example.com", "", "")
+		env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AD789GH"}`)
+		_, after := env.do(t, "GET", "/generar_informe?email=bruno@example.com", "", "")
+		var b, a []InfractionJSON
+		json.Unmarshal(before, &b)
+		json.Unmarshal(after, &a)
+		if len(a) != len(b)+1 {
+			t.Fatalf("report went from %d to %d rows after a new infraction", len(b), len(a))
+		}
+	})
+}
+
+func TestReportRateLimitIsSharedByTheVariants(t *testing.T) {
+	env := newAPIEnv(t, Config{RateLimit: 3})
+	paths := []string{"/generar_informe?email=ana@example.com", "/generar_informe/?email=ana@example.com", "/api/v1/informes?email=ana@example.com"}
+	for i, p := range paths {
+		if resp, _ := env.do(t, "GET", p, "", ""); resp.StatusCode != 200 {
+			t.Fatalf("request %d: %d", i, resp.StatusCode)
+		}
+	}
+	resp, body := env.do(t, "GET", paths[0], "", "")
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("4th look-up in a minute: %d (Retry-After %q), want 429", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	decodeProblem(t, resp, body)
+}
+
+func TestAPIRateLimitPerOfficer(t *testing.T) {
+	env := newAPIEnv(t, Config{APIRateLimit: 2})
+	for i := range 2 {
+		if resp, _ := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD"}`); resp.StatusCode != 200 {
+			t.Fatalf("request %d: %d", i, resp.StatusCode)
+		}
+	}
+	resp, body := env.do(t, "POST", "/api/v1/infracciones", env.token, `{"placa_patente":"AB123CD"}`)
+	if resp.StatusCode != 429 {
+		t.Fatalf("3rd write in a minute: %d %s, want 429", resp.StatusCode, body)
+	}
+	decodeProblem(t, resp, body)
+}
+
+func TestInternalErrorLeaksNothing(t *testing.T) {
+	env := newAPIEnv(t, Config{})
+	env.store.Close() // the database goes away under the server
+	resp, body := env.do(t, "GET", "/generar_informe?email=ana@example.com", "", "")
+	if resp.StatusCode != 500 {
+		t.Fatalf("status %d, want 500: %s", resp.StatusCode, body)
+	}
+	p := decodeProblem(t, resp, body)
+	if p.RequestID == "" || p.RequestID != resp.Header.Get(HeaderRequestID) {
+		t.Errorf("problem request_id %q, header %q", p.RequestID, resp.Header.Get(HeaderRequestID))
+	}
+	for _, leak := range []string{"sql", "database", "closed", "models:", ".go", "goroutine"} {
+		if strings.Contains(strings.ToLower(string(body)), leak) {
+			t.Errorf("500 body leaks %q: %s", leak, body)
+		}
+	}
+}
+
+func TestRequestID(t *testing.T) {
+	env := newAPIEnv(t, Config{})
+	resp, _ := env.do(t, "GET", "/healthz", "", "", HeaderRequestID, "abc-123")
+	if got := resp.Header.Get(HeaderRequestID); got != "abc-123" {
+		t.Errorf("plain client id not echoed: %q", got)
+	}
+	resp, _ = env.do(t, "GET", "/healthz", "", "", HeaderRequestID, "bad\" id")
+	if got := resp.Header.Get(HeaderRequestID); got == "" || strings.Contains(got, "\"") {
+		t.Errorf("unsafe client id: got %q, want a fresh one", got)
+	}
+}

@@ -21,7 +21,8 @@ func (s *Server) lookup(c *fiber.Ctx) error {
 	}
 	person, rows, err := s.store.Report(c.UserContext(), email)
 	if errors.Is(err, models.ErrNotFound) {
-		return newProblem(fiber.StatusNotFound, "No hay ninguna persona registrada con el correo "+email+". Revise que esté bien escrito.")
+		// The detail goes to the log: the page adds the address itself.
+		return newProblem(fiber.StatusNotFound, "No hay ninguna persona registrada con ese correo.")
 	}
 	if err != nil {
 		return err
@@ -50,6 +51,7 @@ func (s *Server) renderLookupProblem(c *fiber.Ctx, p *Problem) error {
 		l.Message = invalidEmailMessage(l.Email)
 	case fiber.StatusNotFound:
 		l.State = views.LookupUnknown
+		l.Message = "No hay ninguna persona registrada con el correo «" + models.NormalizeEmail(l.Email) + "». Revise que esté bien escrito."
 	case fiber.StatusTooManyRequests:
 		l.State = views.LookupLimited
 		l.RetryAfter = p.headers[fiber.HeaderRetryAfter]

@@ -31,6 +31,7 @@ func (s *Server) lookup(c *fiber.Ctx) error {
 	l.Email = email
 	l.State = views.LookupFound
 	l.PersonName = person.Name
+	l.GeneratedAt = time.Now().In(s.cfg.Location).Format(lookupDateLayout) + " (" + s.cfg.Location.String() + ")"
 	l.Rows = make([]views.LookupRow, len(rows))
 	for i, r := range rows {
 		l.Rows[i] = s.lookupRow(r)

@@ -33,6 +33,9 @@ type Lookup struct {
 	JSONURL string
 	// RetryAfter is the number of seconds to wait after a 429.
 	RetryAfter string
+	// GeneratedAt is when the report was made, in the configured zone;
+	// only the printed copy shows it.
+	GeneratedAt string
 }
 
 // LookupRow is one infraction as the public page shows it.

@@ -31,6 +31,13 @@ type pubEnv struct {
 
 func newPubEnv(t *testing.T, cfg handlers.Config) *pubEnv {
 	t.Helper()
+	return newPubEnvLogging(t, cfg, io.Discard)
+}
+
+// newPubEnvLogging is newPubEnv with the server's JSON log, at debug level,
+// written to w.
+func newPubEnvLogging(t *testing.T, cfg handlers.Config, w io.Writer) *pubEnv {
+	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "transito.db")
 	store, err := models.Open(ctx, path)
@@ -59,7 +66,7 @@ func newPubEnv(t *testing.T, cfg handlers.Config) *pubEnv {
 		rec.Close(context.Background())
 		store.Close()
 	})
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	log := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	return &pubEnv{t: t, store: store, recorder: rec, srv: handlers.New(store, rec, log, cfg),
 		metrics: cfg.Metrics, token: token, dbPath: path}
 }

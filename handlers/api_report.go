@@ -29,7 +29,9 @@ func (s *Server) report(c *fiber.Ctx) error {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.Send(body)
+	// The cached body is never modified: hand it over without a copy.
+	c.Response().SetBodyRaw(body)
+	return nil
 }
 
 // emailParam reads and validates the email query parameter.

@@ -87,15 +87,23 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// DataVersion returns a number that changes whenever any connection or process
-// commits a change. ok is false when the database offers no such signal or it
-// cannot be read; callers must then not cache.
+// DataVersion returns a number that changes whenever a change is committed:
+// at once for commits through this Store, within 50 ms for commits by another
+// process. ok is false when the database offers no such signal or it cannot
+// be read; callers must then not cache.
 func (s *Store) DataVersion(ctx context.Context) (v int64, ok bool) {
 	if s.versions == nil {
 		return 0, false
 	}
-	v, err := s.versions.current(ctx)
-	return v, err == nil
+	v = s.versions.gen.Load()
+	return v, v > 0
+}
+
+// changed records that this Store committed a change.
+func (s *Store) changed() {
+	if s.versions != nil {
+		s.versions.gen.Add(1)
+	}
 }
 
 // now is the clock every write uses, in UTC and at microsecond precision so
@@ -107,5 +115,7 @@ func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 // inTx runs fn in a write transaction.
 func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return s.db.RunInTx(ctx, nil, fn)
+	err := s.db.RunInTx(ctx, nil, fn)
+	s.changed()
+	return err
 }

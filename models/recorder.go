@@ -179,6 +179,7 @@ func (r *Recorder) run() {
 func (r *Recorder) commit(batch []*recordJob) {
 	start := time.Now()
 	err := r.writeBatch(batch)
+	r.s.changed()
 	if err != nil && len(batch) > 1 {
 		for _, j := range batch {
 			r.commit([]*recordJob{j})

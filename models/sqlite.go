@@ -12,7 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -96,7 +96,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("models: open %s: %w", path, err)
 	}
-	db.versions = &versionWatcher{conn: conn}
+	db.versions = newVersionWatcher(conn)
 	db.stopCheckpoints = startCheckpointer(read, path+"-wal")
 	return db, nil
 }
@@ -138,24 +138,56 @@ func startCheckpointer(db *sql.DB, walPath string) func() {
 	}
 }
 
-// versionWatcher keeps one connection aside to read PRAGMA data_version, which
-// changes whenever another connection, in this process or another, commits.
+// versionWatcher polls PRAGMA data_version on a connection kept aside; the
+// value changes whenever another connection, in this process or another,
+// commits. Commits made through this Store bump the generation at once (see
+// Store.changed); commits by other processes are seen within versionPoll.
 type versionWatcher struct {
-	mu   sync.Mutex
 	conn *sql.Conn
+	gen  atomic.Int64
+	last int64
+	stop chan struct{}
+	done chan struct{}
 }
 
-func (w *versionWatcher) current(ctx context.Context) (int64, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	var v int64
-	err := w.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
-	return v, err
+// versionPoll bounds how long a commit by another process (the CLI) may go
+// unnoticed by the report cache.
+const versionPoll = 50 * time.Millisecond
+
+func newVersionWatcher(conn *sql.Conn) *versionWatcher {
+	w := &versionWatcher{conn: conn, stop: make(chan struct{}), done: make(chan struct{})}
+	w.gen.Store(1)
+	go w.run()
+	return w
+}
+
+func (w *versionWatcher) run() {
+	defer close(w.done)
+	tick := time.NewTicker(versionPoll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-tick.C:
+		}
+		var v int64
+		if err := w.conn.QueryRowContext(context.Background(), "PRAGMA data_version").Scan(&v); err != nil {
+			w.gen.Store(-1) // unreadable: callers must not cache
+			continue
+		}
+		if v != w.last {
+			w.last = v
+			w.gen.Add(1)
+		} else if w.gen.Load() < 0 {
+			w.gen.Store(1)
+		}
+	}
 }
 
 func (w *versionWatcher) close() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	close(w.stop)
+	<-w.done
 	w.conn.Close()
 }
 

@@ -260,3 +260,35 @@ func TestBackupIsAConsistentCopy(t *testing.T) {
 		t.Fatalf("backup: PersonByEmail = %+v, %v", p, err)
 	}
 }
+
+func TestDataVersionSeesCommitsFromAnotherProcess(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	v0, ok := s.DataVersion(ctx)
+	if !ok {
+		t.Fatal("no data version on SQLite")
+	}
+	mustImport(t, s, "nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,Fiat,Rojo\n")
+	v1, _ := s.DataVersion(ctx)
+	if v1 == v0 {
+		t.Fatal("a commit through the store did not change the data version")
+	}
+	other, err := Open(ctx, s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.CreateOfficer(ctx, OfficerInput{Name: "Otro", Badge: "X1", Active: true}, CLIActor); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		if v2, _ := s.DataVersion(ctx); v2 != v1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a commit by another process was not noticed within 2 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

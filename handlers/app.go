@@ -30,6 +30,9 @@ type Config struct {
 	// TrustedProxies are the addresses whose X-Forwarded-For and
 	// X-Forwarded-Proto headers are believed.
 	TrustedProxies []string
+	// Metrics receives the server's measurements; New makes one when nil.
+	// The caller builds it first when the recorder must report to it too.
+	Metrics *Metrics
 }
 
 // Server is the HTTP application with its dependencies.
@@ -41,6 +44,10 @@ type Server struct {
 	cfg      Config
 	draining atomic.Bool
 	reports  reportCache
+	metrics  *Metrics
+	// lookupLimit is the one rate limiter of the public look-ups: the
+	// report API and the public page count against the same budget.
+	lookupLimit fiber.Handler
 }
 
 // BodyLimit is the largest request body the server reads at all (the import
@@ -55,7 +62,15 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
-	s := &Server{store: store, recorder: recorder, log: log, cfg: cfg}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	s := &Server{store: store, recorder: recorder, log: log, cfg: cfg, metrics: cfg.Metrics}
+	if recorder != nil {
+		if err := s.metrics.watchRecorder(recorder); err != nil {
+			log.Warn("metrics: recorder queue depth not exported", "err", err)
+		}
+	}
 	s.App = fiber.New(fiber.Config{
 		AppName:                 "transito",
 		DisableStartupMessage:   true,
@@ -68,15 +83,17 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 		TrustedProxies:          cfg.TrustedProxies,
 		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
 	})
-	s.App.Use(requestID, accessLog(log), recover.New(recover.Config{
+	s.App.Use(requestID, s.metrics.middleware, accessLog(log), recover.New(recover.Config{
 		EnableStackTrace: true,
 		StackTraceHandler: func(c *fiber.Ctx, e any) {
 			log.Error("panic", "request_id", RequestIDOf(c), "panic", e, "stack", string(debug.Stack()))
 		},
 	}), securityHeaders)
+	s.lookupLimit = s.rateLimit("consulta", s.cfg.RateLimit, func(c *fiber.Ctx) string { return c.IP() })
 	s.routesHealth()
 	s.routesStatic()
 	s.routesAPI()
+	s.routesPublic()
 	return s
 }
 
@@ -124,6 +141,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 // renderProblem writes p as problem+json; the panel and the public page
 // replace it with an HTML error page.
 func (s *Server) renderProblem(c *fiber.Ctx, p *Problem) error {
+	if r, ok := c.Locals(localsProblemRenderer).(problemRenderer); ok {
+		return r(c, p)
+	}
 	if !isAPI(c.Path()) && strings.Contains(c.Get(fiber.HeaderAccept), "text/html") {
 		return s.renderErrorPage(c, p)
 	}

@@ -13,7 +13,9 @@ func render(c *fiber.Ctx, status int, component templ.Component) error {
 }
 
 // isHTMX reports whether the request came from htmx (and wants a fragment)
-// rather than from a full page load or a boosted navigation.
+// rather than from a full page load, a boosted navigation or a history
+// restore (htmx asks for the whole page when its history cache misses).
 func isHTMX(c *fiber.Ctx) bool {
-	return c.Get("HX-Request") == "true" && c.Get("HX-Boosted") != "true"
+	return c.Get("HX-Request") == "true" && c.Get("HX-Boosted") != "true" &&
+		c.Get("HX-History-Restore-Request") != "true"
 }

@@ -24,6 +24,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	_ "time/tzdata" // time zones work on images without /usr/share/zoneinfo
 
 	"transito/models"
 )

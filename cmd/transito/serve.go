@@ -31,6 +31,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return serve(ctx, cfg, log, stdout)
 }
 
+// recorderCloseTimeout bounds how long shutdown waits for the write queue
+// once the HTTP server has stopped.
+const recorderCloseTimeout = 10 * time.Second
+
 // serve runs the server until ctx ends (SIGTERM or SIGINT), then drains:
 // /readyz fails, requests in flight finish, the write queue empties.
 func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) error {
@@ -75,13 +79,15 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 	if addr := os.Getenv("TRANSITO_PPROF_ADDR"); addr != "" {
 		go servePprof(addr, log)
 	}
-	recorder, err := store.NewRecorder(models.RecorderOptions{})
+	metrics := handlers.NewMetrics()
+	recorder, err := store.NewRecorder(models.RecorderOptions{OnBatch: metrics.ObserveBatch})
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	srv := handlers.New(store, recorder, log, handlers.Config{
 		Location: cfg.TZ, RateLimit: cfg.RateLimit, APIRateLimit: cfg.APIRateLimit, TrustedProxies: cfg.TrustedProxies,
+		Metrics: metrics,
 	})
 	served := make(chan error, 1)
 	go func() { served <- srv.App.Listener(ln) }()
@@ -99,9 +105,13 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 	drainCtx, cancel := context.WithTimeout(context.Background(), cfg.DrainTimeout)
 	defer cancel()
 	if err := srv.App.ShutdownWithContext(drainCtx); err != nil {
-		log.Warn("shutdown: requests still in flight", "err", err)
+		log.Warn("shutdown: drain time over, requests still in flight were cut", "err", err)
 	}
-	if err := recorder.Close(drainCtx); err != nil {
+	// The write queue gets a deadline of its own, so that an exhausted drain
+	// time does not abandon infractions that are already queued.
+	closeCtx, cancelClose := context.WithTimeout(context.Background(), recorderCloseTimeout)
+	defer cancelClose()
+	if err := recorder.Close(closeCtx); err != nil {
 		log.Error("shutdown: write queue not drained", "err", err)
 		return err
 	}

@@ -10,6 +10,13 @@
       e.detail.shouldSwap = true;
       e.detail.isError = false;
     }
+    // Forms marked data-swap-errors render their own error states (the
+    // public look-up: 400, 404, 429, 500): swap those in too.
+    var elt = e.detail.requestConfig && e.detail.requestConfig.elt;
+    if (status >= 400 && elt && elt.closest && elt.closest("[data-swap-errors]")) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
   });
 
   // Buttons with data-copy="#id" copy that element's text to the clipboard.

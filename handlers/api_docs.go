@@ -1,0 +1,21 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"transito/docs"
+	"transito/views"
+)
+
+// apiPage handles GET /api: the API reference for people, with curl
+// examples and one section per problem type.
+func (s *Server) apiPage(c *fiber.Ctx) error {
+	return render(c, fiber.StatusOK, views.APIPage(views.Page{Title: "API"}, c.BaseURL()))
+}
+
+// openAPI handles GET /api/openapi.yaml: the machine-readable description.
+func (s *Server) openAPI(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "application/yaml; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	return c.Send(docs.OpenAPI)
+}

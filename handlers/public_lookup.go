@@ -1,0 +1,104 @@
+package handlers
+
+import (
+	"errors"
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"transito/models"
+	"transito/views"
+)
+
+// lookup handles GET /consulta?email=: the citizen's report as HTML. htmx
+// gets the result fragment; a plain GET (no JavaScript, a shared link) gets
+// the whole page with the result in place.
+func (s *Server) lookup(c *fiber.Ctx) error {
+	email, err := emailParam(c)
+	if err != nil {
+		return err
+	}
+	person, rows, err := s.store.Report(c.UserContext(), email)
+	if errors.Is(err, models.ErrNotFound) {
+		// The detail goes to the log: the page adds the address itself.
+		return newProblem(fiber.StatusNotFound, "No hay ninguna persona registrada con ese correo.")
+	}
+	if err != nil {
+		return err
+	}
+	l := s.newLookup(c)
+	l.Email = email
+	l.State = views.LookupFound
+	l.PersonName = person.Name
+	l.GeneratedAt = time.Now().In(s.cfg.Location).Format(lookupDateLayout) + " (" + s.cfg.Location.String() + ")"
+	l.Rows = make([]views.LookupRow, len(rows))
+	for i, r := range rows {
+		l.Rows[i] = s.lookupRow(r)
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	return s.renderLookup(c, fiber.StatusOK, l)
+}
+
+// renderLookupProblem draws a refused look-up as the page's result region,
+// with the status the error handler chose.
+func (s *Server) renderLookupProblem(c *fiber.Ctx, p *Problem) error {
+	l := s.newLookup(c)
+	l.Email = c.Query("email")
+	l.Message = p.Detail
+	switch p.Status {
+	case fiber.StatusBadRequest:
+		l.State = views.LookupInvalid
+		l.Message = invalidEmailMessage(l.Email)
+	case fiber.StatusNotFound:
+		l.State = views.LookupUnknown
+		l.Message = "No hay ninguna persona registrada con el correo «" + models.NormalizeEmail(l.Email) + "». Revise que esté bien escrito."
+	case fiber.StatusTooManyRequests:
+		l.State = views.LookupLimited
+		l.RetryAfter = p.headers[fiber.HeaderRetryAfter]
+	default:
+		l.State = views.LookupFailed
+		l.RequestID = p.RequestID
+	}
+	return s.renderLookup(c, p.Status, l)
+}
+
+func invalidEmailMessage(email string) string {
+	if models.NormalizeEmail(email) == "" {
+		return "Escriba el correo electrónico del titular para consultar."
+	}
+	return "«" + email + "» no es una dirección de correo válida. Revise que tenga la forma nombre@dominio.com."
+}
+
+func (s *Server) newLookup(c *fiber.Ctx) views.Lookup {
+	return views.Lookup{
+		Zone:    s.cfg.Location.String(),
+		JSONURL: "/generar_informe?email=" + url.QueryEscape(models.NormalizeEmail(c.Query("email"))),
+	}
+}
+
+// renderLookup answers the fragment to htmx and the whole page otherwise.
+func (s *Server) renderLookup(c *fiber.Ctx, status int, l views.Lookup) error {
+	c.Vary("HX-Request")
+	if isHTMX(c) {
+		return render(c, status, views.LookupResult(l))
+	}
+	title := "Consulta de infracciones"
+	if l.State == views.LookupFound {
+		title = "Infracciones de " + l.PersonName
+	}
+	return render(c, status, views.LookupPage(views.Page{Title: title}, l))
+}
+
+// lookupDateLayout is how the page writes an infraction's date and time.
+const lookupDateLayout = "02/01/2006 15:04"
+
+func (s *Server) lookupRow(r models.InfractionRow) views.LookupRow {
+	t := r.OccurredAt.In(s.cfg.Location)
+	return views.LookupRow{
+		ID: r.ID, When: t.Format(lookupDateLayout), ISO: t.Format(time.RFC3339),
+		Plate: r.Plate, Brand: r.Brand, Color: r.Color, Comments: r.Comments,
+		Officer: r.OfficerName, Badge: r.OfficerBadge,
+		Annulled: r.Status == models.StatusVoided, VoidReason: r.VoidReason,
+	}
+}

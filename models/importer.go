@@ -308,33 +308,42 @@ func importRecord(ctx context.Context, tx bun.Tx, rec ImportRecord, actor Actor,
 		in := iv.Vehicle
 		v := new(Vehicle)
 		err := tx.NewSelect().Model(v).Where("plate = ?", in.Plate).Scan(ctx)
-		switch {
-		case isNoRows(err):
+		if isNoRows(err) {
 			v = &Vehicle{Plate: in.Plate, Brand: in.Brand, Color: in.Color, PersonID: p.ID, CreatedAt: t, UpdatedAt: t}
 			if _, err := tx.NewInsert().Model(v).Exec(ctx); err != nil {
 				return fmt.Errorf("models: import vehicle line %d: %w", iv.Line, err)
 			}
 			res.VehiclesCreated++
 			*entries = append(*entries, newAuditEntry(actor, "create", "vehicle", v.ID, map[string]any{"placa_patente": v.Plate, "persona_id": p.ID, "via": "import"}))
-		case err != nil:
-			return fmt.Errorf("models: import vehicle line %d: %w", iv.Line, err)
-		case v.Brand != in.Brand || v.Color != in.Color || v.PersonID != p.ID:
-			detail := map[string]any{"placa_patente": v.Plate, "via": "import"}
-			if v.PersonID != p.ID {
-				detail["persona_id"] = []int64{v.PersonID, p.ID}
-				res.VehiclesMoved++
-			} else {
-				res.VehiclesUpdated++
-			}
-			if _, err := tx.NewUpdate().Model(v).
-				Set("brand = ?", in.Brand).Set("color = ?", in.Color).Set("person_id = ?", p.ID).Set("updated_at = ?", t).
-				WherePK().Exec(ctx); err != nil {
-				return fmt.Errorf("models: import vehicle line %d: %w", iv.Line, err)
-			}
-			*entries = append(*entries, newAuditEntry(actor, "update", "vehicle", v.ID, detail))
-		default:
-			res.Unchanged++
+			continue
 		}
+		if err != nil {
+			return fmt.Errorf("models: import vehicle line %d: %w", iv.Line, err)
+		}
+		// A blank brand or colour in the file keeps what the registry knows.
+		if in.Brand == "" {
+			in.Brand = v.Brand
+		}
+		if in.Color == "" {
+			in.Color = v.Color
+		}
+		if v.Brand == in.Brand && v.Color == in.Color && v.PersonID == p.ID {
+			res.Unchanged++
+			continue
+		}
+		detail := map[string]any{"placa_patente": v.Plate, "via": "import"}
+		if v.PersonID != p.ID {
+			detail["persona_id"] = []int64{v.PersonID, p.ID}
+			res.VehiclesMoved++
+		} else {
+			res.VehiclesUpdated++
+		}
+		if _, err := tx.NewUpdate().Model(v).
+			Set("brand = ?", in.Brand).Set("color = ?", in.Color).Set("person_id = ?", p.ID).Set("updated_at = ?", t).
+			WherePK().Exec(ctx); err != nil {
+			return fmt.Errorf("models: import vehicle line %d: %w", iv.Line, err)
+		}
+		*entries = append(*entries, newAuditEntry(actor, "update", "vehicle", v.ID, detail))
 	}
 	return nil
 }

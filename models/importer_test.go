@@ -112,3 +112,20 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 		t.Fatal("dry run wrote rows")
 	}
 }
+
+func TestImportBlankBrandAndColourKeepWhatIsKnown(t *testing.T) {
+	s := newTestStore(t)
+	mustImport(t, s, "nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,,\n")
+	mustImport(t, s, "nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,Fiat,Rojo\n")
+	res := mustImport(t, s, "nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,,\n")
+	if res.Unchanged != 2 || res.VehiclesUpdated != 0 {
+		t.Fatalf("blank cells: %+v, want nothing changed", res)
+	}
+	var v Vehicle
+	if err := s.rdb.NewSelect().Model(&v).Where("plate = 'AB123CD'").Scan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if v.Brand != "Fiat" || v.Color != "Rojo" {
+		t.Fatalf("vehicle %+v: blank cells erased what was known", v)
+	}
+}

@@ -129,8 +129,13 @@ func (in *VehicleInput) Clean() FieldErrors {
 	case !ValidPlate(in.Plate):
 		fe.Add("placa_patente", "debe tener de 2 a 10 letras (A–Z) o dígitos; se ignoran espacios y guiones")
 	}
-	requiredText(fe, "marca", in.Brand, MaxShortLen)
-	requiredText(fe, "color", in.Color, MaxShortLen)
+	// Brand and colour may be unknown (an import with blank cells).
+	if msg := checkText(in.Brand, MaxShortLen, false); msg != "" {
+		fe.Add("marca", msg)
+	}
+	if msg := checkText(in.Color, MaxShortLen, false); msg != "" {
+		fe.Add("color", msg)
+	}
 	if in.PersonID <= 0 {
 		fe.Add("persona_id", "es obligatorio: elija el titular")
 	}

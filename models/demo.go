@@ -53,7 +53,7 @@ Carla Gómez,carla.gomez@example.com,ABC123,Volkswagen,Negro
 	}
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		auth := OfficerAuth{OfficerID: officer.ID, Name: officer.Name, Badge: officer.Badge, Active: true}
-		st, err := prepareInfractionStmts(ctx, tx)
+		st, err := prepareInfractionStmts(ctx, tx, s.rebind)
 		if err != nil {
 			return err
 		}

@@ -75,7 +75,7 @@ func (s *Store) NewRecorder(opts RecorderOptions) (*Recorder, error) {
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = 8192
 	}
-	stmts, err := prepareInfractionStmts(context.Background(), s.db.DB)
+	stmts, err := prepareInfractionStmts(context.Background(), s.db.DB, s.rebind)
 	if err != nil {
 		return nil, err
 	}
@@ -233,13 +233,13 @@ type preparer interface {
 	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
-func prepareInfractionStmts(ctx context.Context, p preparer) (*infractionStmts, error) {
+func prepareInfractionStmts(ctx context.Context, p preparer, rebind func(string) string) (*infractionStmts, error) {
 	st := &infractionStmts{}
 	for _, x := range []struct {
 		dst   **sql.Stmt
 		query string
 	}{{&st.vehicle, vehicleByPlateSQL}, {&st.insert, insertInfractionSQL}, {&st.audit, insertAuditSQL}} {
-		stmt, err := p.PrepareContext(ctx, x.query)
+		stmt, err := p.PrepareContext(ctx, rebind(x.query))
 		if err != nil {
 			st.Close()
 			return nil, fmt.Errorf("models: prepare: %w", err)

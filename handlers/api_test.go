@@ -9,11 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"transito/internal/testdb"
 	"transito/models"
 )
 
@@ -31,7 +31,7 @@ type apiEnv struct {
 func newAPIEnv(t *testing.T, cfg Config) *apiEnv {
 	t.Helper()
 	ctx := context.Background()
-	store, err := models.Open(ctx, filepath.Join(t.TempDir(), "api.db"))
+	store, err := models.Open(ctx, testdb.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

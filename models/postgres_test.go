@@ -3,10 +3,13 @@ package models
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"transito/internal/testdb"
 )
@@ -167,5 +170,42 @@ func TestTwoStoresShareIdempotencyKeys(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+func TestPostgresErrorCodes(t *testing.T) {
+	for _, tc := range []struct {
+		code                    string
+		unique, fk, unavailable bool
+	}{
+		{"23505", true, false, false},
+		{"23503", false, true, false},
+		{"57P01", false, false, true},  // admin_shutdown: a fail-over or restart
+		{"08006", false, false, true},  // connection_failure
+		{"53300", false, false, true},  // too_many_connections
+		{"40P01", false, false, true},  // deadlock_detected
+		{"25006", false, false, true},  // read_only_sql_transaction
+		{"42P01", false, false, false}, // undefined_table: a bug, a 500
+	} {
+		err := fmt.Errorf("models: wrapped: %w", &pgconn.PgError{Code: tc.code})
+		if got := isUniqueViolation(err); got != tc.unique {
+			t.Errorf("%s: isUniqueViolation = %v", tc.code, got)
+		}
+		if got := isForeignKeyViolation(err); got != tc.fk {
+			t.Errorf("%s: isForeignKeyViolation = %v", tc.code, got)
+		}
+		if got := IsUnavailable(err); got != tc.unavailable {
+			t.Errorf("%s: IsUnavailable = %v", tc.code, got)
+		}
+	}
+	if IsUnavailable(errors.New("models: something else")) {
+		t.Error("a plain error is not unavailability")
+	}
+}
+
+func TestNoPostgresServerIsUnavailable(t *testing.T) {
+	_, err := Open(context.Background(), "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
+	if err == nil || !IsUnavailable(err) {
+		t.Fatalf("Open with no server: err = %v, IsUnavailable = %v; want true", err, IsUnavailable(err))
 	}
 }

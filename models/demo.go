@@ -59,9 +59,13 @@ Carla Gómez,carla.gomez@example.com,ABC123,Volkswagen,Negro
 		}
 		defer st.Close()
 		for _, d := range demo {
+			vehicle, err := lookupVehicle(ctx, st.vehicle, d.plate)
+			if err != nil {
+				return err
+			}
 			rec, err := insertInfraction(ctx, tx, st, RecordRequest{
 				Officer: auth, Plate: d.plate, OccurredAt: base.Add(-time.Duration(d.hoursAgo) * time.Hour), Comments: d.comments,
-			})
+			}, vehicle)
 			if err != nil {
 				return err
 			}

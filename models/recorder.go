@@ -179,12 +179,13 @@ func (r *Recorder) run() {
 
 // commit writes a batch in one transaction. When the transaction fails as a
 // whole, each request is retried in a transaction of its own, so that one
-// bad request fails alone.
+// bad request fails alone — unless the database itself is unavailable (full,
+// read-only, locked), when every request fails at once.
 func (r *Recorder) commit(batch []*recordJob) {
 	start := time.Now()
 	err := r.writeBatch(batch)
 	r.s.changed()
-	if err != nil && len(batch) > 1 {
+	if err != nil && len(batch) > 1 && !IsUnavailable(err) {
 		for _, j := range batch {
 			r.commit([]*recordJob{j})
 		}

@@ -29,6 +29,8 @@ type Store struct {
 	// data_version); nil where the database has no such signal.
 	versions *versionWatcher
 	tokens   tokenCache
+	counts   countCache
+	dash     dashboardCache
 }
 
 // Open opens the database named by dsn: a file path for SQLite.

@@ -30,6 +30,18 @@ type Config struct {
 	// TrustedProxies are the addresses whose X-Forwarded-For and
 	// X-Forwarded-Proto headers are believed.
 	TrustedProxies []string
+	// SessionKey signs and encrypts the admin session cookie; empty means a
+	// random key (sessions end at restart).
+	SessionKey []byte
+	// SessionIdle is how long an admin session lives without requests
+	// (DefaultSessionIdle when zero).
+	SessionIdle time.Duration
+	// SecureCookies marks the session cookie Secure even on plain HTTP
+	// requests (it always is on HTTPS ones).
+	SecureCookies bool
+	// ImportDir keeps uploaded import files between preview and confirmation
+	// (the system's temporary directory when empty).
+	ImportDir string
 }
 
 // Server is the HTTP application with its dependencies.
@@ -77,6 +89,7 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	s.routesHealth()
 	s.routesStatic()
 	s.routesAPI()
+	s.routesAdmin()
 	return s
 }
 
@@ -124,7 +137,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 // renderProblem writes p as problem+json; the panel and the public page
 // replace it with an HTML error page.
 func (s *Server) renderProblem(c *fiber.Ctx, p *Problem) error {
-	if !isAPI(c.Path()) && strings.Contains(c.Get(fiber.HeaderAccept), "text/html") {
+	if !isAPI(c.Path()) && (strings.Contains(c.Get(fiber.HeaderAccept), "text/html") || strings.HasPrefix(c.Path(), "/admin")) {
 		return s.renderErrorPage(c, p)
 	}
 	return c.JSON(p, "application/problem+json")

@@ -69,9 +69,16 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 		fmt.Fprintf(stdout, "        curl '%s/generar_informe?email=ana.martinez@example.com'\n", base)
 	}
 
+	sessionKey := []byte(cfg.SessionKey)
+	if len(sessionKey) == 0 {
+		if sessionKey, err = store.SessionKey(ctx); err != nil {
+			return err
+		}
+	}
 	recorder := store.NewRecorder(models.RecorderOptions{})
 	srv := handlers.New(store, recorder, log, handlers.Config{
 		Location: cfg.TZ, RateLimit: cfg.RateLimit, APIRateLimit: cfg.APIRateLimit, TrustedProxies: cfg.TrustedProxies,
+		SessionKey: sessionKey, SessionIdle: cfg.SessionIdle, SecureCookies: cfg.SecureCookies,
 	})
 	served := make(chan error, 1)
 	go func() { served <- srv.App.Listener(ln) }()
@@ -110,4 +117,3 @@ func baseURL(addr string) string {
 	}
 	return fmt.Sprintf("http://%s", net.JoinHostPort(host, port))
 }
-

@@ -129,7 +129,7 @@ func (b *browserEnv) location(ctx context.Context) string {
 
 // shot saves a screenshot of the page to screenshots/ at the module root.
 func (b *browserEnv) shot(ctx context.Context, name string) {
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Logf("screenshot %s: %v", name, err)
 		return

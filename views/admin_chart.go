@@ -14,6 +14,8 @@ type chartBar struct {
 	Title      string
 	Count      string
 	ShowLabel  bool
+	LabelX     string
+	Anchor     string
 }
 
 const (
@@ -41,7 +43,15 @@ func chartBars(days []models.DayCount) []chartBar {
 			Title:     fmt.Sprintf("%s: %s infracciones", d.Day.Format("02/01/2006"), thousands(d.Count)),
 			Count:     strconv.Itoa(d.Count),
 			ShowLabel: i%5 == 0 || i == len(days)-1,
+			LabelX:    f1(float64(i)*slot + slot*0.5),
+			Anchor:    "middle",
 		})
+		if i == 0 {
+			bars[i].LabelX, bars[i].Anchor = "0", "start"
+		}
+		if i == len(days)-1 {
+			bars[i].LabelX, bars[i].Anchor = f1(chartW), "end"
+		}
 	}
 	return bars
 }

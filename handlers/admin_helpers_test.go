@@ -23,7 +23,7 @@ const testPassword = "clave-de-prueba-123"
 // testEnv is a server on a fresh database with one administrator, and a
 // browser-like client (cookie jar) to talk to it in-process.
 type testEnv struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *Server
 	store   *models.Store
 	admin   *models.Admin

@@ -38,7 +38,7 @@ func newAdmin(store *models.Store, sessions *sessionManager, log *slog.Logger, l
 // pending flash messages out of the session.
 func (h *adminHandler) page(c *fiber.Ctx, title, nav string) views.Page {
 	s := sessionOf(c)
-	p := views.Page{Title: title, CSRF: s.CSRF, User: s.User, Nav: nav, Flashes: s.Flashes}
+	p := views.Page{Title: title, CSRF: s.CSRF, User: s.User, UserID: s.AdminID, Nav: nav, Flashes: s.Flashes}
 	s.Flashes = nil
 	return p
 }

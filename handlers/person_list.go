@@ -24,7 +24,7 @@ func (h *adminHandler) renderPersonList(c *fiber.Ctx, status int, form views.For
 	l := newList("/admin/personas", "Personas", "personas", lq, res.Total, res.PerPage)
 	l.SearchLabel, l.SearchHint = "Buscar por nombre o correo", "p. ej. María o maria@"
 	l.Empty = "No hay personas que mostrar."
-	l.Columns = []views.Column{{Label: "Nombre", Sort: "nombre"}, {Label: "Correo", Sort: "email"}, {Label: "Vehículos", Sort: "vehiculos", Num: true}}
+	l.Columns = []views.Column{{Label: "Nombre", Sort: "nombre"}, {Label: "Correo", Sort: "email"}, {Label: "Vehículos", Num: true}}
 	for _, p := range res.Items {
 		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
 			{Text: p.Name, Href: "/admin/personas/" + itoa64(p.ID)},

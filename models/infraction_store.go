@@ -24,7 +24,7 @@ var infractionSorts = sortTable{
 	"fecha":      {"i.occurred_at", "i.id"},
 	"registrada": {"i.recorded_at", "i.id"},
 	"patente":    {"v.plate", "i.occurred_at DESC", "i.id DESC"},
-	"oficial":    {"o.name", "i.occurred_at DESC", "i.id DESC"},
+	"oficial":    {"o.name", "o.id", "i.occurred_at DESC", "i.id DESC"},
 	"estado":     {"i.status", "i.occurred_at DESC", "i.id DESC"},
 }
 
@@ -64,21 +64,42 @@ func filterInfractions(q *bun.SelectQuery, lq *ListQuery, loc *time.Location) *b
 	return q
 }
 
+// infractionFrom is the FROM clause of an infractions list sorted by key.
+// Sorting a million rows by plate or officer is only fast when the query
+// walks that table's index and then each one's infractions in order; CROSS
+// JOIN fixes that join order (SQLite never reorders it; elsewhere it is an
+// inner join like any other).
+func infractionFrom(q *bun.SelectQuery, key string) *bun.SelectQuery {
+	switch key {
+	case "patente":
+		return q.TableExpr("vehicles AS v").Join("CROSS JOIN infractions AS i").Where("i.vehicle_id = v.id")
+	case "oficial":
+		return q.TableExpr("officers AS o").Join("CROSS JOIN infractions AS i").Where("i.officer_id = o.id")
+	}
+	return q.TableExpr("infractions AS i")
+}
+
 // ListInfractions returns one page of infractions, newest first by default.
 // q matches the start of the plate.
 func (s *Store) ListInfractions(ctx context.Context, lq *ListQuery, loc *time.Location) (*Paged[InfractionRow], error) {
-	count := filterInfractions(s.rdb.NewSelect().TableExpr("infractions AS i"), lq, loc)
-	var rows []InfractionRow
-	list := filterInfractions(s.rdb.NewSelect().
-		ColumnExpr(infractionRowColumns).
-		TableExpr("infractions AS i").
-		Join("JOIN vehicles AS v ON v.id = i.vehicle_id").
-		Join("JOIN officers AS o ON o.id = i.officer_id"), lq, loc)
 	if lq.Sort == "" {
 		lq.Sort, lq.Desc = "fecha", true
 	}
-	infractionSorts.apply(list, lq, "-fecha")
-	total, err := s.paginate(ctx, count, list, lq, &rows)
+	infractionSorts.normalize(lq, "-fecha")
+	count := filterInfractions(s.rdb.NewSelect().TableExpr("infractions AS i"), lq, loc)
+	ids := filterInfractions(infractionFrom(s.rdb.NewSelect().Column("i.id"), lq.Sort), lq, loc)
+	infractionSorts.apply(ids, lq, "-fecha")
+	var rows []InfractionRow
+	total, err := s.paginateIDs(ctx, count, ids, lq, func(page []int64) error {
+		list := s.rdb.NewSelect().
+			ColumnExpr(infractionRowColumns).
+			TableExpr("infractions AS i").
+			Join("JOIN vehicles AS v ON v.id = i.vehicle_id").
+			Join("JOIN officers AS o ON o.id = i.officer_id").
+			Where("i.id IN (?)", bun.In(page))
+		infractionSorts.apply(list, lq, "-fecha")
+		return list.Scan(ctx, &rows)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -48,18 +48,20 @@ func pageCount(total, per int) int {
 // last column should be unique so that paging is stable.
 type sortTable map[string][]string
 
-// apply orders q by the requested key, or by def when the key is unknown.
-// It returns the key actually used.
-func (t sortTable) apply(q *bun.SelectQuery, lq *ListQuery, def string) {
-	cols, ok := t[lq.Sort]
-	if !ok {
+// normalize replaces an unknown sort key with def ("-key" for descending).
+func (t sortTable) normalize(lq *ListQuery, def string) {
+	if _, ok := t[lq.Sort]; !ok {
 		lq.Sort, lq.Desc = def, false
 		if strings.HasPrefix(def, "-") {
 			lq.Sort, lq.Desc = def[1:], true
 		}
-		cols = t[lq.Sort]
 	}
-	for _, c := range cols {
+}
+
+// apply orders q by the requested key, or by def when the key is unknown.
+func (t sortTable) apply(q *bun.SelectQuery, lq *ListQuery, def string) {
+	t.normalize(lq, def)
+	for _, c := range t[lq.Sort] {
 		dir := " ASC"
 		if lq.Desc != strings.HasSuffix(c, " DESC") {
 			dir = " DESC"
@@ -86,6 +88,32 @@ func (s *Store) paginate(ctx context.Context, count, list *bun.SelectQuery, lq *
 		lq.Page = pages
 	}
 	if err := list.Limit(int64(lq.PerPage)).Offset(int64((lq.Page-1)*lq.PerPage)).Scan(ctx, dst); err != nil && !isNoRows(err) {
+		return 0, fmt.Errorf("models: list: %w", err)
+	}
+	return total, nil
+}
+
+// paginateIDs is paginate for big tables: it pages through ids only (a
+// covering index serves the OFFSET without touching the rows or the joined
+// tables), then fetch loads those rows, in order.
+func (s *Store) paginateIDs(ctx context.Context, count, ids *bun.SelectQuery, lq *ListQuery, fetch func(ids []int64) error) (total int, err error) {
+	if lq.PerPage <= 0 || lq.PerPage > 10000 {
+		lq.PerPage = DefaultPerPage
+	}
+	total, err = s.cachedCount(ctx, count)
+	if err != nil {
+		return 0, err
+	}
+	pages := pageCount(total, lq.PerPage)
+	lq.Page = min(max(lq.Page, 1), pages)
+	var page []int64
+	if err := ids.Limit(int64(lq.PerPage)).Offset(int64((lq.Page-1)*lq.PerPage)).Scan(ctx, &page); err != nil && !isNoRows(err) {
+		return 0, fmt.Errorf("models: list ids: %w", err)
+	}
+	if len(page) == 0 {
+		return total, nil
+	}
+	if err := fetch(page); err != nil {
 		return 0, fmt.Errorf("models: list: %w", err)
 	}
 	return total, nil

@@ -15,10 +15,9 @@ type PersonRow struct {
 }
 
 var personSorts = sortTable{
-	"nombre":    {"p.name", "p.id"},
-	"email":     {"p.email"},
-	"creado":    {"p.id"},
-	"vehiculos": {"vehicles", "p.id"},
+	"nombre": {"p.name", "p.id"},
+	"email":  {"p.email"},
+	"creado": {"p.id"},
 }
 
 // ListPersons returns one page of persons matching q (name or e-mail).

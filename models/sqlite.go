@@ -158,9 +158,3 @@ func IsUnavailable(err error) bool {
 	}
 	return false
 }
-
-// dayExpr is the SQL for the calendar day (YYYY-MM-DD) of a stored UTC
-// timestamp column, shifted by offset seconds into the display time zone.
-func dayExpr(col string, offset int) string {
-	return fmt.Sprintf("date(%s, '%+d seconds')", col, offset)
-}

@@ -18,9 +18,9 @@ type VehicleRow struct {
 
 var vehicleSorts = sortTable{
 	"patente": {"v.plate"},
-	"marca":   {"v.brand", "v.plate"},
-	"color":   {"v.color", "v.plate"},
-	"titular": {"p.name", "v.plate"},
+	"marca":   {"lower(v.brand)", "lower(v.color)", "v.plate"},
+	"color":   {"lower(v.color)", "v.plate"},
+	"titular": {"p.name", "p.id", "v.plate"},
 	"creado":  {"v.id"},
 }
 
@@ -43,23 +43,41 @@ func (s *Store) ListVehicles(ctx context.Context, lq *ListQuery) (*Paged[Vehicle
 		}
 		return q
 	}
+	vehicleSorts.normalize(lq, "patente")
 	count := filter(s.rdb.NewSelect().TableExpr("vehicles AS v"))
+	ids := s.rdb.NewSelect().Column("v.id")
+	if lq.Sort == "titular" {
+		ids = ids.TableExpr("persons AS p").Join("CROSS JOIN vehicles AS v").Where("v.person_id = p.id")
+	} else {
+		ids = ids.TableExpr("vehicles AS v")
+	}
+	ids = filter(ids)
+	vehicleSorts.apply(ids, lq, "patente")
 	var rows []VehicleRow
-	list := filter(s.rdb.NewSelect().Model(&rows).ModelTableExpr("vehicles AS v").
-		ColumnExpr("v.*, p.name AS owner_name, p.email AS owner_email").
-		Join("JOIN persons AS p ON p.id = v.person_id"))
-	vehicleSorts.apply(list, lq, "patente")
-	total, err := s.paginate(ctx, count, list, lq, &rows)
+	total, err := s.paginateIDs(ctx, count, ids, lq, func(page []int64) error {
+		list := s.rdb.NewSelect().Model(&rows).ModelTableExpr("vehicles AS v").
+			ColumnExpr("v.*, p.name AS owner_name, p.email AS owner_email").
+			Join("JOIN persons AS p ON p.id = v.person_id").
+			Where("v.id IN (?)", bun.In(page))
+		vehicleSorts.apply(list, lq, "patente")
+		return list.Scan(ctx)
+	})
 	if err != nil {
 		return nil, err
 	}
 	return &Paged[VehicleRow]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
 }
 
-// VehicleBrands returns the distinct brands, for the list's filter.
+// VehicleBrands returns the distinct brands, for the list's filter. It
+// skips through the brand index (one seek per brand) instead of reading
+// every vehicle.
 func (s *Store) VehicleBrands(ctx context.Context) ([]string, error) {
 	var bs []string
-	err := s.rdb.NewSelect().Table("vehicles").ColumnExpr("DISTINCT brand").OrderExpr("brand").Limit(200).Scan(ctx, &bs)
+	err := s.rdb.NewRaw(`WITH RECURSIVE b(brand, n) AS (
+		SELECT min(brand), 1 FROM vehicles
+		UNION ALL
+		SELECT (SELECT min(brand) FROM vehicles WHERE brand > b.brand), n + 1 FROM b WHERE b.brand IS NOT NULL AND n < 200
+	) SELECT brand FROM b WHERE brand IS NOT NULL`).Scan(ctx, &bs)
 	if err != nil && !isNoRows(err) {
 		return nil, fmt.Errorf("models: brands: %w", err)
 	}

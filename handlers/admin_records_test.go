@@ -224,7 +224,7 @@ func TestAdminVehicleFiltersAndPicker(t *testing.T) {
 	if _, err := e.store.CreateVehicle(t.Context(), models.VehicleInput{Plate: "AC999ZZ", Brand: "Fiat", Color: "Azul", PersonID: bruno.ID}, testActor); err != nil {
 		t.Fatal(err)
 	}
-	for q, want := range map[string]int{"": 2, "q=ab-1": 1, "marca=fiat": 1, "color=ROJO": 1, "persona=" + itoa64(bruno.ID): 1, "q=A&marca=Ford&color=Azul": 0} {
+	for q, want := range map[string]int{"": 2, "q=ab-1": 1, "marca=fiat": 1, "color=ROJO": 1, "persona=" + itoa64(bruno.ID): 1, "q=A&marca=Ford&color=Azul": 0, "titular=BRUNO@example.com": 1, "titular=ana": 1, "titular=Díaz": 0} {
 		_, doc := e.get("/admin/vehiculos?" + q)
 		if n := testid(doc, "row").Length(); n != want {
 			t.Errorf("%q: %d rows, want %d", q, n, want)

@@ -299,6 +299,14 @@ func TestBrowserAdminFlow(t *testing.T) {
 	}
 	b.do(ctx, "audit", chromedp.Navigate(b.base+"/admin/auditoria"), chromedp.WaitVisible(css(`[data-testid="row"]`)))
 	b.shot(ctx, "auditoria")
+
+	// A phone-sized screen: the sidebar becomes a top bar, nothing overflows.
+	b.do(ctx, "mobile", chromedp.EmulateViewport(390, 844), chromedp.Navigate(b.base+"/admin/infracciones"),
+		chromedp.WaitVisible(css(`[data-testid="row"]`)))
+	b.shot(ctx, "movil-infracciones")
+	if b.eval(ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
+		t.Error("the page scrolls sideways on a phone")
+	}
 }
 
 func TestBrowserAdminWithoutJavaScript(t *testing.T) {

@@ -15,7 +15,7 @@ func (h *adminHandler) vehicleList(c *fiber.Ctx) error {
 
 func (h *adminHandler) renderVehicleList(c *fiber.Ctx, status int, form views.Form, owner *models.Person, candidates []models.Person) error {
 	ctx := c.UserContext()
-	lq := listQuery(c, "marca", "color", "persona")
+	lq := listQuery(c, "marca", "color", "titular", "persona")
 	res, err := h.store.ListVehicles(ctx, lq)
 	if err != nil {
 		return err
@@ -36,7 +36,7 @@ func (h *adminHandler) renderVehicleList(c *fiber.Ctx, status int, form views.Fo
 			{Text: v.OwnerEmail},
 		}})
 	}
-	l.Filters = views.VehicleFilters(brands, lq.Filter("marca"), lq.Filter("color"), lq.Filter("persona"))
+	l.Filters = views.VehicleFilters(brands, lq.Filter("marca"), lq.Filter("color"), lq.Filter("titular"), lq.Filter("persona"))
 	l.Create, l.CreateLabel, l.CreateOpen = views.VehicleForm(form, "Crear vehículo", owner, candidates), "Nuevo vehículo", form.Invalid() || form.V("persona_q") != ""
 	return h.respondList(c, h.page(c, "Vehículos", "vehiculos"), l, lq, status, "vehiculos")
 }

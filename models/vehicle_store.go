@@ -25,7 +25,8 @@ var vehicleSorts = sortTable{
 }
 
 // ListVehicles returns one page of vehicles. q matches the start of the
-// plate; filters: marca, color (exact, case-insensitive), persona (owner id).
+// plate; filters: marca, color (exact, case-insensitive), persona (owner
+// id), titular (the owner's e-mail, or the start of their name).
 func (s *Store) ListVehicles(ctx context.Context, lq *ListQuery) (*Paged[VehicleRow], error) {
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		if t := NormalizePlate(lq.Q); t != "" {
@@ -40,6 +41,12 @@ func (s *Store) ListVehicles(ctx context.Context, lq *ListQuery) (*Paged[Vehicle
 		}
 		if id, err := strconv.ParseInt(lq.Filter("persona"), 10, 64); err == nil {
 			q = q.Where("v.person_id = ?", id)
+		}
+		if t := lq.Filter("titular"); strings.Contains(t, "@") {
+			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE email = ?)", NormalizeEmail(t))
+		} else if t != "" {
+			lo := strings.ToLower(t)
+			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE lower(name) >= ? AND lower(name) < ?)", lo, lo+"\uffff")
 		}
 		return q
 	}

@@ -407,7 +407,7 @@ func VehiclePage(p Page, v *models.Vehicle, f Form, owner *models.Person, candid
 }
 
 // VehicleFilters are the vehicle list's filters: brand, colour, owner.
-func VehicleFilters(brands []string, brand, color, persona string) templ.Component {
+func VehicleFilters(brands []string, brand, color, titular, persona string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -432,6 +432,10 @@ func VehicleFilters(brands []string, brand, color, persona string) templ.Compone
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
+		templ_7745c5c3_Err = InputFilter("titular", "Titular (nombre o correo)", "text", titular).Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
 		if persona != "" {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<input type=\"hidden\" name=\"persona\" value=\"")
 			if templ_7745c5c3_Err != nil {
@@ -440,7 +444,7 @@ func VehicleFilters(brands []string, brand, color, persona string) templ.Compone
 			var templ_7745c5c3_Var20 string
 			templ_7745c5c3_Var20, templ_7745c5c3_Err = templruntime.NewAttributeExpression(persona).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_vehicle.templ`, Line: 80, Col: 53}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/admin_vehicle.templ`, Line: 81, Col: 53}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var20)
 			if templ_7745c5c3_Err != nil {

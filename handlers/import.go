@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -32,7 +33,11 @@ func (s *importStash) path(id string) (string, bool) {
 	return filepath.Join(dir, "transito-import-"+id+".upload"), true
 }
 
+// stashMaxAge is how long an uploaded file waits for its confirmation.
+const stashMaxAge = time.Hour
+
 func (s *importStash) put(data []byte) (string, error) {
+	s.sweep()
 	id := randomToken()
 	p, _ := s.path(id)
 	if err := os.WriteFile(p, data, 0o600); err != nil {
@@ -51,6 +56,20 @@ func (s *importStash) take(id string) ([]byte, error) {
 		return nil, err
 	}
 	return data, os.Remove(p)
+}
+
+// sweep removes uploads that were never confirmed.
+func (s *importStash) sweep() {
+	dir := s.dir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	old, _ := filepath.Glob(filepath.Join(dir, "transito-import-*.upload"))
+	for _, p := range old {
+		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > stashMaxAge {
+			_ = os.Remove(p)
+		}
+	}
 }
 
 func (s *importStash) drop(id string) {

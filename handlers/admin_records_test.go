@@ -212,6 +212,12 @@ func TestAdminListPagingSortSearch(t *testing.T) {
 		if len(recs) != 10 || recs[0][0] != "Nombre" || recs[1][0] != "Persona 09" {
 			t.Errorf("csv = %v", recs)
 		}
+		// Every matching row, not only the page on screen.
+		resp = e.do(httptest.NewRequest(http.MethodGet, "/admin/personas?pagina=2&formato=csv", nil))
+		recs, err = csv.NewReader(resp.Body).ReadAll()
+		if err != nil || len(recs) != 32 {
+			t.Errorf("csv of all persons: %d lines (%v), want 32", len(recs), err)
+		}
 	})
 }
 

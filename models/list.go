@@ -73,7 +73,7 @@ func (t sortTable) apply(q *bun.SelectQuery, lq *ListQuery, def string) {
 // paginate counts the rows of count (cached while the data does not change),
 // clamps the page into range and scans that page of list into dst.
 func (s *Store) paginate(ctx context.Context, count, list *bun.SelectQuery, lq *ListQuery, dst any) (total int, err error) {
-	if lq.PerPage <= 0 || lq.PerPage > 500 {
+	if lq.PerPage <= 0 || lq.PerPage > 10000 {
 		lq.PerPage = DefaultPerPage
 	}
 	total, err = s.cachedCount(ctx, count)

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -196,4 +197,43 @@ func TestAdminSessionIdleTimeout(t *testing.T) {
 	e.cookies[SessionCookie] = enc
 	resp, _ := e.get("/admin")
 	wantStatus(t, resp, http.StatusSeeOther)
+}
+
+func TestAdminSessionCookieAttributes(t *testing.T) {
+	e := newTestEnv(t)
+	cases := []struct {
+		name    string
+		proxies []string
+		proto   string
+		secure  bool
+	}{
+		{"plain http", nil, "", false},
+		{"forwarded https from an untrusted peer", nil, "https", false},
+		{"forwarded https from a trusted proxy", []string{"0.0.0.0"}, "https", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := New(e.store, nil, e.srv.log, Config{TrustedProxies: tc.proxies})
+			req := httptest.NewRequest(http.MethodGet, "/admin/login", nil)
+			if tc.proto != "" {
+				req.Header.Set("X-Forwarded-Proto", tc.proto)
+			}
+			resp, err := srv.App.Test(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var c *http.Cookie
+			for _, x := range resp.Cookies() {
+				if x.Name == SessionCookie {
+					c = x
+				}
+			}
+			if c == nil {
+				t.Fatal("no session cookie")
+			}
+			if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure != tc.secure || c.MaxAge != int(DefaultSessionIdle.Seconds()) {
+				t.Errorf("cookie: HttpOnly=%v SameSite=%v Secure=%v MaxAge=%d", c.HttpOnly, c.SameSite, c.Secure, c.MaxAge)
+			}
+		})
+	}
 }

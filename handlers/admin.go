@@ -194,14 +194,18 @@ func statusOf(err error) int {
 	return fiber.StatusUnprocessableEntity
 }
 
-// formFailed answers a rejected form: under htmx the form fragment (with an
-// out-of-band flash), otherwise the whole page again.
+// formFailed answers a rejected form (or one shown again, status 200): under
+// htmx the form fragment (with an out-of-band flash when rejected),
+// otherwise the whole page again.
 func formFailed(c *fiber.Ctx, status int, fragment templ.Component, page func() error) error {
 	if isHTMX(c) {
 		c.Status(status)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 		if err := fragment.Render(c.UserContext(), c.Response().BodyWriter()); err != nil {
 			return err
+		}
+		if status < 400 {
+			return nil
 		}
 		return views.Flashes([]views.Flash{{Kind: "error", Message: "No se guardó: revise los campos marcados."}}, true).
 			Render(c.UserContext(), c.Response().BodyWriter())

@@ -1,6 +1,12 @@
 package handlers
 
 import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
 	"github.com/gofiber/fiber/v2"
 
 	"transito/views"
@@ -27,16 +33,41 @@ func (h *adminHandler) auditList(c *fiber.Ctx) error {
 		if id != 0 {
 			what += " n.º " + itoa64(id)
 		}
-		detail := e.Detail
-		if detail == "{}" || detail == "null" {
-			detail = ""
-		}
+		detail := auditDetail(e.Detail)
 		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
 			{Text: h.fmtTime(e.At)}, {Text: views.AuditActor(e.ActorKind)}, {Text: e.ActorName},
 			{Text: views.AuditAction(e.Action)}, {Text: what, Href: views.EntityPath(e.Entity, id)},
-			{Text: detail, Mono: true},
+			{Text: detail},
 		}})
 	}
 	l.Filters = views.AuditFilters(lq.Filter("entidad"), lq.Filter("accion"), lq.Filter("actor"), lq.Filter("desde"), lq.Filter("hasta"))
 	return h.respondList(c, h.page(c, "Auditoría", "auditoria"), l, lq, fiber.StatusOK, "auditoria")
+}
+
+// auditDetail writes an audit entry's JSON detail for people: "campo: valor"
+// pairs, changes as "antes → después".
+func auditDetail(raw string) string {
+	var m map[string]any
+	if err := json.Unmarshal([]byte(raw), &m); err != nil {
+		return raw
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		v := m[k]
+		if pair, ok := v.([]any); ok && len(pair) == 2 {
+			parts = append(parts, fmt.Sprintf("%s: %v → %v", k, pair[0], pair[1]))
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s: %v", k, v))
+	}
+	out := strings.Join(parts, " · ")
+	if utf8.RuneCountInString(out) > 300 {
+		out = string([]rune(out)[:300]) + "…"
+	}
+	return out
 }

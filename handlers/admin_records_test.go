@@ -399,3 +399,56 @@ func TestAdminImportPreviewThenConfirm(t *testing.T) {
 		t.Error("second confirm should say the preview expired")
 	}
 }
+
+func TestAdminInfractionListPagingAndSorts(t *testing.T) {
+	e := newTestEnv(t)
+	e.login()
+	p := mustPerson(t, e.store, "Ana", "ana@example.com")
+	mustVehicle(t, e.store, "BB222BB", p.ID)
+	mustVehicle(t, e.store, "AA111AA", p.ID)
+	mustOfficer(t, e.store, "Zoe", "Z-1")
+	mustOfficer(t, e.store, "Abel", "A-1")
+	base := time.Now().Add(-48 * time.Hour)
+	for i := range 30 {
+		plate, badge := "BB222BB", "Z-1"
+		if i%3 == 0 {
+			plate, badge = "AA111AA", "A-1"
+		}
+		mustInfraction(t, e.store, plate, badge, base.Add(time.Duration(i)*time.Minute))
+	}
+	cases := []struct {
+		query, page, firstPlate, firstOfficer string
+		rows                                  int
+	}{
+		{"", "1", "BB222BB", "Zoe", 25},
+		{"pagina=99", "2", "BB222BB", "Zoe", 5},
+		{"pagina=x", "1", "BB222BB", "Zoe", 25},
+		{"orden=patente", "1", "AA111AA", "Abel", 25},
+		{"orden=-patente", "1", "BB222BB", "Zoe", 25},
+		{"orden=oficial", "1", "AA111AA", "Abel", 25},
+		{"orden=-oficial&pagina=2", "2", "AA111AA", "Abel", 5},
+		{"orden=fecha", "1", "AA111AA", "Abel", 25},
+	}
+	for _, tc := range cases {
+		t.Run(tc.query, func(t *testing.T) {
+			_, doc := e.get("/admin/infracciones?" + tc.query)
+			rows := testid(doc, "row")
+			if rows.Length() != tc.rows {
+				t.Fatalf("rows = %d, want %d", rows.Length(), tc.rows)
+			}
+			cells := rows.First().Find("td")
+			if got := strings.TrimSpace(cells.Eq(1).Text()); got != tc.firstPlate {
+				t.Errorf("first plate = %q, want %q", got, tc.firstPlate)
+			}
+			if got := cells.Eq(3).Text(); !strings.HasPrefix(strings.TrimSpace(got), tc.firstOfficer) {
+				t.Errorf("first officer = %q, want %q", got, tc.firstOfficer)
+			}
+			if got := testid(doc, "page-current").Text(); got != tc.page {
+				t.Errorf("page = %q, want %q", got, tc.page)
+			}
+			if got := testid(doc, "list-total-count").Text(); got != "30" {
+				t.Errorf("total = %q", got)
+			}
+		})
+	}
+}

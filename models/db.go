@@ -34,6 +34,8 @@ type Store struct {
 	stopCheckpoints func()
 	closeOnce       sync.Once
 	closeErr        error
+	counts          countCache
+	dash            dashboardCache
 }
 
 // Open opens the database named by dsn: a file path for SQLite.

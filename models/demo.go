@@ -53,19 +53,10 @@ Carla Gómez,carla.gomez@example.com,ABC123,Volkswagen,Negro
 	}
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		auth := OfficerAuth{OfficerID: officer.ID, Name: officer.Name, Badge: officer.Badge, Active: true}
-		st, err := prepareInfractionStmts(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
 		for _, d := range demo {
-			vehicle, err := lookupVehicle(ctx, st.vehicle, d.plate)
-			if err != nil {
-				return err
-			}
-			rec, err := insertInfraction(ctx, tx, st, RecordRequest{
+			rec, err := recordInTx(ctx, tx, RecordRequest{
 				Officer: auth, Plate: d.plate, OccurredAt: base.Add(-time.Duration(d.hoursAgo) * time.Hour), Comments: d.comments,
-			}, vehicle)
+			})
 			if err != nil {
 				return err
 			}

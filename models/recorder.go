@@ -289,6 +289,21 @@ func (st *infractionStmts) Close() {
 	}
 }
 
+// recordInTx records one infraction inside tx, outside the group commit: for
+// the panel and the demo data, which write one at a time.
+func recordInTx(ctx context.Context, tx bun.Tx, req RecordRequest) (Recorded, error) {
+	st, err := prepareInfractionStmts(ctx, tx)
+	if err != nil {
+		return Recorded{}, err
+	}
+	defer st.Close()
+	vehicle, err := lookupVehicle(ctx, st.vehicle, req.Plate)
+	if err != nil {
+		return Recorded{}, err
+	}
+	return insertInfraction(ctx, tx, st, req, vehicle)
+}
+
 // vehicleRef is the vehicle an infraction is recorded against.
 type vehicleRef struct {
 	ID, PersonID int64

@@ -30,8 +30,14 @@ type apiEnv struct {
 
 func newAPIEnv(t *testing.T, cfg Config) *apiEnv {
 	t.Helper()
+	return newAPIEnvAt(t, cfg, testdb.DSN(t))
+}
+
+// newAPIEnvAt is newAPIEnv on the database dsn.
+func newAPIEnvAt(t *testing.T, cfg Config, dsn string) *apiEnv {
+	t.Helper()
 	ctx := context.Background()
-	store, err := models.Open(ctx, testdb.DSN(t))
+	store, err := models.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

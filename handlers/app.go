@@ -33,6 +33,18 @@ type Config struct {
 	// Metrics receives the server's measurements; New makes one when nil.
 	// The caller builds it first when the recorder must report to it too.
 	Metrics *Metrics
+	// SessionKey signs and encrypts the admin session cookie; empty means a
+	// random key (sessions end at restart).
+	SessionKey []byte
+	// SessionIdle is how long an admin session lives without requests
+	// (DefaultSessionIdle when zero).
+	SessionIdle time.Duration
+	// SecureCookies marks the session cookie Secure even on plain HTTP
+	// requests (it always is on HTTPS ones).
+	SecureCookies bool
+	// ImportDir keeps uploaded import files between preview and confirmation
+	// (the system's temporary directory when empty).
+	ImportDir string
 }
 
 // Server is the HTTP application with its dependencies.
@@ -94,6 +106,7 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	s.routesStatic()
 	s.routesAPI()
 	s.routesPublic()
+	s.routesAdmin()
 	return s
 }
 
@@ -144,7 +157,7 @@ func (s *Server) renderProblem(c *fiber.Ctx, p *Problem) error {
 	if r, ok := c.Locals(localsProblemRenderer).(problemRenderer); ok {
 		return r(c, p)
 	}
-	if !isAPI(c.Path()) && strings.Contains(c.Get(fiber.HeaderAccept), "text/html") {
+	if !isAPI(c.Path()) && (strings.Contains(c.Get(fiber.HeaderAccept), "text/html") || strings.HasPrefix(c.Path(), "/admin")) {
 		return s.renderErrorPage(c, p)
 	}
 	return c.JSON(p, "application/problem+json")

@@ -1,16 +1,16 @@
 package handlers
 
 import (
-	"html"
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
+
+	"transito/views"
 )
 
-// renderErrorPage answers a browser with a small HTML error page.
+// renderErrorPage answers a browser with the HTML error page.
 func (s *Server) renderErrorPage(c *fiber.Ctx, p *Problem) error {
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.SendString(`<!doctype html><html lang="es"><meta charset="utf-8"><title>` +
-		html.EscapeString(p.Title) + `</title><h1>` + strconv.Itoa(p.Status) + ` — ` + html.EscapeString(p.Title) +
-		`</h1><p>` + html.EscapeString(p.Detail) + `</p><p><small>Solicitud ` + html.EscapeString(p.RequestID) + `</small></p></html>`)
+	page := views.Page{Title: p.Title}
+	if sess, ok := c.Locals(localsSession).(*session); ok {
+		page.CSRF = sess.CSRF
+	}
+	return render(c, p.Status, views.ErrorPage(page, p.Status, p.Title, p.Detail, p.RequestID))
 }

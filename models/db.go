@@ -38,6 +38,8 @@ type Store struct {
 	stopCheckpoints func()
 	closeOnce       sync.Once
 	closeErr        error
+	counts          countCache
+	dash            dashboardCache
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL

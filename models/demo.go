@@ -53,13 +53,8 @@ Carla Gómez,carla.gomez@example.com,ABC123,Volkswagen,Negro
 	}
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		auth := OfficerAuth{OfficerID: officer.ID, Name: officer.Name, Badge: officer.Badge, Active: true}
-		st, err := prepareInfractionStmts(ctx, tx, s.rebind)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
 		for _, d := range demo {
-			rec, err := insertInfraction(ctx, tx, st, RecordRequest{
+			rec, err := recordInTx(ctx, tx, RecordRequest{
 				Officer: auth, Plate: d.plate, OccurredAt: base.Add(-time.Duration(d.hoursAgo) * time.Hour), Comments: d.comments,
 			})
 			if err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
@@ -51,10 +52,24 @@ func RedactDSN(dsn string) string {
 	return u.Redacted()
 }
 
+// pgLockTimeout is how long a statement waits for a lock another session
+// holds before it fails (and the API answers 503), unless the URL sets
+// lock_timeout itself: PostgreSQL's counterpart of SQLite's busy_timeout.
+const pgLockTimeout = "5s"
+
 // openPostgres opens a pool on the server named by dsn, through pgx's
 // database/sql driver. Writes and reads share the pool: the server, not the
 // process, serialises conflicting writers.
 func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("models: open: invalid PostgreSQL URL %s", RedactDSN(dsn))
+	}
+	if q := u.Query(); q.Get("lock_timeout") == "" {
+		q.Set("lock_timeout", pgLockTimeout)
+		u.RawQuery = q.Encode()
+		dsn = u.String()
+	}
 	pool, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("models: open %s: %w", RedactDSN(dsn), err)
@@ -97,11 +112,25 @@ func (s *Store) pgMigrationLock(ctx context.Context) (unlock func(), err error) 
 
 // rebind rewrites the ? placeholders of a statement the store prepares
 // itself into PostgreSQL's $1, $2, ...; on SQLite it returns query as is.
-// Question marks inside quoted literals are left alone.
 func (s *Store) rebind(query string) string {
 	if !s.postgres {
 		return query
 	}
+	return pgRebind(query)
+}
+
+// rebinderFor is rebind for code that holds a transaction rather than the
+// Store: the dialect is idb's.
+func rebinderFor(idb bun.IDB) func(string) string {
+	if idb.Dialect().Name() == dialect.PG {
+		return pgRebind
+	}
+	return func(query string) string { return query }
+}
+
+// pgRebind numbers the ? placeholders of query: $1, $2, ... Question marks
+// inside quoted literals and identifiers are left alone.
+func pgRebind(query string) string {
 	var b strings.Builder
 	b.Grow(len(query) + 16)
 	n := 0
@@ -241,26 +270,34 @@ func pgIsForeignKeyViolation(err error) bool { return pgCode(err) == "23503" }
 
 // pgIsUnavailable reports whether err means the PostgreSQL server cannot
 // take the request now: no connection, the server shutting down or starting,
-// out of resources, a read-only standby after a fail-over, or a transient
-// conflict (deadlock, serialisation) a retry would get past.
+// out of resources, a read-only standby after a fail-over, a lock held past
+// lock_timeout, or a transient conflict (deadlock, serialisation) a retry
+// would get past.
 func pgIsUnavailable(err error) bool {
 	if err == nil {
 		return false
 	}
-	switch code := pgCode(err); {
-	case code == "":
-	case strings.HasPrefix(code, "08"), // connection exception
-		strings.HasPrefix(code, "53"),                     // insufficient resources
-		code == "57P01", code == "57P02", code == "57P03", // shutdown, crash, cannot connect now
-		code == "25006",                  // read_only_sql_transaction
-		code == "40001", code == "40P01": // serialisation failure, deadlock
-		return true
-	default:
-		return false
+	if code := pgCode(err); code != "" {
+		return pgUnavailableCodes[code] || pgUnavailableCodes[code[:2]]
 	}
 	var ce *pgconn.ConnectError
-	var ne net.Error
 	var oe *net.OpError
+	var ne net.Error
 	return errors.As(err, &ce) || errors.As(err, &oe) || (errors.As(err, &ne) && ne.Timeout()) ||
 		errors.Is(err, driver.ErrBadConn) || pgconn.Timeout(err) || pgconn.SafeToRetry(err)
+}
+
+// pgUnavailableCodes are the SQLSTATEs (or their two-character classes) that
+// mean "not now" rather than "wrong".
+var pgUnavailableCodes = map[string]bool{
+	"08":    true, // connection exception
+	"53":    true, // insufficient resources (too many connections, disk full)
+	"57P01": true, // admin_shutdown: a restart or fail-over
+	"57P02": true, // crash_shutdown
+	"57P03": true, // cannot_connect_now: starting up
+	"57014": true, // query_canceled: statement_timeout
+	"55P03": true, // lock_not_available: lock_timeout
+	"25006": true, // read_only_sql_transaction: a standby after a fail-over
+	"40001": true, // serialization_failure
+	"40P01": true, // deadlock_detected
 }

@@ -185,6 +185,7 @@ func TestPostgresErrorCodes(t *testing.T) {
 		{"53300", false, false, true},  // too_many_connections
 		{"40P01", false, false, true},  // deadlock_detected
 		{"25006", false, false, true},  // read_only_sql_transaction
+		{"55P03", false, false, true},  // lock_not_available
 		{"42P01", false, false, false}, // undefined_table: a bug, a 500
 	} {
 		err := fmt.Errorf("models: wrapped: %w", &pgconn.PgError{Code: tc.code})
@@ -207,5 +208,39 @@ func TestNoPostgresServerIsUnavailable(t *testing.T) {
 	_, err := Open(context.Background(), "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
 	if err == nil || !IsUnavailable(err) {
 		t.Fatalf("Open with no server: err = %v, IsUnavailable = %v; want true", err, IsUnavailable(err))
+	}
+}
+
+// TestReplicasStartingTogetherCreateOneAdmin runs EnsureFirstAdmin from two
+// Stores at once, as two replicas starting on an empty database: neither
+// fails, one admin exists, and one of them reports the password it set.
+func TestReplicasStartingTogetherCreateOneAdmin(t *testing.T) {
+	a, dsn := newTestStoreDSN(t)
+	b, err := Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var wg sync.WaitGroup
+	passwords := make([]string, 2)
+	errs := make([]error, 2)
+	for i, s := range []*Store{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			passwords[i], errs[i] = s.EnsureFirstAdmin(context.Background(), "clave-inicial-larga")
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("replica %d: %v", i, err)
+		}
+	}
+	if n := count(t, a, "admins"); n != 1 {
+		t.Fatalf("%d admins, want 1", n)
+	}
+	if (passwords[0] == "") == (passwords[1] == "") {
+		t.Fatalf("passwords reported %q: want exactly one replica to report it", passwords)
 	}
 }

@@ -52,6 +52,7 @@ type Recorder struct {
 	s      *Store
 	opts   RecorderOptions
 	stmts  *infractionStmts
+	lookup *sql.Stmt // vehicleByPlateSQL on the readers
 	queue  chan *recordJob
 	mu     sync.RWMutex // guards closed against sends on a closed queue
 	closed bool
@@ -60,6 +61,7 @@ type Recorder struct {
 
 type recordJob struct {
 	req         RecordRequest
+	vehicle     vehicleRef
 	auditDetail string
 	result      Recorded
 	err         error
@@ -79,7 +81,12 @@ func (s *Store) NewRecorder(opts RecorderOptions) (*Recorder, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Recorder{s: s, opts: opts, stmts: stmts, queue: make(chan *recordJob, opts.QueueSize), done: make(chan struct{})}
+	lookup, err := s.rdb.DB.Prepare(s.rebind(vehicleByPlateSQL))
+	if err != nil {
+		stmts.Close()
+		return nil, fmt.Errorf("models: prepare: %w", err)
+	}
+	r := &Recorder{s: s, opts: opts, stmts: stmts, lookup: lookup, queue: make(chan *recordJob, opts.QueueSize), done: make(chan struct{})}
 	go r.run()
 	return r, nil
 }
@@ -88,29 +95,42 @@ func (s *Store) NewRecorder(opts RecorderOptions) (*Recorder, error) {
 func (r *Recorder) QueueDepth() int { return len(r.queue) }
 
 // Record stores an infraction and returns it once it is committed. It
-// returns ErrNotFound when no vehicle has the plate.
+// returns ErrNotFound when no vehicle has the plate. The vehicle is looked up
+// here, on a reader, so that the single writer only inserts.
 func (r *Recorder) Record(ctx context.Context, req RecordRequest) (Recorded, error) {
 	detail, err := json.Marshal(map[string]any{"placa_patente": req.Plate, "timestamp": req.OccurredAt.UTC(), "via": "api"})
 	if err != nil {
 		return Recorded{}, fmt.Errorf("models: audit detail: %w", err)
 	}
 	j := &recordJob{req: req, auditDetail: string(detail), done: make(chan struct{})}
-	r.mu.RLock()
-	if r.closed {
-		r.mu.RUnlock()
-		return Recorded{}, ErrClosed
-	}
-	select {
-	case r.queue <- j:
-		r.mu.RUnlock()
-	default:
-		r.mu.RUnlock()
-		return Recorded{}, ErrOverloaded
+	if err := r.enqueue(ctx, j); err != nil {
+		return Recorded{}, err
 	}
 	// Once queued the job is written even if the client goes away; waiting
 	// for it keeps the answer honest.
 	<-j.done
 	return j.result, j.err
+}
+
+// enqueue looks the vehicle up and queues j for the writer. The read lock
+// keeps Close from closing the queue and the statement meanwhile.
+func (r *Recorder) enqueue(ctx context.Context, j *recordJob) error {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if r.closed {
+		return ErrClosed
+	}
+	vehicle, err := lookupVehicle(ctx, r.lookup, j.req.Plate)
+	if err != nil {
+		return err
+	}
+	j.vehicle = vehicle
+	select {
+	case r.queue <- j:
+		return nil
+	default:
+		return ErrOverloaded
+	}
 }
 
 // Close stops taking requests, writes those already queued and returns when
@@ -133,6 +153,7 @@ func (r *Recorder) Close(ctx context.Context) error {
 func (r *Recorder) run() {
 	defer close(r.done)
 	defer r.stmts.Close()
+	defer r.lookup.Close()
 	batch := make([]*recordJob, 0, r.opts.MaxBatch)
 	for {
 		j, ok := <-r.queue
@@ -158,12 +179,13 @@ func (r *Recorder) run() {
 
 // commit writes a batch in one transaction. When the transaction fails as a
 // whole, each request is retried in a transaction of its own, so that one
-// bad request fails alone.
+// bad request fails alone — unless the database itself is unavailable (full,
+// read-only, locked), when every request fails at once.
 func (r *Recorder) commit(batch []*recordJob) {
 	start := time.Now()
 	err := r.writeBatch(batch)
 	r.s.changed()
-	if err != nil && len(batch) > 1 {
+	if err != nil && len(batch) > 1 && !IsUnavailable(err) {
 		for _, j := range batch {
 			r.commit([]*recordJob{j})
 		}
@@ -187,7 +209,7 @@ func (r *Recorder) writeBatch(batch []*recordJob) error {
 		defer st.Close()
 		for _, j := range batch {
 			j.result, j.err = Recorded{}, nil
-			rec, err := insertInfraction(ctx, tx, st, j.req)
+			rec, err := insertInfraction(ctx, tx, st, j.req, j.vehicle)
 			switch {
 			case errors.Is(err, ErrNotFound):
 				j.err = err
@@ -267,19 +289,45 @@ func (st *infractionStmts) Close() {
 	}
 }
 
-// insertInfraction records req inside tx. The vehicle is looked up in the
-// same transaction, so one deleted meanwhile is simply not found
-// (ErrNotFound). A repeated idempotency key returns the first row.
-func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req RecordRequest) (Recorded, error) {
-	var vehicleID, personID int64
-	var brand, color string
-	err := st.vehicle.QueryRowContext(ctx, req.Plate).Scan(&vehicleID, &personID, &brand, &color)
+// recordInTx records one infraction inside tx, outside the group commit: for
+// the panel and the demo data, which write one at a time.
+func recordInTx(ctx context.Context, tx bun.Tx, req RecordRequest) (Recorded, error) {
+	st, err := prepareInfractionStmts(ctx, tx, rebinderFor(tx))
+	if err != nil {
+		return Recorded{}, err
+	}
+	defer st.Close()
+	vehicle, err := lookupVehicle(ctx, st.vehicle, req.Plate)
+	if err != nil {
+		return Recorded{}, err
+	}
+	return insertInfraction(ctx, tx, st, req, vehicle)
+}
+
+// vehicleRef is the vehicle an infraction is recorded against.
+type vehicleRef struct {
+	ID, PersonID int64
+	Brand, Color string
+}
+
+// lookupVehicle finds the vehicle with a normalised plate: ErrNotFound when
+// none has it.
+func lookupVehicle(ctx context.Context, stmt *sql.Stmt, plate string) (vehicleRef, error) {
+	var v vehicleRef
+	err := stmt.QueryRowContext(ctx, plate).Scan(&v.ID, &v.PersonID, &v.Brand, &v.Color)
 	if isNoRows(err) {
-		return Recorded{}, ErrNotFound
+		return v, ErrNotFound
 	}
 	if err != nil {
-		return Recorded{}, fmt.Errorf("models: find vehicle: %w", err)
+		return v, fmt.Errorf("models: find vehicle: %w", err)
 	}
+	return v, nil
+}
+
+// insertInfraction records req against vehicle inside tx. A vehicle deleted
+// since it was looked up fails the foreign key, and only this insert, as
+// ErrNotFound. A repeated idempotency key returns the first row.
+func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req RecordRequest, vehicle vehicleRef) (Recorded, error) {
 	t := now()
 	var key any
 	if req.IdempotencyKey != "" {
@@ -287,15 +335,17 @@ func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req R
 	}
 	ts := timeArg(t)
 	var id int64
-	err = st.insert.QueryRowContext(ctx, vehicleID, req.Officer.OfficerID, personID, timeArg(req.OccurredAt), ts,
+	err := st.insert.QueryRowContext(ctx, vehicle.ID, req.Officer.OfficerID, vehicle.PersonID, timeArg(req.OccurredAt), ts,
 		req.Comments, key, ts, ts).Scan(&id)
 	switch {
 	case err == nil:
 		return Recorded{Infraction: InfractionRow{
-			ID: id, PersonID: personID, Plate: req.Plate, Brand: brand, Color: color,
+			ID: id, PersonID: vehicle.PersonID, Plate: req.Plate, Brand: vehicle.Brand, Color: vehicle.Color,
 			OccurredAt: req.OccurredAt.UTC(), RecordedAt: t, Comments: req.Comments,
 			OfficerName: req.Officer.Name, OfficerBadge: req.Officer.Badge, Status: StatusValid,
 		}}, nil
+	case isForeignKeyViolation(err):
+		return Recorded{}, ErrNotFound
 	case !isNoRows(err):
 		return Recorded{}, fmt.Errorf("models: insert infraction: %w", err)
 	case key == nil:

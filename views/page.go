@@ -16,6 +16,8 @@ type Page struct {
 	CSRF string
 	// User is the logged-in administrator, "" on public pages.
 	User string
+	// UserID is the logged-in administrator's id (0 on public pages).
+	UserID int64
 	// Nav names the active section of the admin sidebar.
 	Nav     string
 	Flashes []Flash

@@ -24,6 +24,11 @@ type Config struct {
 	TrustedProxies []string
 	AdminPassword  string // TRANSITO_ADMIN_PASSWORD, only for the first admin
 	Demo           bool
+	// SessionKey is TRANSITO_SESSION_KEY; empty means the key stored in the
+	// database (generated on first use).
+	SessionKey    string
+	SessionIdle   time.Duration
+	SecureCookies bool
 }
 
 // env returns the variable's value or def.
@@ -51,8 +56,11 @@ func serveFlags(fs *flag.FlagSet) func() (*Config, error) {
 	drain := fs.String("drain-timeout", env("TRANSITO_DRAIN_TIMEOUT", "20s"), "how long shutdown waits for requests in flight (env TRANSITO_DRAIN_TIMEOUT)")
 	proxies := fs.String("trusted-proxies", env("TRANSITO_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-* headers are trusted (env TRANSITO_TRUSTED_PROXIES)")
 	demo := fs.Bool("demo", false, "load the demo data set and print a demo officer token")
+	idle := fs.String("session-idle", env("TRANSITO_SESSION_IDLE", "8h"), "admin session idle timeout (env TRANSITO_SESSION_IDLE)")
+	secure := fs.Bool("secure-cookies", env("TRANSITO_SECURE_COOKIES", "") == "1", "always mark the session cookie Secure (env TRANSITO_SECURE_COOKIES=1)")
 	return func() (*Config, error) {
-		cfg := &Config{DB: *db, Addr: *addr, Demo: *demo, AdminPassword: os.Getenv("TRANSITO_ADMIN_PASSWORD")}
+		cfg := &Config{DB: *db, Addr: *addr, Demo: *demo, AdminPassword: os.Getenv("TRANSITO_ADMIN_PASSWORD"),
+			SessionKey: os.Getenv("TRANSITO_SESSION_KEY"), SecureCookies: *secure}
 		var errs []error
 		if cfg.DB == "" {
 			errs = append(errs, errors.New("--db/TRANSITO_DB must not be empty"))
@@ -81,6 +89,12 @@ func serveFlags(fs *flag.FlagSet) func() (*Config, error) {
 			if p = strings.TrimSpace(p); p != "" {
 				cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 			}
+		}
+		if cfg.SessionIdle, err = time.ParseDuration(*idle); err != nil || cfg.SessionIdle <= 0 {
+			errs = append(errs, fmt.Errorf("--session-idle/TRANSITO_SESSION_IDLE: %q is not a positive duration such as 8h", *idle))
+		}
+		if k := cfg.SessionKey; k != "" && len(k) < 32 {
+			errs = append(errs, errors.New("TRANSITO_SESSION_KEY must have at least 32 characters"))
 		}
 		if p := cfg.AdminPassword; p != "" && len(p) < 10 {
 			errs = append(errs, errors.New("TRANSITO_ADMIN_PASSWORD must have at least 10 characters"))

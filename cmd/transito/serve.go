@@ -79,6 +79,13 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 	if addr := os.Getenv("TRANSITO_PPROF_ADDR"); addr != "" {
 		go servePprof(addr, log)
 	}
+	sessionKey := []byte(cfg.SessionKey)
+	if len(sessionKey) == 0 {
+		if sessionKey, err = store.SessionKey(ctx); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	metrics := handlers.NewMetrics()
 	recorder, err := store.NewRecorder(models.RecorderOptions{OnBatch: metrics.ObserveBatch})
 	if err != nil {
@@ -87,7 +94,8 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 	}
 	srv := handlers.New(store, recorder, log, handlers.Config{
 		Location: cfg.TZ, RateLimit: cfg.RateLimit, APIRateLimit: cfg.APIRateLimit, TrustedProxies: cfg.TrustedProxies,
-		Metrics: metrics,
+		Metrics:    metrics,
+		SessionKey: sessionKey, SessionIdle: cfg.SessionIdle, SecureCookies: cfg.SecureCookies,
 	})
 	served := make(chan error, 1)
 	go func() { served <- srv.App.Listener(ln) }()

@@ -17,6 +17,7 @@ import (
 func New() *migrate.Migrations {
 	m := migrate.NewMigrations()
 	initialSchema(m)
+	adminIndexes(m)
 	return m
 }
 

@@ -19,6 +19,19 @@
     }
   });
 
+  // Other failed htmx requests (403, 404, 500…) say so in the flash area
+  // instead of failing silently.
+  document.addEventListener("htmx:responseError", function (e) {
+    var area = document.getElementById("flashes");
+    if (!area) return;
+    var div = document.createElement("div");
+    div.setAttribute("role", "alert");
+    div.setAttribute("data-testid", "flash-error");
+    div.className = "rounded-md border px-4 py-3 text-sm border-red-200 bg-red-50 text-red-900";
+    div.textContent = "No se pudo completar la acción (error " + e.detail.xhr.status + "). Vuelva a cargar la página e intente de nuevo.";
+    area.replaceChildren(div);
+  });
+
   // Buttons with data-copy="#id" copy that element's text to the clipboard.
   document.addEventListener("click", function (e) {
     var btn = e.target.closest("[data-copy]");

@@ -1,0 +1,20 @@
+package handlers
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"transito/models"
+	"transito/views"
+)
+
+// dashboard shows the panel's home page.
+func (h *adminHandler) dashboard(c *fiber.Ctx) error {
+	d, err := h.store.Dashboard(c.UserContext(), h.loc, time.Now())
+	if err != nil {
+		return err
+	}
+	when := func(i models.InfractionRow) string { return h.fmtTime(i.OccurredAt) }
+	return render(c, fiber.StatusOK, views.DashboardPage(h.page(c, "Inicio", "inicio"), d, when))
+}

@@ -1,0 +1,55 @@
+package models
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+var auditSorts = sortTable{
+	"fecha": {"a.at", "a.id"},
+}
+
+// ListAudit returns one page of the audit log, newest first. q matches the
+// actor's name; filters: entidad, accion, actor (kind), desde, hasta (dates
+// in loc, inclusive).
+func (s *Store) ListAudit(ctx context.Context, lq *ListQuery, loc *time.Location) (*Paged[AuditEntry], error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
+		if t := strings.TrimSpace(lq.Q); t != "" {
+			q = q.Where(`lower(a.actor_name) LIKE ? ESCAPE '\'`, likePattern(t))
+		}
+		if v := lq.Filter("entidad"); v != "" {
+			q = q.Where("a.entity = ?", v)
+		}
+		if v := lq.Filter("accion"); v != "" {
+			q = q.Where("a.action = ?", v)
+		}
+		if v := lq.Filter("actor"); v != "" {
+			q = q.Where("a.actor_kind = ?", v)
+		}
+		if d, err := time.ParseInLocation("2006-01-02", lq.Filter("desde"), loc); err == nil {
+			q = q.Where("a.at >= ?", d.UTC())
+		}
+		if d, err := time.ParseInLocation("2006-01-02", lq.Filter("hasta"), loc); err == nil {
+			q = q.Where("a.at < ?", d.AddDate(0, 0, 1).UTC())
+		}
+		return q
+	}
+	count := filter(s.rdb.NewSelect().TableExpr("audit_log AS a"))
+	var rows []AuditEntry
+	list := filter(s.rdb.NewSelect().Model(&rows).ModelTableExpr("audit_log AS a").ColumnExpr("a.*"))
+	if lq.Sort == "" {
+		lq.Sort, lq.Desc = "fecha", true
+	}
+	auditSorts.apply(list, lq, "-fecha")
+	total, err := s.paginate(ctx, count, list, lq, &rows)
+	if err != nil {
+		return nil, err
+	}
+	return &Paged[AuditEntry]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
+}

@@ -1,0 +1,153 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DashboardDays is how many days the dashboard's chart covers.
+const DashboardDays = 30
+
+// DayCount is the number of infractions of one day.
+type DayCount struct {
+	Day   time.Time
+	Count int
+}
+
+// OfficerCount is an officer with their number of infractions.
+type OfficerCount struct {
+	ID    int64  `bun:"id"`
+	Name  string `bun:"name"`
+	Badge string `bun:"badge"`
+	Count int    `bun:"n"`
+}
+
+// Dashboard is what the panel's home page shows.
+type Dashboard struct {
+	Persons, Vehicles, Officers, ActiveOfficers int
+	Infractions, Voided                         int
+	PerDay                                      []DayCount // oldest first, DashboardDays entries
+	TopOfficers                                 []OfficerCount
+	Latest                                      []InfractionRow
+}
+
+type dashboardCache struct {
+	mu      sync.Mutex
+	version int64
+	key     string
+	d       *Dashboard
+}
+
+// Dashboard computes the home page's figures for the days ending today in
+// loc. It is cached while the data does not change.
+func (s *Store) Dashboard(ctx context.Context, loc *time.Location, today time.Time) (*Dashboard, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	today = today.In(loc)
+	first := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, -(DashboardDays - 1))
+	key := first.Format(time.RFC3339)
+	v, cacheable := s.DataVersion(ctx)
+	if cacheable {
+		s.dash.mu.Lock()
+		d := s.dash.d
+		hit := d != nil && s.dash.version == v && s.dash.key == key
+		s.dash.mu.Unlock()
+		if hit {
+			return d, nil
+		}
+	}
+	d, err := s.dashboard(ctx, loc, first)
+	if err != nil {
+		return nil, err
+	}
+	if cacheable {
+		s.dash.mu.Lock()
+		s.dash.version, s.dash.key, s.dash.d = v, key, d
+		s.dash.mu.Unlock()
+	}
+	return d, nil
+}
+
+func (s *Store) dashboard(ctx context.Context, loc *time.Location, first time.Time) (*Dashboard, error) {
+	d := &Dashboard{}
+	counts := []struct {
+		dst   *int
+		table string
+		where string
+		args  []any
+	}{
+		{&d.Persons, "persons", "", nil},
+		{&d.Vehicles, "vehicles", "", nil},
+		{&d.Officers, "officers", "", nil},
+		{&d.ActiveOfficers, "officers", "active = ?", []any{true}},
+		{&d.Infractions, "infractions", "", nil},
+		{&d.Voided, "infractions", "status = ?", []any{StatusVoided}},
+	}
+	for _, c := range counts {
+		q := s.rdb.NewSelect().Table(c.table)
+		if c.where != "" {
+			q = q.Where(c.where, c.args...)
+		}
+		n, err := s.cachedCount(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		*c.dst = n
+	}
+
+	// One range count per day: each reads a slice of the time index, where
+	// grouping by a computed day would read and sort every row of the month.
+	var sel strings.Builder
+	args := make([]any, 0, 2*DashboardDays)
+	for i := range DashboardDays {
+		if i > 0 {
+			sel.WriteString(", ")
+		}
+		fmt.Fprintf(&sel, "(SELECT count(*) FROM infractions WHERE occurred_at >= ? AND occurred_at < ?) AS d%d", i)
+		args = append(args, first.AddDate(0, 0, i).UTC(), first.AddDate(0, 0, i+1).UTC())
+	}
+	perDay := make([]int, DashboardDays)
+	dst := make([]any, DashboardDays)
+	for i := range perDay {
+		dst[i] = &perDay[i]
+	}
+	if err := s.rdb.NewRaw("SELECT "+sel.String(), args...).Scan(ctx, dst...); err != nil {
+		return nil, fmt.Errorf("models: dashboard per day: %w", err)
+	}
+	for i, n := range perDay {
+		d.PerDay = append(d.PerDay, DayCount{Day: first.AddDate(0, 0, i), Count: n})
+	}
+
+	// Per officer, a range count on (officer_id, occurred_at): a few hundred
+	// index seeks instead of grouping a month of rows.
+	err := s.rdb.NewSelect().
+		ColumnExpr("o.id, o.name, o.badge").
+		ColumnExpr("(SELECT count(*) FROM infractions AS i WHERE i.officer_id = o.id AND i.occurred_at >= ?) AS n", first.UTC()).
+		TableExpr("officers AS o").
+		OrderExpr("n DESC, o.name").Limit(5).Scan(ctx, &d.TopOfficers)
+	if err != nil && !isNoRows(err) {
+		return nil, fmt.Errorf("models: dashboard top officers: %w", err)
+	}
+	top := d.TopOfficers[:0]
+	for _, o := range d.TopOfficers {
+		if o.Count > 0 {
+			top = append(top, o)
+		}
+	}
+	d.TopOfficers = top
+
+	err = s.rdb.NewSelect().
+		ColumnExpr(infractionRowColumns).
+		TableExpr("infractions AS i").
+		Join("JOIN vehicles AS v ON v.id = i.vehicle_id").
+		Join("JOIN officers AS o ON o.id = i.officer_id").
+		OrderExpr("i.occurred_at DESC, i.id DESC").Limit(8).Scan(ctx, &d.Latest)
+	if err != nil && !isNoRows(err) {
+		return nil, fmt.Errorf("models: dashboard latest: %w", err)
+	}
+	return d, nil
+}

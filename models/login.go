@@ -1,0 +1,113 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Login throttling: after MaxLoginFailures failed attempts for one username
+// from one client within LoginLockout, further attempts are refused until
+// LoginLockout has passed since the last failure. Failures live in the
+// database, so the count survives restarts and is shared between replicas.
+const (
+	MaxLoginFailures = 5
+	LoginLockout     = 15 * time.Minute
+)
+
+// ErrBadCredentials means the username or the password is wrong.
+var ErrBadCredentials = errors.New("models: bad credentials")
+
+// ThrottledError means a login was refused without checking the password.
+type ThrottledError struct{ Until time.Time }
+
+func (e *ThrottledError) Error() string {
+	return "models: login throttled until " + e.Until.Format(time.RFC3339)
+}
+
+type loginFailure struct {
+	bun.BaseModel `bun:"table:login_failures"`
+	ID            int64     `bun:",pk,autoincrement"`
+	Username      string    `bun:",notnull"`
+	Client        string    `bun:",notnull"`
+	At            time.Time `bun:",notnull"`
+	CreatedAt     time.Time `bun:",notnull"`
+	UpdatedAt     time.Time `bun:",notnull"`
+}
+
+// dummyHash is compared against when the username does not exist, so that
+// the answer takes as long as for a real user.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("transito-dummy-password"), BcryptCost)
+
+// Login checks an administrator's credentials. client identifies where the
+// attempt came from (the client IP). It returns *ThrottledError while the
+// username is locked for that client, ErrBadCredentials on a wrong username
+// or password (recording the failure), and the admin on success (rotating
+// nothing: the session is the caller's).
+func (s *Store) Login(ctx context.Context, username, password, client string) (*Admin, error) {
+	username = strings.ToLower(strings.TrimSpace(username))
+	if len(username) > 100 {
+		username = username[:100]
+	}
+	t := now()
+	var fails []loginFailure
+	err := s.db.NewSelect().Model(&fails).
+		Where("username = ?", username).Where("client = ?", client).Where("at > ?", t.Add(-LoginLockout)).
+		OrderExpr("at DESC").Limit(MaxLoginFailures).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("models: login failures: %w", err)
+	}
+	if len(fails) >= MaxLoginFailures {
+		return nil, &ThrottledError{Until: fails[0].At.Add(LoginLockout)}
+	}
+	a := new(Admin)
+	err = s.db.NewSelect().Model(a).Where("username = ?", username).Scan(ctx)
+	if err != nil && !isNoRows(err) {
+		return nil, fmt.Errorf("models: login: %w", err)
+	}
+	found := err == nil
+	hash := dummyHash
+	if found {
+		hash = []byte(a.PasswordHash)
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || !found {
+		err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			f := &loginFailure{Username: username, Client: client, At: t, CreatedAt: t, UpdatedAt: t}
+			if _, err := tx.NewInsert().Model(f).Exec(ctx); err != nil {
+				return fmt.Errorf("models: record login failure: %w", err)
+			}
+			if _, err := tx.NewDelete().Model((*loginFailure)(nil)).Where("at < ?", t.Add(-24*time.Hour)).Exec(ctx); err != nil {
+				return fmt.Errorf("models: prune login failures: %w", err)
+			}
+			var id int64
+			if found {
+				id = a.ID
+			}
+			return audit(ctx, tx, Actor{Kind: ActorAdmin, Name: username}, "login.failed", "admin", id, map[string]string{"cliente": client})
+		})
+		if err != nil {
+			return nil, err
+		}
+		return nil, ErrBadCredentials
+	}
+	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewDelete().Model((*loginFailure)(nil)).
+			Where("username = ?", username).Where("client = ?", client).Exec(ctx); err != nil {
+			return fmt.Errorf("models: clear login failures: %w", err)
+		}
+		if _, err := tx.NewUpdate().Model(a).Set("last_login_at = ?", t).WherePK().Exec(ctx); err != nil {
+			return fmt.Errorf("models: last login: %w", err)
+		}
+		return audit(ctx, tx, Actor{Kind: ActorAdmin, ID: a.ID, Name: a.Username}, "login", "admin", a.ID, map[string]string{"cliente": client})
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.LastLoginAt = &t
+	return a, nil
+}

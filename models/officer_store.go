@@ -1,0 +1,154 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// OfficerRow is an officer with their current token, if any.
+type OfficerRow struct {
+	Officer        `bun:",extend"`
+	TokenPrefix    *string    `bun:"token_prefix"`
+	TokenCreatedAt *time.Time `bun:"token_created_at"`
+	TokenLastUsed  *time.Time `bun:"token_last_used_at"`
+}
+
+var officerSorts = sortTable{
+	"nombre": {"o.name", "o.id"},
+	"numero": {"o.badge"},
+	"activo": {"o.active", "o.name", "o.id"},
+	"uso":    {"t.last_used_at", "o.id"},
+}
+
+func officerRowQuery(q *bun.SelectQuery) *bun.SelectQuery {
+	return q.ModelTableExpr("officers AS o").
+		ColumnExpr("o.*, t.prefix AS token_prefix, t.created_at AS token_created_at, t.last_used_at AS token_last_used_at").
+		Join("LEFT JOIN officer_tokens AS t ON t.officer_id = o.id AND t.revoked_at IS NULL")
+}
+
+// ListOfficers returns one page of officers; q matches name or badge; filter
+// estado: "activo" or "inactivo".
+func (s *Store) ListOfficers(ctx context.Context, lq *ListQuery) (*Paged[OfficerRow], error) {
+	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
+		if t := strings.TrimSpace(lq.Q); t != "" {
+			pat := likePattern(t)
+			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+				return q.Where(`lower(o.name) LIKE ? ESCAPE '\'`, pat).WhereOr(`lower(o.badge) LIKE ? ESCAPE '\'`, pat)
+			})
+		}
+		switch lq.Filter("estado") {
+		case "activo":
+			q = q.Where("o.active = ?", true)
+		case "inactivo":
+			q = q.Where("o.active = ?", false)
+		}
+		return q
+	}
+	count := filter(s.rdb.NewSelect().TableExpr("officers AS o"))
+	var rows []OfficerRow
+	list := filter(officerRowQuery(s.rdb.NewSelect().Model(&rows)))
+	officerSorts.apply(list, lq, "nombre")
+	total, err := s.paginate(ctx, count, list, lq, &rows)
+	if err != nil {
+		return nil, err
+	}
+	return &Paged[OfficerRow]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
+}
+
+// OfficerByID returns an officer with their current token.
+func (s *Store) OfficerByID(ctx context.Context, id int64) (*OfficerRow, error) {
+	row := new(OfficerRow)
+	err := officerRowQuery(s.rdb.NewSelect().Model(row)).Where("o.id = ?", id).Limit(1).Scan(ctx)
+	if isNoRows(err) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("models: officer: %w", err)
+	}
+	return row, nil
+}
+
+// UpdateOfficer changes an officer's name, badge and whether they are active.
+func (s *Store) UpdateOfficer(ctx context.Context, id int64, in OfficerInput, actor Actor) (*Officer, error) {
+	if err := in.Clean().Err(); err != nil {
+		return nil, err
+	}
+	o := new(Officer)
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := tx.NewSelect().Model(o).Where("id = ?", id).Scan(ctx); err != nil {
+			if isNoRows(err) {
+				return ErrNotFound
+			}
+			return fmt.Errorf("models: officer: %w", err)
+		}
+		detail := changes{}
+		detail.add("nombre", o.Name, in.Name)
+		detail.add("numero", o.Badge, in.Badge)
+		detail.add("activo", o.Active, in.Active)
+		o.Name, o.Badge, o.Active, o.UpdatedAt = in.Name, in.Badge, in.Active, now()
+		if _, err := tx.NewUpdate().Model(o).Column("name", "badge", "active", "updated_at").WherePK().Exec(ctx); err != nil {
+			if isUniqueViolation(err) {
+				return &ConflictError{Field: "numero", Message: "ya existe un oficial con el número " + in.Badge}
+			}
+			return fmt.Errorf("models: update officer: %w", err)
+		}
+		return audit(ctx, tx, actor, "update", "officer", o.ID, detail)
+	})
+	s.tokens.clear()
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// OfficerDependents explains what keeps an officer from being deleted, or "".
+func (s *Store) OfficerDependents(ctx context.Context, id int64) (string, error) {
+	return officerDependents(ctx, s.rdb, id)
+}
+
+func officerDependents(ctx context.Context, idb bun.IDB, id int64) (string, error) {
+	n, err := idb.NewSelect().Table("infractions").Where("officer_id = ?", id).Count(ctx)
+	if err != nil {
+		return "", fmt.Errorf("models: officer dependents: %w", err)
+	}
+	if n > 0 {
+		return fmt.Sprintf("El oficial tiene %s; desactívelo en lugar de eliminarlo.", plural(int(n), "infracción registrada", "infracciones registradas")), nil
+	}
+	return "", nil
+}
+
+// DeleteOfficer deletes an officer without infractions, with their tokens.
+func (s *Store) DeleteOfficer(ctx context.Context, id int64, actor Actor) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		o := new(Officer)
+		if err := tx.NewSelect().Model(o).Where("id = ?", id).Scan(ctx); err != nil {
+			if isNoRows(err) {
+				return ErrNotFound
+			}
+			return fmt.Errorf("models: officer: %w", err)
+		}
+		why, err := officerDependents(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			return &ConflictError{Message: why}
+		}
+		if _, err := tx.NewDelete().Model((*OfficerToken)(nil)).Where("officer_id = ?", id).Exec(ctx); err != nil {
+			return fmt.Errorf("models: delete officer tokens: %w", err)
+		}
+		if _, err := tx.NewDelete().Model(o).WherePK().Exec(ctx); err != nil {
+			if isForeignKeyViolation(err) {
+				return &ConflictError{Message: "El oficial tiene registros que dependen de él."}
+			}
+			return fmt.Errorf("models: delete officer: %w", err)
+		}
+		return audit(ctx, tx, actor, "delete", "officer", id, map[string]string{"nombre": o.Name, "numero": o.Badge})
+	})
+	s.tokens.clear()
+	return err
+}

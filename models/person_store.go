@@ -1,0 +1,220 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+// PersonRow is a person as the list shows it, with how many vehicles they own.
+type PersonRow struct {
+	Person   `bun:",extend"`
+	Vehicles int `bun:"vehicles"`
+}
+
+var personSorts = sortTable{
+	"nombre": {"p.name", "p.id"},
+	"email":  {"p.email"},
+	"creado": {"p.id"},
+}
+
+// ListPersons returns one page of persons matching q (name or e-mail).
+func (s *Store) ListPersons(ctx context.Context, lq *ListQuery) (*Paged[PersonRow], error) {
+	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
+		if t := strings.TrimSpace(lq.Q); t != "" {
+			pat := likePattern(t)
+			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+				return q.Where(`lower(p.name) LIKE ? ESCAPE '\'`, pat).WhereOr(`p.email LIKE ? ESCAPE '\'`, pat)
+			})
+		}
+		return q
+	}
+	count := filter(s.rdb.NewSelect().TableExpr("persons AS p"))
+	var rows []PersonRow
+	list := filter(s.rdb.NewSelect().Model(&rows).
+		ColumnExpr("p.*").
+		ColumnExpr("(SELECT count(*) FROM vehicles AS v WHERE v.person_id = p.id) AS vehicles"))
+	list = list.ModelTableExpr("persons AS p")
+	personSorts.apply(list, lq, "nombre")
+	total, err := s.paginate(ctx, count, list, lq, &rows)
+	if err != nil {
+		return nil, err
+	}
+	return &Paged[PersonRow]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
+}
+
+// SearchPersons returns at most limit persons whose name or e-mail contains
+// q: the vehicle form's owner picker, which never loads every person.
+func (s *Store) SearchPersons(ctx context.Context, q string, limit int) ([]Person, error) {
+	var ps []Person
+	pat := likePattern(strings.TrimSpace(q))
+	err := s.rdb.NewSelect().Model(&ps).
+		WhereGroup(" AND ", func(sq *bun.SelectQuery) *bun.SelectQuery {
+			return sq.Where(`lower(name) LIKE ? ESCAPE '\'`, pat).WhereOr(`email LIKE ? ESCAPE '\'`, pat)
+		}).
+		OrderExpr("name ASC, id ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("models: search persons: %w", err)
+	}
+	return ps, nil
+}
+
+// PersonByID returns one person.
+func (s *Store) PersonByID(ctx context.Context, id int64) (*Person, error) {
+	p := new(Person)
+	err := s.rdb.NewSelect().Model(p).Where("id = ?", id).Scan(ctx)
+	if isNoRows(err) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("models: person: %w", err)
+	}
+	return p, nil
+}
+
+// VehiclesOf returns the vehicles a person owns, by plate.
+func (s *Store) VehiclesOf(ctx context.Context, personID int64) ([]Vehicle, error) {
+	var vs []Vehicle
+	err := s.rdb.NewSelect().Model(&vs).Where("person_id = ?", personID).OrderExpr("plate").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("models: vehicles of person: %w", err)
+	}
+	return vs, nil
+}
+
+func emailConflict(email string) *ConflictError {
+	return &ConflictError{Field: "email", Message: "ya existe otra persona con el correo " + email}
+}
+
+// CreatePerson adds a person.
+func (s *Store) CreatePerson(ctx context.Context, in PersonInput, actor Actor) (*Person, error) {
+	if err := in.Clean().Err(); err != nil {
+		return nil, err
+	}
+	t := now()
+	p := &Person{Name: in.Name, Email: in.Email, CreatedAt: t, UpdatedAt: t}
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(p).Exec(ctx); err != nil {
+			if isUniqueViolation(err) {
+				return emailConflict(in.Email)
+			}
+			return fmt.Errorf("models: insert person: %w", err)
+		}
+		return audit(ctx, tx, actor, "create", "person", p.ID, in)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// UpdatePerson changes a person's name and e-mail.
+func (s *Store) UpdatePerson(ctx context.Context, id int64, in PersonInput, actor Actor) (*Person, error) {
+	if err := in.Clean().Err(); err != nil {
+		return nil, err
+	}
+	p := new(Person)
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := tx.NewSelect().Model(p).Where("id = ?", id).Scan(ctx); err != nil {
+			if isNoRows(err) {
+				return ErrNotFound
+			}
+			return fmt.Errorf("models: person: %w", err)
+		}
+		detail := changes{}
+		detail.add("nombre", p.Name, in.Name)
+		detail.add("email", p.Email, in.Email)
+		p.Name, p.Email, p.UpdatedAt = in.Name, in.Email, now()
+		if _, err := tx.NewUpdate().Model(p).Column("name", "email", "updated_at").WherePK().Exec(ctx); err != nil {
+			if isUniqueViolation(err) {
+				return emailConflict(in.Email)
+			}
+			return fmt.Errorf("models: update person: %w", err)
+		}
+		return audit(ctx, tx, actor, "update", "person", p.ID, detail)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// PersonDependents explains what keeps a person from being deleted, or ""
+// when nothing does.
+func (s *Store) PersonDependents(ctx context.Context, id int64) (string, error) {
+	return personDependents(ctx, s.rdb, id)
+}
+
+func personDependents(ctx context.Context, idb bun.IDB, id int64) (string, error) {
+	var plates []string
+	if err := idb.NewSelect().Table("vehicles").Column("plate").Where("person_id = ?", id).
+		OrderExpr("plate").Scan(ctx, &plates); err != nil && !isNoRows(err) {
+		return "", fmt.Errorf("models: person dependents: %w", err)
+	}
+	if len(plates) > 0 {
+		return fmt.Sprintf("La persona tiene %s: %s. Transfiera o elimine primero %s.",
+			plural(len(plates), "vehículo", "vehículos"), listNames(plates, 10), map[bool]string{true: "ese vehículo", false: "esos vehículos"}[len(plates) == 1]), nil
+	}
+	n, err := idb.NewSelect().Table("infractions").Where("person_id = ?", id).Count(ctx)
+	if err != nil {
+		return "", fmt.Errorf("models: person dependents: %w", err)
+	}
+	if n > 0 {
+		return fmt.Sprintf("La persona tiene %s a su nombre; el historial no se borra.", plural(int(n), "infracción", "infracciones")), nil
+	}
+	return "", nil
+}
+
+// DeletePerson deletes a person who owns no vehicles and has no infractions;
+// otherwise it returns a *ConflictError naming what blocks it.
+func (s *Store) DeletePerson(ctx context.Context, id int64, actor Actor) error {
+	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		p := new(Person)
+		if err := tx.NewSelect().Model(p).Where("id = ?", id).Scan(ctx); err != nil {
+			if isNoRows(err) {
+				return ErrNotFound
+			}
+			return fmt.Errorf("models: person: %w", err)
+		}
+		why, err := personDependents(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			return &ConflictError{Message: why}
+		}
+		if _, err := tx.NewDelete().Model(p).WherePK().Exec(ctx); err != nil {
+			if isForeignKeyViolation(err) {
+				return &ConflictError{Message: "La persona tiene registros que dependen de ella."}
+			}
+			return fmt.Errorf("models: delete person: %w", err)
+		}
+		return audit(ctx, tx, actor, "delete", "person", id, map[string]string{"nombre": p.Name, "email": p.Email})
+	})
+}
+
+// changes is the audit detail of an update: field → [old, new].
+type changes map[string][2]any
+
+func (c changes) add(field string, old, new any) {
+	if old != new {
+		c[field] = [2]any{old, new}
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// listNames joins names, cutting after max with "y N más".
+func listNames(names []string, max int) string {
+	if len(names) <= max {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:max], ", ") + fmt.Sprintf(" y %d más", len(names)-max)
+}

@@ -1,0 +1,226 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+// VehicleRow is a vehicle as the list shows it, with its owner.
+type VehicleRow struct {
+	Vehicle    `bun:",extend"`
+	OwnerName  string `bun:"owner_name"`
+	OwnerEmail string `bun:"owner_email"`
+}
+
+var vehicleSorts = sortTable{
+	"patente": {"v.plate"},
+	"marca":   {"lower(v.brand)", "lower(v.color)", "v.plate"},
+	"color":   {"lower(v.color)", "v.plate"},
+	"titular": {"p.name", "p.id", "v.plate"},
+	"creado":  {"v.id"},
+}
+
+// ListVehicles returns one page of vehicles. q matches the start of the
+// plate; filters: marca, color (exact, case-insensitive), persona (owner
+// id), titular (the owner's e-mail, or the start of their name).
+func (s *Store) ListVehicles(ctx context.Context, lq *ListQuery) (*Paged[VehicleRow], error) {
+	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
+		if t := NormalizePlate(lq.Q); t != "" {
+			lo, hi := platePrefixRange(t)
+			q = q.Where("v.plate >= ?", lo).Where("v.plate < ?", hi)
+		}
+		if b := lq.Filter("marca"); b != "" {
+			q = q.Where("lower(v.brand) = ?", strings.ToLower(b))
+		}
+		if c := lq.Filter("color"); c != "" {
+			q = q.Where("lower(v.color) = ?", strings.ToLower(c))
+		}
+		if id, err := strconv.ParseInt(lq.Filter("persona"), 10, 64); err == nil {
+			q = q.Where("v.person_id = ?", id)
+		}
+		if t := lq.Filter("titular"); strings.Contains(t, "@") {
+			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE email = ?)", NormalizeEmail(t))
+		} else if t != "" {
+			lo := strings.ToLower(t)
+			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE lower(name) >= ? AND lower(name) < ?)", lo, lo+"\uffff")
+		}
+		return q
+	}
+	vehicleSorts.normalize(lq, "patente")
+	count := filter(s.rdb.NewSelect().TableExpr("vehicles AS v"))
+	ids := s.rdb.NewSelect().Column("v.id")
+	if lq.Sort == "titular" {
+		ids = ids.TableExpr("persons AS p").Join("CROSS JOIN vehicles AS v").Where("v.person_id = p.id")
+	} else {
+		ids = ids.TableExpr("vehicles AS v")
+	}
+	ids = filter(ids)
+	vehicleSorts.apply(ids, lq, "patente")
+	var rows []VehicleRow
+	total, err := s.paginateIDs(ctx, count, ids, lq, func(page []int64) error {
+		list := s.rdb.NewSelect().Model(&rows).ModelTableExpr("vehicles AS v").
+			ColumnExpr("v.*, p.name AS owner_name, p.email AS owner_email").
+			Join("JOIN persons AS p ON p.id = v.person_id").
+			Where("v.id IN (?)", bun.In(page))
+		vehicleSorts.apply(list, lq, "patente")
+		return list.Scan(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Paged[VehicleRow]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
+}
+
+// VehicleBrands returns the distinct brands, for the list's filter. It
+// skips through the brand index (one seek per brand) instead of reading
+// every vehicle.
+func (s *Store) VehicleBrands(ctx context.Context) ([]string, error) {
+	var bs []string
+	err := s.rdb.NewRaw(`WITH RECURSIVE b(brand, n) AS (
+		SELECT min(brand), 1 FROM vehicles
+		UNION ALL
+		SELECT (SELECT min(brand) FROM vehicles WHERE brand > b.brand), n + 1 FROM b WHERE b.brand IS NOT NULL AND n < 200
+	) SELECT brand FROM b WHERE brand IS NOT NULL`).Scan(ctx, &bs)
+	if err != nil && !isNoRows(err) {
+		return nil, fmt.Errorf("models: brands: %w", err)
+	}
+	return bs, nil
+}
+
+// VehicleByID returns a vehicle with its owner.
+func (s *Store) VehicleByID(ctx context.Context, id int64) (*Vehicle, error) {
+	v := new(Vehicle)
+	err := s.rdb.NewSelect().Model(v).Relation("Person").Where("vehicle.id = ?", id).Scan(ctx)
+	if isNoRows(err) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("models: vehicle: %w", err)
+	}
+	return v, nil
+}
+
+func plateConflict(plate string) *ConflictError {
+	return &ConflictError{Field: "placa_patente", Message: "ya existe un vehículo con la patente " + plate}
+}
+
+func ownerExists(ctx context.Context, tx bun.Tx, id int64) error {
+	ok, err := tx.NewSelect().Model((*Person)(nil)).Where("id = ?", id).Exists(ctx)
+	if err != nil {
+		return fmt.Errorf("models: owner: %w", err)
+	}
+	if !ok {
+		return FieldErrors{"persona_id": "la persona elegida no existe"}
+	}
+	return nil
+}
+
+// CreateVehicle adds a vehicle.
+func (s *Store) CreateVehicle(ctx context.Context, in VehicleInput, actor Actor) (*Vehicle, error) {
+	if err := in.Clean().Err(); err != nil {
+		return nil, err
+	}
+	t := now()
+	v := &Vehicle{Plate: in.Plate, Brand: in.Brand, Color: in.Color, PersonID: in.PersonID, CreatedAt: t, UpdatedAt: t}
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := ownerExists(ctx, tx, in.PersonID); err != nil {
+			return err
+		}
+		if _, err := tx.NewInsert().Model(v).Exec(ctx); err != nil {
+			if isUniqueViolation(err) {
+				return plateConflict(in.Plate)
+			}
+			return fmt.Errorf("models: insert vehicle: %w", err)
+		}
+		return audit(ctx, tx, actor, "create", "vehicle", v.ID, in)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// UpdateVehicle changes a vehicle; a new owner means a transfer (old
+// infractions stay with the previous owner).
+func (s *Store) UpdateVehicle(ctx context.Context, id int64, in VehicleInput, actor Actor) (*Vehicle, error) {
+	if err := in.Clean().Err(); err != nil {
+		return nil, err
+	}
+	v := new(Vehicle)
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := tx.NewSelect().Model(v).Where("id = ?", id).Scan(ctx); err != nil {
+			if isNoRows(err) {
+				return ErrNotFound
+			}
+			return fmt.Errorf("models: vehicle: %w", err)
+		}
+		if err := ownerExists(ctx, tx, in.PersonID); err != nil {
+			return err
+		}
+		detail := changes{}
+		detail.add("placa_patente", v.Plate, in.Plate)
+		detail.add("marca", v.Brand, in.Brand)
+		detail.add("color", v.Color, in.Color)
+		detail.add("persona_id", v.PersonID, in.PersonID)
+		v.Plate, v.Brand, v.Color, v.PersonID, v.UpdatedAt = in.Plate, in.Brand, in.Color, in.PersonID, now()
+		if _, err := tx.NewUpdate().Model(v).Column("plate", "brand", "color", "person_id", "updated_at").WherePK().Exec(ctx); err != nil {
+			if isUniqueViolation(err) {
+				return plateConflict(in.Plate)
+			}
+			return fmt.Errorf("models: update vehicle: %w", err)
+		}
+		return audit(ctx, tx, actor, "update", "vehicle", v.ID, detail)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// VehicleDependents explains what keeps a vehicle from being deleted, or "".
+func (s *Store) VehicleDependents(ctx context.Context, id int64) (string, error) {
+	return vehicleDependents(ctx, s.rdb, id)
+}
+
+func vehicleDependents(ctx context.Context, idb bun.IDB, id int64) (string, error) {
+	n, err := idb.NewSelect().Table("infractions").Where("vehicle_id = ?", id).Count(ctx)
+	if err != nil {
+		return "", fmt.Errorf("models: vehicle dependents: %w", err)
+	}
+	if n > 0 {
+		return fmt.Sprintf("El vehículo tiene %s; el historial no se borra.", plural(int(n), "infracción registrada", "infracciones registradas")), nil
+	}
+	return "", nil
+}
+
+// DeleteVehicle deletes a vehicle without infractions; otherwise it returns a
+// *ConflictError saying why not.
+func (s *Store) DeleteVehicle(ctx context.Context, id int64, actor Actor) error {
+	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		v := new(Vehicle)
+		if err := tx.NewSelect().Model(v).Where("id = ?", id).Scan(ctx); err != nil {
+			if isNoRows(err) {
+				return ErrNotFound
+			}
+			return fmt.Errorf("models: vehicle: %w", err)
+		}
+		why, err := vehicleDependents(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			return &ConflictError{Message: why}
+		}
+		if _, err := tx.NewDelete().Model(v).WherePK().Exec(ctx); err != nil {
+			if isForeignKeyViolation(err) {
+				return &ConflictError{Message: "El vehículo tiene registros que dependen de él."}
+			}
+			return fmt.Errorf("models: delete vehicle: %w", err)
+		}
+		return audit(ctx, tx, actor, "delete", "vehicle", id, map[string]any{"placa_patente": v.Plate, "persona_id": v.PersonID})
+	})
+}

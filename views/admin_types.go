@@ -1,0 +1,234 @@
+package views
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/a-h/templ"
+)
+
+// Column is a column of a list table. Sort is the orden key, "" when the
+// column cannot be sorted.
+type Column struct {
+	Label string
+	Sort  string
+	Num   bool
+}
+
+// Cell is one value of a list table: plain text, a link, or a status badge
+// (Badge is "ok", "warn" or "muted").
+type Cell struct {
+	Text  string
+	Href  string
+	Badge string
+	Mono  bool
+}
+
+// Row is one line of a list table.
+type Row struct {
+	Cells []Cell
+}
+
+// List is a list page: the table of one page of results, the search and
+// filter state (which lives in the URL, so every view is bookmarkable) and
+// the page's create form.
+type List struct {
+	Base    string // the list's path, e.g. /admin/personas
+	Title   string
+	Noun    string // plural noun for the total, e.g. "personas"
+	Columns []Column
+	Rows    []Row
+	Query   url.Values // q, orden and filters; never pagina
+	Sort    string
+	Desc    bool
+	Page    int
+	Pages   int
+	Total   int
+	Empty   string
+	// SearchLabel and SearchHint describe the search box.
+	SearchLabel, SearchHint string
+	// Filters are extra inputs of the search form; Create is the create form.
+	Filters templ.Component
+	Create  templ.Component
+	// CreateLabel titles the create form's disclosure; CreateOpen opens it
+	// (after a validation error).
+	CreateLabel string
+	CreateOpen  bool
+}
+
+func (l List) href(mut func(v url.Values)) string {
+	v := url.Values{}
+	for k, vs := range l.Query {
+		for _, x := range vs {
+			if x != "" {
+				v.Add(k, x)
+			}
+		}
+	}
+	mut(v)
+	if len(v) == 0 {
+		return l.Base
+	}
+	return l.Base + "?" + v.Encode()
+}
+
+// SortHref is the URL that sorts by key: ascending first, then toggling.
+func (l List) SortHref(key string) string {
+	return l.href(func(v url.Values) {
+		o := key
+		if l.Sort == key && !l.Desc {
+			o = "-" + key
+		}
+		v.Set("orden", o)
+	})
+}
+
+// SortMark is the arrow of the sorted column.
+func (l List) SortMark(key string) string {
+	switch {
+	case l.Sort != key:
+		return ""
+	case l.Desc:
+		return "↓"
+	default:
+		return "↑"
+	}
+}
+
+// AriaSort is the aria-sort value of a column header.
+func (l List) AriaSort(key string) string {
+	switch {
+	case l.Sort != key:
+		return "none"
+	case l.Desc:
+		return "descending"
+	default:
+		return "ascending"
+	}
+}
+
+// PageHref is the URL of page n with the same query.
+func (l List) PageHref(n int) string {
+	return l.href(func(v url.Values) {
+		if n > 1 {
+			v.Set("pagina", strconv.Itoa(n))
+		}
+	})
+}
+
+// CSVHref is the URL of the CSV export of the list as it is filtered.
+func (l List) CSVHref() string {
+	return l.href(func(v url.Values) { v.Set("formato", "csv") })
+}
+
+// OrderValue is the orden parameter as the URL spells it.
+func (l List) OrderValue() string {
+	if l.Query.Get("orden") == "" {
+		return ""
+	}
+	if l.Desc {
+		return "-" + l.Sort
+	}
+	return l.Sort
+}
+
+// Form is the state of a form: the submitted values and the errors per
+// field, plus a message for the whole form.
+type Form struct {
+	CSRF    string
+	Action  string
+	Values  map[string]string
+	Errors  map[string]string
+	Message string
+}
+
+// V returns a submitted value.
+func (f Form) V(name string) string { return f.Values[name] }
+
+// E returns a field's error message.
+func (f Form) E(name string) string { return f.Errors[name] }
+
+// Invalid reports whether the form has errors.
+func (f Form) Invalid() bool { return len(f.Errors) > 0 || f.Message != "" }
+
+// Option is one choice of a select.
+type Option struct {
+	Value, Label string
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// thousands writes n with dots between thousands, as Spanish does.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	var out []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, '.')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}
+
+// Thousands writes n with dots between thousands.
+func Thousands(n int) string { return thousands(n) }
+
+var auditActions = []Option{
+	{"create", "Alta"}, {"update", "Modificación"}, {"delete", "Baja"}, {"annul", "Anulación"},
+	{"login", "Ingreso"}, {"login.failed", "Ingreso fallido"}, {"password.change", "Cambio de contraseña"},
+	{"token.issue", "Emisión de token"}, {"token.revoke", "Revocación de token"},
+	{"activate", "Activación"}, {"deactivate", "Desactivación"}, {"import", "Importación"}, {"seed", "Datos sintéticos"},
+}
+
+func auditActionOptions() []Option { return append([]Option{{"", "Todas"}}, auditActions...) }
+
+// AuditAction names an audit action in Spanish.
+func AuditAction(a string) string {
+	for _, o := range auditActions {
+		if o.Value == a {
+			return o.Label
+		}
+	}
+	return a
+}
+
+var auditEntities = map[string]string{
+	"person": "Persona", "vehicle": "Vehículo", "officer": "Oficial", "infraction": "Infracción",
+	"admin": "Administrador", "registry": "Registro", "database": "Base de datos",
+}
+
+// AuditEntity names an audited kind of record in Spanish.
+func AuditEntity(e string) string {
+	if s, ok := auditEntities[e]; ok {
+		return s
+	}
+	return e
+}
+
+var auditActors = map[string]string{"admin": "Panel", "officer": "API", "cli": "CLI", "system": "Sistema"}
+
+// AuditActor names where an audited change came from.
+func AuditActor(kind string) string {
+	if s, ok := auditActors[kind]; ok {
+		return s
+	}
+	return kind
+}
+
+// EntityPath is the panel page of an audited record, "" when it has none.
+func EntityPath(entity string, id int64) string {
+	base := map[string]string{"person": "/admin/personas/", "vehicle": "/admin/vehiculos/", "officer": "/admin/oficiales/",
+		"infraction": "/admin/infracciones/", "admin": "/admin/administradores/"}[entity]
+	if base == "" || id == 0 {
+		return ""
+	}
+	return base + strconv.FormatInt(id, 10)
+}

@@ -235,17 +235,20 @@ func (r *Recorder) writeBatch(batch []*recordJob) error {
 // infraction, prepared once. Each is a single-row statement: SQLite then
 // needs no statement journal, which a multi-row INSERT ... SELECT writes.
 type infractionStmts struct {
-	vehicle, insert, audit *sql.Stmt
+	vehicle, idempotent, insert, audit *sql.Stmt
 }
 
 const (
 	vehicleByPlateSQL = `SELECT id, person_id, brand, color FROM vehicles WHERE plate = ?`
-	// A repeated idempotency key inserts nothing and returns no row.
+	// No ON CONFLICT or RETURNING clause: either makes SQLite keep a
+	// statement journal for every insert (see insertID). A repeated
+	// idempotency key is found first by idempotentSQL; the unique index still
+	// guards against a race between processes (on PostgreSQL), which then
+	// fails the batch and is retried.
 	insertInfractionSQL = `INSERT INTO infractions
 		(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, idempotency_key, status, void_reason, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'vigente', '', ?, ?)
-		ON CONFLICT (officer_id, idempotency_key) DO NOTHING
-		RETURNING id`
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'vigente', '', ?, ?)`
+	idempotentSQL  = `SELECT id FROM infractions WHERE officer_id = ? AND idempotency_key = ?`
 	insertAuditSQL = `INSERT INTO audit_log
 		(at, actor_kind, actor_id, actor_name, action, entity, entity_id, detail, created_at, updated_at)
 		VALUES (?, ?, ?, ?, 'create', 'infraction', ?, ?, ?, ?)`
@@ -260,7 +263,7 @@ func prepareInfractionStmts(ctx context.Context, p preparer) (*infractionStmts, 
 	for _, x := range []struct {
 		dst   **sql.Stmt
 		query string
-	}{{&st.vehicle, vehicleByPlateSQL}, {&st.insert, insertInfractionSQL}, {&st.audit, insertAuditSQL}} {
+	}{{&st.vehicle, vehicleByPlateSQL}, {&st.idempotent, idempotentSQL}, {&st.insert, insertInfractionSQL}, {&st.audit, insertAuditSQL}} {
 		stmt, err := p.PrepareContext(ctx, x.query)
 		if err != nil {
 			st.Close()
@@ -274,15 +277,16 @@ func prepareInfractionStmts(ctx context.Context, p preparer) (*infractionStmts, 
 // in returns the statements bound to tx.
 func (st *infractionStmts) in(ctx context.Context, tx bun.Tx) *infractionStmts {
 	return &infractionStmts{
-		vehicle: tx.StmtContext(ctx, st.vehicle),
-		insert:  tx.StmtContext(ctx, st.insert),
-		audit:   tx.StmtContext(ctx, st.audit),
+		vehicle:    tx.StmtContext(ctx, st.vehicle),
+		idempotent: tx.StmtContext(ctx, st.idempotent),
+		insert:     tx.StmtContext(ctx, st.insert),
+		audit:      tx.StmtContext(ctx, st.audit),
 	}
 }
 
 // Close closes every statement.
 func (st *infractionStmts) Close() {
-	for _, stmt := range []*sql.Stmt{st.vehicle, st.insert, st.audit} {
+	for _, stmt := range []*sql.Stmt{st.vehicle, st.idempotent, st.insert, st.audit} {
 		if stmt != nil {
 			stmt.Close()
 		}
@@ -328,35 +332,38 @@ func lookupVehicle(ctx context.Context, stmt *sql.Stmt, plate string) (vehicleRe
 // since it was looked up fails the foreign key, and only this insert, as
 // ErrNotFound. A repeated idempotency key returns the first row.
 func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req RecordRequest, vehicle vehicleRef) (Recorded, error) {
-	t := now()
 	var key any
 	if req.IdempotencyKey != "" {
 		key = req.IdempotencyKey
+		var first int64
+		err := st.idempotent.QueryRowContext(ctx, req.Officer.OfficerID, req.IdempotencyKey).Scan(&first)
+		switch {
+		case err == nil:
+			rows, err := selectInfractionRows(ctx, tx, "i.id = ?", first)
+			if err != nil {
+				return Recorded{}, err
+			}
+			if len(rows) != 1 {
+				return Recorded{}, fmt.Errorf("models: infraction %d vanished", first)
+			}
+			return Recorded{Infraction: rows[0], Replayed: true}, nil
+		case !isNoRows(err):
+			return Recorded{}, fmt.Errorf("models: idempotency key: %w", err)
+		}
 	}
+	t := now()
 	ts := timeArg(t)
-	var id int64
-	err := st.insert.QueryRowContext(ctx, vehicle.ID, req.Officer.OfficerID, vehicle.PersonID, timeArg(req.OccurredAt), ts,
-		req.Comments, key, ts, ts).Scan(&id)
+	id, err := insertID(ctx, st.insert, vehicle.ID, req.Officer.OfficerID, vehicle.PersonID, timeArg(req.OccurredAt), ts,
+		req.Comments, key, ts, ts)
 	switch {
-	case err == nil:
-		return Recorded{Infraction: InfractionRow{
-			ID: id, PersonID: vehicle.PersonID, Plate: req.Plate, Brand: vehicle.Brand, Color: vehicle.Color,
-			OccurredAt: req.OccurredAt.UTC(), RecordedAt: t, Comments: req.Comments,
-			OfficerName: req.Officer.Name, OfficerBadge: req.Officer.Badge, Status: StatusValid,
-		}}, nil
 	case isForeignKeyViolation(err):
 		return Recorded{}, ErrNotFound
-	case !isNoRows(err):
+	case err != nil:
 		return Recorded{}, fmt.Errorf("models: insert infraction: %w", err)
-	case key == nil:
-		return Recorded{}, fmt.Errorf("models: insert infraction: no row returned")
 	}
-	first, err := selectInfractionRows(ctx, tx, "i.officer_id = ? AND i.idempotency_key = ?", req.Officer.OfficerID, req.IdempotencyKey)
-	if err != nil {
-		return Recorded{}, err
-	}
-	if len(first) == 0 {
-		return Recorded{}, fmt.Errorf("models: idempotency key %q conflicts but no row has it", req.IdempotencyKey)
-	}
-	return Recorded{Infraction: first[0], Replayed: true}, nil
+	return Recorded{Infraction: InfractionRow{
+		ID: id, PersonID: vehicle.PersonID, Plate: req.Plate, Brand: vehicle.Brand, Color: vehicle.Color,
+		OccurredAt: req.OccurredAt.UTC(), RecordedAt: t, Comments: req.Comments,
+		OfficerName: req.Officer.Name, OfficerBadge: req.Officer.Badge, Status: StatusValid,
+	}}, nil
 }

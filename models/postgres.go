@@ -112,20 +112,70 @@ func (s *Store) pgMigrationLock(ctx context.Context) (unlock func(), err error) 
 
 // rebind rewrites the ? placeholders of a statement the store prepares
 // itself into PostgreSQL's $1, $2, ...; on SQLite it returns query as is.
-func (s *Store) rebind(query string) string {
-	if !s.postgres {
+func (s *Store) rebind(query string) string { return s.stmtDialect().sql(query) }
+
+// stmtDialect adapts the statements the store prepares itself (the
+// recorder's, the seed's) to the database: placeholders, and how an INSERT
+// gives back the new row's id.
+type stmtDialect struct{ pg bool }
+
+// stmtDialect is the Store's.
+func (s *Store) stmtDialect() stmtDialect { return stmtDialect{pg: s.postgres} }
+
+// stmtDialectOf is the dialect of idb, for code that holds a transaction
+// rather than the Store.
+func stmtDialectOf(idb bun.IDB) stmtDialect {
+	return stmtDialect{pg: idb.Dialect().Name() == dialect.PG}
+}
+
+// sql rewrites ? placeholders for the database.
+func (d stmtDialect) sql(query string) string {
+	if !d.pg {
 		return query
 	}
 	return pgRebind(query)
 }
 
-// rebinderFor is rebind for code that holds a transaction rather than the
-// Store: the dialect is idb's.
-func rebinderFor(idb bun.IDB) func(string) string {
-	if idb.Dialect().Name() == dialect.PG {
-		return pgRebind
+// insertSQL is sql for the recorder's INSERT INTO infractions ... VALUES,
+// whose id insertID reads. On PostgreSQL the insert returns the id (pgx has
+// no LastInsertId), and inserts nothing — instead of failing, which would
+// abort the whole batch's transaction there — when the vehicle is gone or
+// another replica committed the same idempotency key meanwhile: the caller
+// then sees sql.ErrNoRows. The vehicle row is locked FOR KEY SHARE so that a
+// delete cannot slip in between the check and the foreign key.
+func (d stmtDialect) insertSQL(query string) string {
+	if !d.pg {
+		return query
 	}
-	return func(query string) string { return query }
+	i := strings.Index(query, "VALUES (")
+	if i < 0 {
+		return pgRebind(query) + " RETURNING id"
+	}
+	values := strings.TrimSuffix(strings.TrimSpace(query[i+len("VALUES ("):]), ")")
+	return pgRebind(query[:i] + "SELECT " + values +
+		" WHERE EXISTS (SELECT 1 FROM vehicles WHERE id = ? FOR KEY SHARE)" +
+		" ON CONFLICT (officer_id, idempotency_key) DO NOTHING RETURNING id")
+}
+
+// insertID runs an INSERT prepared from insertSQL and returns the new id.
+// args start with the vehicle id, which PostgreSQL's statement takes again
+// at the end.
+func (d stmtDialect) insertID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error) {
+	if !d.pg {
+		return insertID(ctx, stmt, args...)
+	}
+	var id int64
+	err := stmt.QueryRowContext(ctx, append(args, args[0])...).Scan(&id)
+	return id, err
+}
+
+// isTransientConflict reports whether err is a deadlock or serialisation
+// failure between transactions (replicas whose batches insert the same
+// idempotency keys in another order): the recorder retries such a batch row
+// by row rather than failing it.
+func isTransientConflict(err error) bool {
+	code := pgCode(err)
+	return code == "40P01" || code == "40001"
 }
 
 // pgRebind numbers the ? placeholders of query: $1, $2, ... Question marks

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -242,5 +243,20 @@ func TestReplicasStartingTogetherCreateOneAdmin(t *testing.T) {
 	}
 	if (passwords[0] == "") == (passwords[1] == "") {
 		t.Fatalf("passwords reported %q: want exactly one replica to report it", passwords)
+	}
+}
+
+func TestPostgresInsertSQL(t *testing.T) {
+	got := stmtDialect{pg: true}.insertSQL(insertInfractionSQL)
+	for _, want := range []string{
+		"SELECT $1, $2, $3, $4, $5, $6, $7, 'vigente', '', $8, $9 WHERE EXISTS (SELECT 1 FROM vehicles WHERE id = $10 FOR KEY SHARE)",
+		"ON CONFLICT (officer_id, idempotency_key) DO NOTHING RETURNING id",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("insertSQL = %s\nwant it to contain %s", got, want)
+		}
+	}
+	if got := (stmtDialect{}).insertSQL(insertInfractionSQL); got != insertInfractionSQL {
+		t.Errorf("SQLite insert changed: %s", got)
 	}
 }

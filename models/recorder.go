@@ -77,7 +77,7 @@ func (s *Store) NewRecorder(opts RecorderOptions) (*Recorder, error) {
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = 8192
 	}
-	stmts, err := prepareInfractionStmts(context.Background(), s.db.DB, s.rebind)
+	stmts, err := prepareInfractionStmts(context.Background(), s.db.DB, s.stmtDialect())
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +185,7 @@ func (r *Recorder) commit(batch []*recordJob) {
 	start := time.Now()
 	err := r.writeBatch(batch)
 	r.s.changed()
-	if err != nil && len(batch) > 1 && !IsUnavailable(err) {
+	if err != nil && len(batch) > 1 && (!IsUnavailable(err) || isTransientConflict(err)) {
 		for _, j := range batch {
 			r.commit([]*recordJob{j})
 		}
@@ -235,17 +235,21 @@ func (r *Recorder) writeBatch(batch []*recordJob) error {
 // infraction, prepared once. Each is a single-row statement: SQLite then
 // needs no statement journal, which a multi-row INSERT ... SELECT writes.
 type infractionStmts struct {
-	vehicle, insert, audit *sql.Stmt
+	vehicle, idempotent, insert, audit *sql.Stmt
+	dialect                            stmtDialect
 }
 
 const (
 	vehicleByPlateSQL = `SELECT id, person_id, brand, color FROM vehicles WHERE plate = ?`
-	// A repeated idempotency key inserts nothing and returns no row.
+	// No ON CONFLICT or RETURNING clause: either makes SQLite keep a
+	// statement journal for every insert (see insertID). A repeated
+	// idempotency key is found first by idempotentSQL; the unique index still
+	// guards against a race between processes (on PostgreSQL), which then
+	// fails the batch and is retried.
 	insertInfractionSQL = `INSERT INTO infractions
 		(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, idempotency_key, status, void_reason, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'vigente', '', ?, ?)
-		ON CONFLICT (officer_id, idempotency_key) DO NOTHING
-		RETURNING id`
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'vigente', '', ?, ?)`
+	idempotentSQL  = `SELECT id FROM infractions WHERE officer_id = ? AND idempotency_key = ?`
 	insertAuditSQL = `INSERT INTO audit_log
 		(at, actor_kind, actor_id, actor_name, action, entity, entity_id, detail, created_at, updated_at)
 		VALUES (?, ?, ?, ?, 'create', 'infraction', ?, ?, ?, ?)`
@@ -255,13 +259,13 @@ type preparer interface {
 	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
-func prepareInfractionStmts(ctx context.Context, p preparer, rebind func(string) string) (*infractionStmts, error) {
-	st := &infractionStmts{}
+func prepareInfractionStmts(ctx context.Context, p preparer, d stmtDialect) (*infractionStmts, error) {
+	st := &infractionStmts{dialect: d}
 	for _, x := range []struct {
 		dst   **sql.Stmt
 		query string
-	}{{&st.vehicle, vehicleByPlateSQL}, {&st.insert, insertInfractionSQL}, {&st.audit, insertAuditSQL}} {
-		stmt, err := p.PrepareContext(ctx, rebind(x.query))
+	}{{&st.vehicle, d.sql(vehicleByPlateSQL)}, {&st.idempotent, d.sql(idempotentSQL)}, {&st.insert, d.insertSQL(insertInfractionSQL)}, {&st.audit, d.sql(insertAuditSQL)}} {
+		stmt, err := p.PrepareContext(ctx, x.query)
 		if err != nil {
 			st.Close()
 			return nil, fmt.Errorf("models: prepare: %w", err)
@@ -274,15 +278,17 @@ func prepareInfractionStmts(ctx context.Context, p preparer, rebind func(string)
 // in returns the statements bound to tx.
 func (st *infractionStmts) in(ctx context.Context, tx bun.Tx) *infractionStmts {
 	return &infractionStmts{
-		vehicle: tx.StmtContext(ctx, st.vehicle),
-		insert:  tx.StmtContext(ctx, st.insert),
-		audit:   tx.StmtContext(ctx, st.audit),
+		vehicle:    tx.StmtContext(ctx, st.vehicle),
+		idempotent: tx.StmtContext(ctx, st.idempotent),
+		insert:     tx.StmtContext(ctx, st.insert),
+		audit:      tx.StmtContext(ctx, st.audit),
+		dialect:    st.dialect,
 	}
 }
 
 // Close closes every statement.
 func (st *infractionStmts) Close() {
-	for _, stmt := range []*sql.Stmt{st.vehicle, st.insert, st.audit} {
+	for _, stmt := range []*sql.Stmt{st.vehicle, st.idempotent, st.insert, st.audit} {
 		if stmt != nil {
 			stmt.Close()
 		}
@@ -292,7 +298,7 @@ func (st *infractionStmts) Close() {
 // recordInTx records one infraction inside tx, outside the group commit: for
 // the panel and the demo data, which write one at a time.
 func recordInTx(ctx context.Context, tx bun.Tx, req RecordRequest) (Recorded, error) {
-	st, err := prepareInfractionStmts(ctx, tx, rebinderFor(tx))
+	st, err := prepareInfractionStmts(ctx, tx, stmtDialectOf(tx))
 	if err != nil {
 		return Recorded{}, err
 	}
@@ -328,35 +334,55 @@ func lookupVehicle(ctx context.Context, stmt *sql.Stmt, plate string) (vehicleRe
 // since it was looked up fails the foreign key, and only this insert, as
 // ErrNotFound. A repeated idempotency key returns the first row.
 func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req RecordRequest, vehicle vehicleRef) (Recorded, error) {
-	t := now()
 	var key any
 	if req.IdempotencyKey != "" {
 		key = req.IdempotencyKey
+		if rec, ok, err := replayIdempotent(ctx, tx, st, req); ok || err != nil {
+			return rec, err
+		}
 	}
+	t := now()
 	ts := timeArg(t)
-	var id int64
-	err := st.insert.QueryRowContext(ctx, vehicle.ID, req.Officer.OfficerID, vehicle.PersonID, timeArg(req.OccurredAt), ts,
-		req.Comments, key, ts, ts).Scan(&id)
+	id, err := st.dialect.insertID(ctx, st.insert, vehicle.ID, req.Officer.OfficerID, vehicle.PersonID, timeArg(req.OccurredAt), ts,
+		req.Comments, key, ts, ts)
 	switch {
-	case err == nil:
-		return Recorded{Infraction: InfractionRow{
-			ID: id, PersonID: vehicle.PersonID, Plate: req.Plate, Brand: vehicle.Brand, Color: vehicle.Color,
-			OccurredAt: req.OccurredAt.UTC(), RecordedAt: t, Comments: req.Comments,
-			OfficerName: req.Officer.Name, OfficerBadge: req.Officer.Badge, Status: StatusValid,
-		}}, nil
-	case isForeignKeyViolation(err):
+	case isNoRows(err) && key != nil:
+		// PostgreSQL inserted nothing (see stmtDialect.insertSQL): another
+		// replica committed the same key since the look-up, or the vehicle
+		// is gone.
+		if rec, ok, err := replayIdempotent(ctx, tx, st, req); ok || err != nil {
+			return rec, err
+		}
 		return Recorded{}, ErrNotFound
-	case !isNoRows(err):
+	case isNoRows(err), isForeignKeyViolation(err):
+		return Recorded{}, ErrNotFound
+	case err != nil:
 		return Recorded{}, fmt.Errorf("models: insert infraction: %w", err)
-	case key == nil:
-		return Recorded{}, fmt.Errorf("models: insert infraction: no row returned")
 	}
-	first, err := selectInfractionRows(ctx, tx, "i.officer_id = ? AND i.idempotency_key = ?", req.Officer.OfficerID, req.IdempotencyKey)
+	return Recorded{Infraction: InfractionRow{
+		ID: id, PersonID: vehicle.PersonID, Plate: req.Plate, Brand: vehicle.Brand, Color: vehicle.Color,
+		OccurredAt: req.OccurredAt.UTC(), RecordedAt: t, Comments: req.Comments,
+		OfficerName: req.Officer.Name, OfficerBadge: req.Officer.Badge, Status: StatusValid,
+	}}, nil
+}
+
+// replayIdempotent returns the infraction already stored under req's
+// idempotency key, if any (ok).
+func replayIdempotent(ctx context.Context, tx bun.Tx, st *infractionStmts, req RecordRequest) (rec Recorded, ok bool, err error) {
+	var first int64
+	err = st.idempotent.QueryRowContext(ctx, req.Officer.OfficerID, req.IdempotencyKey).Scan(&first)
+	switch {
+	case isNoRows(err):
+		return Recorded{}, false, nil
+	case err != nil:
+		return Recorded{}, false, fmt.Errorf("models: idempotency key: %w", err)
+	}
+	rows, err := selectInfractionRows(ctx, tx, "i.id = ?", first)
 	if err != nil {
-		return Recorded{}, err
+		return Recorded{}, false, err
 	}
-	if len(first) == 0 {
-		return Recorded{}, fmt.Errorf("models: idempotency key %q conflicts but no row has it", req.IdempotencyKey)
+	if len(rows) != 1 {
+		return Recorded{}, false, fmt.Errorf("models: infraction %d vanished", first)
 	}
-	return Recorded{Infraction: first[0], Replayed: true}, nil
+	return Recorded{Infraction: rows[0], Replayed: true}, true, nil
 }

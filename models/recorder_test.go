@@ -178,3 +178,31 @@ func TestOwnerAtTheTimeOfTheInfraction(t *testing.T) {
 		t.Errorf("buyer's report = %+v, want only the fine from after the sale", bruno)
 	}
 }
+
+func TestConcurrentRepeatsOfOneIdempotencyKeyStoreOneRow(t *testing.T) {
+	s, r, officer := newRecorderEnv(t)
+	var wg sync.WaitGroup
+	ids := make([]int64, 40)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec, err := r.Record(context.Background(), RecordRequest{
+				Officer: officer, Plate: "AB123CD", OccurredAt: time.Now().UTC(), IdempotencyKey: "misma-clave",
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			ids[i] = rec.Infraction.ID
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if id == 0 || id != ids[0] {
+			t.Fatalf("ids %v: every repeat must answer the first row", ids)
+		}
+	}
+	if n := count(t, s, "infractions"); n != 1 {
+		t.Fatalf("%d rows for one idempotency key", n)
+	}
+}

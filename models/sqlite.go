@@ -285,3 +285,14 @@ func withoutIndexes(ctx context.Context, tx bun.Tx, table string, fn func() erro
 	}
 	return nil
 }
+
+// insertID runs a prepared single-row INSERT and returns the new row's id.
+// SQLite gives it as the last insert rowid; a RETURNING clause would make it
+// keep a statement journal (a page copy per page touched) for every insert.
+func insertID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error) {
+	res, err := stmt.ExecContext(ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}

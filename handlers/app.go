@@ -45,7 +45,24 @@ type Config struct {
 	// ImportDir keeps uploaded import files between preview and confirmation
 	// (the system's temporary directory when empty).
 	ImportDir string
+	// ReadTimeout bounds how long a client may take to send a request
+	// (DefaultReadTimeout when zero), so that a slow client cannot hold a
+	// connection.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds how long a response may take to be written
+	// (DefaultWriteTimeout when zero).
+	WriteTimeout time.Duration
+	// IdleTimeout bounds how long a keep-alive connection waits for the next
+	// request (DefaultIdleTimeout when zero).
+	IdleTimeout time.Duration
 }
+
+// Default connection timeouts; Config overrides them.
+const (
+	DefaultReadTimeout  = 15 * time.Second
+	DefaultWriteTimeout = 30 * time.Second
+	DefaultIdleTimeout  = 90 * time.Second
+)
 
 // Server is the HTTP application with its dependencies.
 type Server struct {
@@ -77,6 +94,9 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
 	}
+	cfg.ReadTimeout = orDefault(cfg.ReadTimeout, DefaultReadTimeout)
+	cfg.WriteTimeout = orDefault(cfg.WriteTimeout, DefaultWriteTimeout)
+	cfg.IdleTimeout = orDefault(cfg.IdleTimeout, DefaultIdleTimeout)
 	s := &Server{store: store, recorder: recorder, log: log, cfg: cfg, metrics: cfg.Metrics}
 	if recorder != nil {
 		if err := s.metrics.watchRecorder(recorder); err != nil {
@@ -87,9 +107,9 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 		AppName:                 "transito",
 		DisableStartupMessage:   true,
 		BodyLimit:               BodyLimit,
-		ReadTimeout:             15 * time.Second,
-		WriteTimeout:            30 * time.Second,
-		IdleTimeout:             90 * time.Second,
+		ReadTimeout:             cfg.ReadTimeout,
+		WriteTimeout:            cfg.WriteTimeout,
+		IdleTimeout:             cfg.IdleTimeout,
 		ErrorHandler:            s.handleError,
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          cfg.TrustedProxies,
@@ -108,6 +128,13 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	s.routesPublic()
 	s.routesAdmin()
 	return s
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
 }
 
 func proxyHeader(trusted []string) string {

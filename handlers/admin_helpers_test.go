@@ -33,8 +33,14 @@ type testEnv struct {
 
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
+	return newTestEnvAt(t, filepath.Join(t.TempDir(), "test.db"))
+}
+
+// newTestEnvAt is newTestEnv on the database dsn.
+func newTestEnvAt(t *testing.T, dsn string) *testEnv {
+	t.Helper()
 	ctx := context.Background()
-	store, err := models.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	store, err := models.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,13 +31,13 @@ type testEnv struct {
 	csrf    string
 }
 
-func newTestEnv(t *testing.T) *testEnv {
+func newTestEnv(t testing.TB) *testEnv {
 	t.Helper()
 	return newTestEnvAt(t, filepath.Join(t.TempDir(), "test.db"))
 }
 
 // newTestEnvAt is newTestEnv on the database dsn.
-func newTestEnvAt(t *testing.T, dsn string) *testEnv {
+func newTestEnvAt(t testing.TB, dsn string) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	store, err := models.Open(ctx, dsn)

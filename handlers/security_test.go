@@ -307,3 +307,24 @@ func TestLoginThrottleSharedByTheSpellings(t *testing.T) {
 		}
 	}
 }
+
+// TestLookupRateLimitHoldsAcrossSpellings spends one per-client budget
+// through every spelling of the citizen look-up (page and API, trailing
+// slash, /api/v1, upper case), and with a forged X-Forwarded-For from an
+// untrusted peer: none of them buys a fresh budget.
+func TestLookupRateLimitHoldsAcrossSpellings(t *testing.T) {
+	spellings := []string{"/generar_informe", "/generar_informe/", "/api/v1/informes", "/api/v1/informes/", "/consulta", "/consulta/", "/GENERAR_INFORME"}
+	env := newAPIEnv(t, Config{RateLimit: len(spellings)})
+	for i, p := range spellings {
+		resp, _ := env.do(t, "GET", p+"?email=ana@example.com", "", "", "X-Forwarded-For", "10.0.0."+itoa64(int64(i)))
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d, want 200 within the budget", p, resp.StatusCode)
+		}
+	}
+	for i, p := range spellings {
+		resp, _ := env.do(t, "GET", p+"?email=nadie"+itoa64(int64(i))+"@example.com", "", "", "X-Forwarded-For", "192.0.2."+itoa64(int64(i)))
+		if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
+			t.Errorf("%s past the budget: %d, want 429 with Retry-After", p, resp.StatusCode)
+		}
+	}
+}

@@ -287,8 +287,9 @@ func TestSessionAndCSRFTokensCarry128Bits(t *testing.T) {
 	}
 }
 
-// TestLoginThrottleSharedByTheSpellings checks the trailing-slash spelling
-// of the login form does not reset the failure count.
+// TestLoginThrottleSharedByTheSpellings checks neither the trailing-slash
+// or upper-case spelling of the login form nor a forged X-Forwarded-For
+// from an untrusted peer resets the failure count.
 func TestLoginThrottleSharedByTheSpellings(t *testing.T) {
 	e := newTestEnv(t)
 	e.loginPage()
@@ -297,7 +298,7 @@ func TestLoginThrottleSharedByTheSpellings(t *testing.T) {
 		if i%2 == 1 {
 			path += "/"
 		}
-		resp, _ := e.post(path, url.Values{"usuario": {"admin"}, "clave": {"mala"}})
+		resp, _ := e.post(path, url.Values{"usuario": {"admin"}, "clave": {"mala"}}, "X-Forwarded-For", "198.51.100."+itoa64(int64(i)))
 		wantStatus(t, resp, http.StatusUnauthorized)
 	}
 	for _, path := range []string{"/admin/login/", "/admin/login", "/ADMIN/login"} {

@@ -123,9 +123,16 @@ func (p *panelClient) post(path string, v url.Values) (int, string, error) {
 // soakLedger is every write the server acknowledged, across cycles.
 type soakLedger struct {
 	mu      sync.Mutex
-	api     map[string]int64  // comments → id
-	persons map[string]string // email → name after the last acknowledged edit
-	imports map[string]string // plate → owner email
+	api     map[string]int64      // comments → id
+	keyed   map[string]keyedWrite // idempotency key → what it acknowledged
+	persons map[string]string     // email → name after the last acknowledged edit
+	imports map[string]string     // plate → owner email
+}
+
+// keyedWrite is an acknowledged write sent with an idempotency key.
+type keyedWrite struct {
+	plate, comments string
+	id              int64
 }
 
 func (l *soakLedger) add(f func()) {
@@ -142,9 +149,10 @@ func (l *soakLedger) add(f func()) {
 func TestCrashSoak(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "soak.db")
 	dir := t.TempDir()
-	ledger := &soakLedger{api: map[string]int64{}, persons: map[string]string{}, imports: map[string]string{}}
+	ledger := &soakLedger{api: map[string]int64{}, keyed: map[string]keyedWrite{}, persons: map[string]string{}, imports: map[string]string{}}
 	for cycle := range soakCycles(t) {
 		s := startServer(t, db)
+		replayAcrossRestart(t, s, ledger)
 		panel := newPanelClient(t, s.url)
 		stop := make(chan struct{})
 		stopped := func() bool {
@@ -174,7 +182,12 @@ func TestCrashSoak(t *testing.T) {
 					if status != 200 {
 						continue
 					}
-					ledger.add(func() { ledger.api[comments] = id })
+					ledger.add(func() {
+						ledger.api[comments] = id
+						if key != "" {
+							ledger.keyed[key] = keyedWrite{plate, comments, id}
+						}
+					})
 					if key != "" && i%4 == 0 { // a retry of an acknowledged write
 						status, again, err := s.post(plate, comments, key)
 						if err == nil && status == 200 && again != id {
@@ -232,6 +245,22 @@ func TestCrashSoak(t *testing.T) {
 
 		checkIntegrity(t, db)
 		verifySoakLedger(t, db, ledger, cycle)
+	}
+}
+
+// replayAcrossRestart resends some keyed writes of earlier cycles to the
+// restarted server: each must answer the id it answered before the kill.
+func replayAcrossRestart(t *testing.T, s *server, l *soakLedger) {
+	t.Helper()
+	n := 0
+	for key, w := range l.keyed {
+		if n++; n > 20 {
+			break
+		}
+		status, id, err := s.post(w.plate, w.comments, key)
+		if err != nil || status != 200 || id != w.id {
+			t.Fatalf("replay of %q after the restart: %d id %d (%v), want 200 id %d", key, status, id, err, w.id)
+		}
 	}
 }
 

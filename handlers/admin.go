@@ -70,7 +70,7 @@ func notFound(err error, what string) error {
 // listQuery reads q, orden, pagina and the named filters from the URL.
 // A pagina that is not a number is page 1; the store clamps the range.
 func listQuery(c *fiber.Ctx, filters ...string) *models.ListQuery {
-	lq := &models.ListQuery{Q: strings.TrimSpace(c.Query("q")), Filters: map[string]string{}}
+	lq := &models.ListQuery{Q: models.SearchText(c.Query("q")), Filters: map[string]string{}}
 	o := c.Query("orden")
 	if strings.HasPrefix(o, "-") {
 		lq.Desc, o = true, o[1:]
@@ -80,7 +80,7 @@ func listQuery(c *fiber.Ctx, filters ...string) *models.ListQuery {
 		lq.Page = n
 	}
 	for _, f := range filters {
-		lq.Filters[f] = strings.TrimSpace(c.Query(f))
+		lq.Filters[f] = models.SearchText(c.Query(f))
 	}
 	if c.Query("formato") == "csv" {
 		lq.Page, lq.PerPage = 1, csvMaxRows

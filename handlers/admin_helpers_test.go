@@ -31,10 +31,16 @@ type testEnv struct {
 	csrf    string
 }
 
-func newTestEnv(t *testing.T) *testEnv {
+func newTestEnv(t testing.TB) *testEnv {
+	t.Helper()
+	return newTestEnvAt(t, testdb.DSN(t))
+}
+
+// newTestEnvAt is newTestEnv on the database dsn.
+func newTestEnvAt(t testing.TB, dsn string) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	store, err := models.Open(ctx, testdb.DSN(t))
+	store, err := models.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func (h *adminHandler) loginForm(c *fiber.Ctx) error {
 func (h *adminHandler) login(c *fiber.Ctx) error {
 	username, password := c.FormValue("usuario"), c.FormValue("clave")
 	next := safeNext(c.FormValue("next"))
-	a, err := h.store.Login(c.UserContext(), username, password, c.IP())
+	a, err := h.store.Login(c.UserContext(), username, password, clientIP(c))
 	var throttled *models.ThrottledError
 	switch {
 	case errors.As(err, &throttled):

@@ -28,13 +28,13 @@ type apiEnv struct {
 	loc      *time.Location
 }
 
-func newAPIEnv(t *testing.T, cfg Config) *apiEnv {
+func newAPIEnv(t testing.TB, cfg Config) *apiEnv {
 	t.Helper()
 	return newAPIEnvAt(t, cfg, testdb.DSN(t))
 }
 
 // newAPIEnvAt is newAPIEnv on the database dsn.
-func newAPIEnvAt(t *testing.T, cfg Config, dsn string) *apiEnv {
+func newAPIEnvAt(t testing.TB, cfg Config, dsn string) *apiEnv {
 	t.Helper()
 	ctx := context.Background()
 	store, err := models.Open(ctx, dsn)

@@ -6,6 +6,7 @@ package handlers
 import (
 	"errors"
 	"log/slog"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
@@ -45,7 +46,24 @@ type Config struct {
 	// ImportDir keeps uploaded import files between preview and confirmation
 	// (the system's temporary directory when empty).
 	ImportDir string
+	// ReadTimeout bounds how long a client may take to send a request
+	// (DefaultReadTimeout when zero), so that a slow client cannot hold a
+	// connection.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds how long a response may take to be written
+	// (DefaultWriteTimeout when zero).
+	WriteTimeout time.Duration
+	// IdleTimeout bounds how long a keep-alive connection waits for the next
+	// request (DefaultIdleTimeout when zero).
+	IdleTimeout time.Duration
 }
+
+// Default connection timeouts; Config overrides them.
+const (
+	DefaultReadTimeout  = 15 * time.Second
+	DefaultWriteTimeout = 30 * time.Second
+	DefaultIdleTimeout  = 90 * time.Second
+)
 
 // Server is the HTTP application with its dependencies.
 type Server struct {
@@ -60,6 +78,8 @@ type Server struct {
 	// lookupLimit is the one rate limiter of the public look-ups: the
 	// report API and the public page count against the same budget.
 	lookupLimit fiber.Handler
+	// trusted are the proxies whose X-Forwarded-For entries are believed.
+	trusted []netip.Prefix
 }
 
 // BodyLimit is the largest request body the server reads at all (the import
@@ -77,7 +97,10 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
 	}
-	s := &Server{store: store, recorder: recorder, log: log, cfg: cfg, metrics: cfg.Metrics}
+	cfg.ReadTimeout = orDefault(cfg.ReadTimeout, DefaultReadTimeout)
+	cfg.WriteTimeout = orDefault(cfg.WriteTimeout, DefaultWriteTimeout)
+	cfg.IdleTimeout = orDefault(cfg.IdleTimeout, DefaultIdleTimeout)
+	s := &Server{store: store, recorder: recorder, log: log, cfg: cfg, metrics: cfg.Metrics, trusted: trustedNets(cfg.TrustedProxies)}
 	if recorder != nil {
 		if err := s.metrics.watchRecorder(recorder); err != nil {
 			log.Warn("metrics: recorder queue depth not exported", "err", err)
@@ -87,27 +110,34 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 		AppName:                 "transito",
 		DisableStartupMessage:   true,
 		BodyLimit:               BodyLimit,
-		ReadTimeout:             15 * time.Second,
-		WriteTimeout:            30 * time.Second,
-		IdleTimeout:             90 * time.Second,
+		ReadTimeout:             cfg.ReadTimeout,
+		WriteTimeout:            cfg.WriteTimeout,
+		IdleTimeout:             cfg.IdleTimeout,
 		ErrorHandler:            s.handleError,
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          cfg.TrustedProxies,
 		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
 	})
-	s.App.Use(requestID, s.metrics.middleware, accessLog(log), recover.New(recover.Config{
+	s.App.Use(requestID, s.resolveClient, s.metrics.middleware, accessLog(log), recover.New(recover.Config{
 		EnableStackTrace: true,
 		StackTraceHandler: func(c *fiber.Ctx, e any) {
 			log.Error("panic", "request_id", RequestIDOf(c), "panic", e, "stack", string(debug.Stack()))
 		},
 	}), securityHeaders)
-	s.lookupLimit = s.rateLimit("consulta", s.cfg.RateLimit, func(c *fiber.Ctx) string { return c.IP() })
+	s.lookupLimit = s.rateLimit("consulta", s.cfg.RateLimit, clientIP)
 	s.routesHealth()
 	s.routesStatic()
 	s.routesAPI()
 	s.routesPublic()
 	s.routesAdmin()
 	return s
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
 }
 
 func proxyHeader(trusted []string) string {

@@ -69,7 +69,7 @@ func accessLog(log *slog.Logger) fiber.Handler {
 			slog.String("path", c.Path()),
 			slog.Int("status", status),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-			slog.String("client", c.IP()),
+			slog.String("client", clientIP(c)),
 		)
 		return nil
 	}

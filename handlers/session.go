@@ -103,6 +103,10 @@ func (m *sessionManager) load(c *fiber.Ctx) *session {
 func (m *sessionManager) save(c *fiber.Ctx, s *session) error {
 	s.Seen = time.Now().Unix()
 	v, err := securecookie.EncodeMulti(SessionCookie, s, m.codecs...)
+	if err == nil && len(v) > maxCookieBytes && len(s.Flashes) > 0 {
+		s.Flashes = nil
+		v, err = securecookie.EncodeMulti(SessionCookie, s, m.codecs...)
+	}
 	if err != nil {
 		return err
 	}
@@ -216,10 +220,25 @@ func safeNext(next string) string {
 	return next
 }
 
+// Flash messages ride in the session cookie, which a browser drops past
+// 4 KiB (logging the administrator out): only the last few are kept, each
+// cut to a bounded length.
+const (
+	maxFlashes     = 3
+	maxFlashRunes  = 160
+	maxCookieBytes = 3800
+)
+
 // flash queues a message for the next page the administrator sees.
 func flash(c *fiber.Ctx, kind, msg string) {
 	s := sessionOf(c)
+	if r := []rune(msg); len(r) > maxFlashRunes {
+		msg = string(r[:maxFlashRunes-1]) + "…"
+	}
 	s.Flashes = append(s.Flashes, views.Flash{Kind: kind, Message: msg})
+	if len(s.Flashes) > maxFlashes {
+		s.Flashes = s.Flashes[len(s.Flashes)-maxFlashes:]
+	}
 }
 
 // redirect answers a successful POST: 303 for plain forms, HX-Redirect for htmx.

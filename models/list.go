@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/uptrace/bun"
 )
@@ -158,6 +159,20 @@ func (s *Store) cachedCount(ctx context.Context, q *bun.SelectQuery) (int, error
 
 // likePattern is a case-insensitive LIKE pattern that finds q anywhere, with
 // LIKE's wildcards escaped.
+// SearchText cleans what a person typed into a search box or filter: invalid
+// UTF-8 and control characters (a NUL breaks the SQL text) are dropped and
+// the ends trimmed. Search text is never refused, only cleaned.
+func SearchText(q string) string {
+	q = strings.ToValidUTF8(q, "")
+	q = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, q)
+	return strings.TrimSpace(q)
+}
+
 func likePattern(q string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(strings.ToLower(q)) + "%"

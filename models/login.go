@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/uptrace/bun"
 	"golang.org/x/crypto/bcrypt"
@@ -44,16 +45,31 @@ type loginFailure struct {
 // the answer takes as long as for a real user.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("transito-dummy-password"), BcryptCost)
 
+// loginName normalises a typed username for the look-up, the throttle and
+// the audit log. Invalid UTF-8 and control characters (which no username has,
+// and a NUL breaks the SQL text) become U+FFFD, so the name still matches
+// nobody; it is cut to 100 characters.
+func loginName(s string) string {
+	s = strings.ToValidUTF8(strings.ToLower(strings.TrimSpace(s)), "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > 100 {
+		s = string(r[:100])
+	}
+	return s
+}
+
 // Login checks an administrator's credentials. client identifies where the
 // attempt came from (the client IP). It returns *ThrottledError while the
 // username is locked for that client, ErrBadCredentials on a wrong username
 // or password (recording the failure), and the admin on success (rotating
 // nothing: the session is the caller's).
 func (s *Store) Login(ctx context.Context, username, password, client string) (*Admin, error) {
-	username = strings.ToLower(strings.TrimSpace(username))
-	if len(username) > 100 {
-		username = username[:100]
-	}
+	username = loginName(username)
 	t := now()
 	var fails []loginFailure
 	err := s.db.NewSelect().Model(&fails).

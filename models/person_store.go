@@ -49,7 +49,7 @@ func (s *Store) ListPersons(ctx context.Context, lq *ListQuery) (*Paged[PersonRo
 // q: the vehicle form's owner picker, which never loads every person.
 func (s *Store) SearchPersons(ctx context.Context, q string, limit int) ([]Person, error) {
 	var ps []Person
-	pat := likePattern(strings.TrimSpace(q))
+	pat := likePattern(SearchText(q))
 	err := s.rdb.NewSelect().Model(&ps).
 		WhereGroup(" AND ", func(sq *bun.SelectQuery) *bun.SelectQuery {
 			return sq.Where(`lower(name) LIKE ? ESCAPE '\'`, pat).WhereOr(`email LIKE ? ESCAPE '\'`, pat)

@@ -1,0 +1,66 @@
+package handlers
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+const localsClient = "client_ip"
+
+// trustedNets parses the configured proxies (addresses or CIDR ranges);
+// entries that parse as neither are ignored here (Fiber reports nothing
+// either, and trusts none of them).
+func trustedNets(proxies []string) []netip.Prefix {
+	var nets []netip.Prefix
+	for _, p := range proxies {
+		if pfx, err := netip.ParsePrefix(strings.TrimSpace(p)); err == nil {
+			nets = append(nets, pfx.Masked())
+		} else if a, err := netip.ParseAddr(strings.TrimSpace(p)); err == nil {
+			nets = append(nets, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		}
+	}
+	return nets
+}
+
+// resolveClient works out the client's address once per request. Behind a
+// trusted proxy it is the right-most X-Forwarded-For entry that is not itself
+// a trusted proxy: the entries to its left were sent by the client and prove
+// nothing. (Fiber's c.IP() returns the header as sent, so a client could pick
+// a fresh rate-limit and login-throttle key on every request.)
+func (s *Server) resolveClient(c *fiber.Ctx) error {
+	client := c.Context().RemoteIP().String()
+	if c.IsProxyTrusted() && len(s.trusted) > 0 {
+		entries := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+		for i := len(entries) - 1; i >= 0; i-- {
+			a, err := netip.ParseAddr(strings.TrimSpace(entries[i]))
+			if err != nil {
+				break
+			}
+			client = a.Unmap().String()
+			if !s.isTrusted(a) {
+				break
+			}
+		}
+	}
+	c.Locals(localsClient, client)
+	return c.Next()
+}
+
+func (s *Server) isTrusted(a netip.Addr) bool {
+	for _, n := range s.trusted {
+		if n.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientIP is the client's address as resolveClient found it.
+func clientIP(c *fiber.Ctx) string {
+	if ip, ok := c.Locals(localsClient).(string); ok {
+		return ip
+	}
+	return c.Context().RemoteIP().String()
+}

@@ -1,0 +1,148 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"transito/internal/testdb"
+	"transito/models"
+)
+
+// fillDisk writes a file until the file system is full and returns its path.
+func fillDisk(t *testing.T, dir string) string {
+	t.Helper()
+	filler := filepath.Join(dir, "relleno")
+	f, err := os.Create(filler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	chunk := make([]byte, 64<<10)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatal(err)
+			}
+			return filler
+		}
+	}
+}
+
+func (e *testEnv) personTotal() int {
+	e.t.Helper()
+	res, err := e.store.ListPersons(e.t.Context(), &models.ListQuery{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return res.Total
+}
+
+// expectPanelUnavailable checks a panel write refused by a database fault
+// shows the panel's error page with 503, Retry-After and a Spanish message
+// that leaks nothing, and writes nothing.
+func expectPanelUnavailable(t *testing.T, e *testEnv, resp *http.Response, body string, before int) {
+	t.Helper()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("panel write during the fault: %d (Retry-After %q), want 503", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(body, `data-testid="error-page"`) {
+		t.Fatalf("no HTML error page: %s %.300s", resp.Header.Get("Content-Type"), body)
+	}
+	if !strings.Contains(body, "Reintente") {
+		t.Errorf("error page does not tell the administrator to retry: %.500s", body)
+	}
+	if low := strings.ToLower(body); strings.Contains(low, "sqlite") || strings.Contains(low, "disk") || strings.Contains(low, "locked") {
+		t.Errorf("error page leaks internals: %.500s", body)
+	}
+	if n := e.personTotal(); n != before {
+		t.Fatalf("%d persons after a refused write, want %d", n, before)
+	}
+}
+
+func (e *testEnv) createPerson(i int) (*http.Response, string) {
+	e.t.Helper()
+	resp, doc := e.post("/admin/personas", url.Values{"nombre": {fmt.Sprintf("Persona %d %s", i, strings.Repeat("x", 150))}, "email": {fmt.Sprintf("p%d@example.com", i)}})
+	html, _ := doc.Html()
+	return resp, html
+}
+
+func expectPanelRecovered(t *testing.T, e *testEnv) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for i := 1000; ; i++ {
+		resp, body := e.createPerson(i)
+		if resp.StatusCode == http.StatusSeeOther {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("panel did not recover: %d %.300s", resp.StatusCode, body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func TestPanelDiskFullShowsErrorPageAndRecovers(t *testing.T) {
+	testdb.SkipOnPostgres(t, "fills the file system under the database file")
+	dir := mountTmpfs(t, "4m")
+	e := newTestEnvAt(t, filepath.Join(dir, "panel.db"))
+	e.login()
+	filler := fillDisk(t, dir)
+	var resp *http.Response
+	var body string
+	before := e.personTotal()
+	for i := range 20 { // WAL frames may fit in the last free bytes
+		if resp, body = e.createPerson(i); resp.StatusCode != http.StatusSeeOther {
+			break
+		}
+		before = e.personTotal()
+	}
+	expectPanelUnavailable(t, e, resp, body, before)
+	if resp, _ := e.get("/admin/personas"); resp.StatusCode != 200 {
+		t.Errorf("person list while the disk is full: %d, want 200 (reads still work)", resp.StatusCode)
+	}
+	os.Remove(filler)
+	expectPanelRecovered(t, e)
+}
+
+func TestPanelLockedByAnotherProcessShowsErrorPageAndRecovers(t *testing.T) {
+	testdb.SkipOnPostgres(t, "SQLite's file lock")
+	if testing.Short() {
+		t.Skip("waits for the 5 s busy timeout")
+	}
+	path := filepath.Join(t.TempDir(), "locked.db")
+	e := newTestEnvAt(t, path)
+	e.login()
+	before := e.personTotal()
+	holder := exec.Command(os.Args[0], "-test.run=^$")
+	holder.Env = append(os.Environ(), "TRANSITO_TEST_HOLD_LOCK="+path)
+	stdin, err := holder.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := holder.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder.Stderr = os.Stderr
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Wait()
+	line := make([]byte, 7)
+	if _, err := stdout.Read(line); err != nil || string(line) != "locked\n" {
+		t.Fatalf("lock holder said %q, %v", line, err)
+	}
+	resp, body := e.createPerson(1)
+	expectPanelUnavailable(t, e, resp, body, before)
+	stdin.Close()
+	expectPanelRecovered(t, e)
+}

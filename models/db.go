@@ -20,8 +20,8 @@ import (
 // Store is the database and every query Tránsito runs. On SQLite it holds
 // two handles: db, a single connection that serialises every write (SQLite
 // allows one writer at a time), and rdb, a pool of readers; in WAL mode
-// readers never wait for the writer. On PostgreSQL db and rdb are the same
-// pool (see postgres.go).
+// readers never wait for the writer. On PostgreSQL db and rdb are two pools
+// on the same server, a small one for writes (see postgres.go).
 type Store struct {
 	db   *bun.DB
 	rdb  *bun.DB

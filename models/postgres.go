@@ -29,10 +29,15 @@ import (
 // pg_dump (or the provider's snapshots) is the tool there.
 var ErrBackupUnsupported = errors.New("models: backup: not supported on PostgreSQL, use pg_dump")
 
-// pgMaxConns bounds the pool of each process. Every replica holds up to this
-// many server connections: keep replicas × pgMaxConns below the server's
-// max_connections.
-const pgMaxConns = 16
+// pgMaxConns bounds the connections of each process. Every replica holds up
+// to this many server connections: keep replicas × pgMaxConns below the
+// server's max_connections. pgWriteConns of them are the writers' (the
+// recorder, panel and CLI writes), so that a burst of reads never makes the
+// group commit wait for a connection.
+const (
+	pgMaxConns   = 16
+	pgWriteConns = 4
+)
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL database
 // (postgres:// or postgresql:// URL) rather than a SQLite file.
@@ -57,9 +62,10 @@ func RedactDSN(dsn string) string {
 // lock_timeout itself: PostgreSQL's counterpart of SQLite's busy_timeout.
 const pgLockTimeout = "5s"
 
-// openPostgres opens a pool on the server named by dsn, through pgx's
-// database/sql driver. Writes and reads share the pool: the server, not the
-// process, serialises conflicting writers.
+// openPostgres opens two pools on the server named by dsn, through pgx's
+// database/sql driver: a small one for writes and one for reads. Unlike
+// SQLite's single writer connection, the write pool has several connections:
+// the server, not the process, serialises conflicting writers.
 func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	u, err := url.Parse(dsn)
 	if err != nil {
@@ -70,21 +76,35 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		u.RawQuery = q.Encode()
 		dsn = u.String()
 	}
+	write, err := openPGPool(ctx, dsn, pgWriteConns)
+	if err != nil {
+		return nil, err
+	}
+	read, err := openPGPool(ctx, dsn, pgMaxConns-pgWriteConns)
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	s := &Store{db: bun.NewDB(write, pgdialect.New()), rdb: bun.NewDB(read, pgdialect.New()), path: RedactDSN(dsn), postgres: true}
+	s.pgVersions = newPGVersionWatcher(read)
+	return s, nil
+}
+
+// openPGPool opens a pool of at most n connections and checks that the
+// server answers.
+func openPGPool(ctx context.Context, dsn string, n int) (*sql.DB, error) {
 	pool, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("models: open %s: %w", RedactDSN(dsn), err)
 	}
-	pool.SetMaxOpenConns(pgMaxConns)
-	pool.SetMaxIdleConns(pgMaxConns)
+	pool.SetMaxOpenConns(n)
+	pool.SetMaxIdleConns(n)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("models: open %s: %w", RedactDSN(dsn), err)
 	}
-	db := bun.NewDB(pool, pgdialect.New())
-	s := &Store{db: db, rdb: db, path: RedactDSN(dsn), postgres: true}
-	s.pgVersions = newPGVersionWatcher(pool)
-	return s, nil
+	return pool, nil
 }
 
 // pgMigrationLockKey and the schema's name make the advisory lock that

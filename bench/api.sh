@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
 # Benchmark of the officer API and the report API on this machine.
 #
-#   bench/api.sh            # 64 connections, 10 s each
+#   bench/api.sh              # 64 connections, 10 s each, on SQLite
 #   DURATION=30s bench/api.sh
+#   bench/api.sh --postgres   # the same on a throwaway PostgreSQL cluster
+#   DB=postgres://user:pw@host/empty_db bench/api.sh   # on an existing, empty database
 #
-# Builds the binary, seeds a temporary SQLite database (≈10,000 vehicles, one
-# person with 1,000 infractions), starts the server on 127.0.0.1 with durable
-# commits (WAL, synchronous=FULL, as always), runs wrk against
-# POST /cargar_infraccion and GET /generar_informe, and prints req/s, p50, p99
-# and the server's peak RSS.
+# Builds the binary, seeds a temporary database (≈10,000 vehicles, one person
+# with 1,000 infractions), starts the server on 127.0.0.1 with durable commits
+# (SQLite: WAL, synchronous=FULL, as always; PostgreSQL: the server's defaults,
+# fsync and synchronous_commit on), runs wrk against POST /cargar_infraccion
+# and GET /generar_informe, and prints req/s, p50, p99 and the server's peak
+# RSS. --postgres starts a cluster from Debian's postgresql package (installed
+# if missing, see .ci/postgres) on 127.0.0.1:$PG_PORT (54330) and removes it
+# afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+case "${1:-}" in
+--postgres) POSTGRES=1 ;;
+"") POSTGRES=0 ;;
+*) echo "usage: bench/api.sh [--postgres]   (or DB=postgres://... bench/api.sh)" >&2; exit 2 ;;
+esac
+PG_PORT=${PG_PORT:-54330}
 
 CONNS=${CONNS:-64}
 DURATION=${DURATION:-10s}
@@ -23,9 +35,24 @@ if ! command -v wrk >/dev/null; then
 fi
 
 work=$(mktemp -d)
-trap 'kill "${pid:-}" 2>/dev/null || true; wait "${pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+pgdir=""
+cleanup() {
+  kill "${pid:-}" 2>/dev/null || true
+  wait "${pid:-}" 2>/dev/null || true
+  if [ -n "$pgdir" ]; then .ci/postgres stop "$pgdir" || true; rm -rf "$pgdir"; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 bin="$work/transito"
-db="$work/bench.db"
+db=${DB:-"$work/bench.db"}
+if [ "$POSTGRES" = 1 ]; then
+  pgdir=$(mktemp -d /tmp/transito-bench-pg.XXXXXX)
+  db=$(.ci/postgres start "$pgdir" "$PG_PORT")
+fi
+case "$db" in
+postgres://* | postgresql://*) dbname="PostgreSQL" ;;
+*) dbname="SQLite" ;;
+esac
 go build -o "$bin" ./cmd/transito
 
 seeded=$("$bin" seed --db "$db" --persons 5000 --infractions 0 --officers 300 --seed 1)
@@ -63,7 +90,7 @@ rss=$(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' "/proc/$pid/status")
 rows=$(curl -fs "http://127.0.0.1:$PORT/generar_informe?email=frecuente@example.com" | grep -o '"id"' | wc -l)
 
 echo
-echo "$CONNS connections, $DURATION, wrk -t$THREADS on the same machine ($(nproc) cores); report of $rows infractions"
+echo "$dbname; $CONNS connections, $DURATION, wrk -t$THREADS on the same machine ($(nproc) cores); report of $rows infractions"
 echo "| endpoint | req/s | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|"
 summary "POST /cargar_infraccion" "$post"

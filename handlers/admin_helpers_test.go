@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gorilla/securecookie"
 
+	"transito/internal/testdb"
 	"transito/models"
 )
 
@@ -33,7 +33,7 @@ type testEnv struct {
 
 func newTestEnv(t testing.TB) *testEnv {
 	t.Helper()
-	return newTestEnvAt(t, filepath.Join(t.TempDir(), "test.db"))
+	return newTestEnvAt(t, testdb.DSN(t))
 }
 
 // newTestEnvAt is newTestEnv on the database dsn.

@@ -9,11 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"transito/internal/testdb"
 	"transito/models"
 )
 
@@ -30,7 +30,7 @@ type apiEnv struct {
 
 func newAPIEnv(t testing.TB, cfg Config) *apiEnv {
 	t.Helper()
-	return newAPIEnvAt(t, cfg, filepath.Join(t.TempDir(), "api.db"))
+	return newAPIEnvAt(t, cfg, testdb.DSN(t))
 }
 
 // newAPIEnvAt is newAPIEnv on the database dsn.

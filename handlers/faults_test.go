@@ -14,6 +14,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite"
+
+	"transito/internal/testdb"
 )
 
 // mountTmpfs mounts a small tmpfs for a test that needs a file system it can
@@ -66,6 +68,7 @@ func expectRecovered(t *testing.T, env *apiEnv) {
 }
 
 func TestDiskFullAnswers503AndRecovers(t *testing.T) {
+	testdb.SkipOnPostgres(t, "fills the file system under the database file")
 	dir := mountTmpfs(t, "4m")
 	env := newAPIEnvAt(t, Config{}, filepath.Join(dir, "full.db"))
 	env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD"}`)
@@ -135,6 +138,7 @@ func holdWriteLock(path string) int {
 }
 
 func TestLockedByAnotherProcessAnswers503AndRecovers(t *testing.T) {
+	testdb.SkipOnPostgres(t, "SQLite's file lock; TestPostgresLockedTableAnswers503AndRecovers is PostgreSQL's")
 	if testing.Short() {
 		t.Skip("waits for the 5 s busy timeout")
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"transito/handlers"
+	"transito/internal/testdb"
 )
 
 // publicBrowser serves an environment on a loopback port and starts a
@@ -58,6 +59,9 @@ func browserTab(t *testing.T, browser context.Context) context.Context {
 // swapped in place, the URL becomes shareable, error states are swapped
 // too) and without JavaScript (the same form returns the whole page).
 func TestPublicPageInBrowser(t *testing.T) {
+	if testdb.Postgres() {
+		t.Skip("browser tests run once, on SQLite: the database does not change what the browser shows")
+	}
 	e := newPubEnv(t, handlers.Config{})
 	base, browser := publicBrowser(t, e)
 

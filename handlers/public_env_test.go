@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"transito/handlers"
+	"transito/internal/testdb"
 	"transito/models"
 )
 
@@ -26,7 +26,7 @@ type pubEnv struct {
 	srv      *handlers.Server
 	metrics  *handlers.Metrics
 	token    string
-	dbPath   string
+	dsn      string
 }
 
 func newPubEnv(t *testing.T, cfg handlers.Config) *pubEnv {
@@ -39,8 +39,8 @@ func newPubEnv(t *testing.T, cfg handlers.Config) *pubEnv {
 func newPubEnvLogging(t *testing.T, cfg handlers.Config, w io.Writer) *pubEnv {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "transito.db")
-	store, err := models.Open(ctx, path)
+	dsn := testdb.DSN(t)
+	store, err := models.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func newPubEnvLogging(t *testing.T, cfg handlers.Config, w io.Writer) *pubEnv {
 	})
 	log := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	return &pubEnv{t: t, store: store, recorder: rec, srv: handlers.New(store, rec, log, cfg),
-		metrics: cfg.Metrics, token: token, dbPath: path}
+		metrics: cfg.Metrics, token: token, dsn: dsn}
 }
 
 // do runs a request through the application and returns the response and

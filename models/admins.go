@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -96,6 +97,10 @@ func (s *Store) EnsureFirstAdmin(ctx context.Context, password string) (string, 
 		password = base64.RawURLEncoding.EncodeToString(b)
 	}
 	if _, err := s.CreateAdmin(ctx, AdminInput{Username: "admin", Password: password}, SystemActor); err != nil {
+		var ce *ConflictError
+		if errors.As(err, &ce) {
+			return "", nil // another replica starting at the same time created it
+		}
 		return "", err
 	}
 	return password, nil

@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -18,18 +17,23 @@ import (
 	"transito/models/migrations"
 )
 
-// Store is the database and every query Tránsito runs. It holds two handles:
-// db, a single connection that serialises every write (SQLite allows one
-// writer at a time), and rdb, a pool of readers; in WAL mode readers never
-// wait for the writer.
+// Store is the database and every query Tránsito runs. On SQLite it holds
+// two handles: db, a single connection that serialises every write (SQLite
+// allows one writer at a time), and rdb, a pool of readers; in WAL mode
+// readers never wait for the writer. On PostgreSQL db and rdb are the same
+// pool (see postgres.go).
 type Store struct {
 	db   *bun.DB
 	rdb  *bun.DB
 	path string
+	// postgres is true when the database is a PostgreSQL server.
+	postgres bool
 	// versions watches for commits from any connection or process (SQLite's
-	// data_version); nil where the database has no such signal.
-	versions *versionWatcher
-	tokens   tokenCache
+	// data_version); pgVersions is PostgreSQL's counterpart. Both nil where
+	// the database has no such signal.
+	versions   *versionWatcher
+	pgVersions *pgVersionWatcher
+	tokens     tokenCache
 	// stopCheckpoints stops the background WAL checkpointer, if any.
 	stopCheckpoints func()
 	closeOnce       sync.Once
@@ -38,10 +42,11 @@ type Store struct {
 	dash            dashboardCache
 }
 
-// Open opens the database named by dsn: a file path for SQLite.
+// Open opens the database named by dsn: a postgres:// or postgresql:// URL
+// for PostgreSQL, otherwise a file path for SQLite.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return nil, errors.New("models: PostgreSQL is not supported yet; use a SQLite file path")
+	if IsPostgresDSN(dsn) {
+		return openPostgres(ctx, dsn)
 	}
 	return openSQLite(ctx, dsn)
 }
@@ -55,16 +60,30 @@ func (s *Store) Close() error {
 		if s.versions != nil {
 			s.versions.close()
 		}
+		if s.pgVersions != nil {
+			s.pgVersions.close()
+		}
 		s.closeErr = errors.Join(s.db.Close(), s.rdb.Close())
 	})
 	return s.closeErr
 }
 
-// Path is the database file path.
+// Path is the database file path, or the PostgreSQL URL without its password.
 func (s *Store) Path() string { return s.path }
 
+// IsPostgres reports whether the database is a PostgreSQL server.
+func (s *Store) IsPostgres() bool { return s.postgres }
+
 // Migrate applies pending migrations and returns the names of those applied.
+// On PostgreSQL replicas starting at once take turns (an advisory lock).
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	if s.postgres {
+		unlock, err := s.pgMigrationLock(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+	}
 	m := migrate.NewMigrator(s.db, migrations.New(), migrate.WithMarkAppliedOnSuccess(true))
 	if err := m.Init(ctx); err != nil {
 		return nil, fmt.Errorf("models: migrate init: %w", err)
@@ -93,11 +112,18 @@ func (s *Store) Ping(ctx context.Context) error {
 // at once for commits through this Store, within 50 ms for commits by another
 // process. ok is false when the database offers no such signal or it cannot
 // be read; callers must then not cache.
+//
+// On PostgreSQL commits by other replicas are seen within about a second
+// (pgVersionPoll).
 func (s *Store) DataVersion(ctx context.Context) (v int64, ok bool) {
-	if s.versions == nil {
+	switch {
+	case s.versions != nil:
+		v = s.versions.gen.Load()
+	case s.pgVersions != nil:
+		v = s.pgVersions.gen.Load()
+	default:
 		return 0, false
 	}
-	v = s.versions.gen.Load()
 	return v, v > 0
 }
 
@@ -105,6 +131,9 @@ func (s *Store) DataVersion(ctx context.Context) (v int64, ok bool) {
 func (s *Store) changed() {
 	if s.versions != nil {
 		s.versions.gen.Add(1)
+	}
+	if s.pgVersions != nil {
+		s.pgVersions.gen.Add(1)
 	}
 }
 

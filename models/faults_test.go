@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"transito/internal/testdb"
 )
 
 // TestReadOnlyDatabaseIsUnavailableAndRecovers makes the writer's connection
@@ -11,6 +13,7 @@ import (
 // gives) and checks that a batch fails as unavailable, writes nothing, and
 // that writes resume when the fault clears.
 func TestReadOnlyDatabaseIsUnavailableAndRecovers(t *testing.T) {
+	testdb.SkipOnPostgres(t, "PRAGMA query_only; PostgreSQL's read-only error (25006) is in TestPostgresErrorCodes")
 	s, r, officer := newRecorderEnv(t)
 	ctx := context.Background()
 	if _, err := s.db.ExecContext(ctx, "PRAGMA query_only = ON"); err != nil {

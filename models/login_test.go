@@ -3,15 +3,16 @@ package models
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
+
+	"transito/internal/testdb"
 )
 
 // The failure count lives in the database: a second server on the same
 // database (a replica, or this one after a restart) refuses too.
 func TestLoginThrottleSharedBetweenStores(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "t.db")
+	path := testdb.DSN(t)
 	a, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

@@ -77,11 +77,11 @@ func (s *Store) NewRecorder(opts RecorderOptions) (*Recorder, error) {
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = 8192
 	}
-	stmts, err := prepareInfractionStmts(context.Background(), s.db.DB)
+	stmts, err := prepareInfractionStmts(context.Background(), s.db.DB, s.stmtDialect())
 	if err != nil {
 		return nil, err
 	}
-	lookup, err := s.rdb.DB.Prepare(vehicleByPlateSQL)
+	lookup, err := s.rdb.DB.Prepare(s.rebind(vehicleByPlateSQL))
 	if err != nil {
 		stmts.Close()
 		return nil, fmt.Errorf("models: prepare: %w", err)
@@ -185,7 +185,7 @@ func (r *Recorder) commit(batch []*recordJob) {
 	start := time.Now()
 	err := r.writeBatch(batch)
 	r.s.changed()
-	if err != nil && len(batch) > 1 && !IsUnavailable(err) {
+	if err != nil && len(batch) > 1 && (!IsUnavailable(err) || isTransientConflict(err)) {
 		for _, j := range batch {
 			r.commit([]*recordJob{j})
 		}
@@ -236,6 +236,7 @@ func (r *Recorder) writeBatch(batch []*recordJob) error {
 // needs no statement journal, which a multi-row INSERT ... SELECT writes.
 type infractionStmts struct {
 	vehicle, idempotent, insert, audit *sql.Stmt
+	dialect                            stmtDialect
 }
 
 const (
@@ -258,12 +259,12 @@ type preparer interface {
 	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
-func prepareInfractionStmts(ctx context.Context, p preparer) (*infractionStmts, error) {
-	st := &infractionStmts{}
+func prepareInfractionStmts(ctx context.Context, p preparer, d stmtDialect) (*infractionStmts, error) {
+	st := &infractionStmts{dialect: d}
 	for _, x := range []struct {
 		dst   **sql.Stmt
 		query string
-	}{{&st.vehicle, vehicleByPlateSQL}, {&st.idempotent, idempotentSQL}, {&st.insert, insertInfractionSQL}, {&st.audit, insertAuditSQL}} {
+	}{{&st.vehicle, d.sql(vehicleByPlateSQL)}, {&st.idempotent, d.sql(idempotentSQL)}, {&st.insert, d.insertSQL(insertInfractionSQL)}, {&st.audit, d.sql(insertAuditSQL)}} {
 		stmt, err := p.PrepareContext(ctx, x.query)
 		if err != nil {
 			st.Close()
@@ -281,6 +282,7 @@ func (st *infractionStmts) in(ctx context.Context, tx bun.Tx) *infractionStmts {
 		idempotent: tx.StmtContext(ctx, st.idempotent),
 		insert:     tx.StmtContext(ctx, st.insert),
 		audit:      tx.StmtContext(ctx, st.audit),
+		dialect:    st.dialect,
 	}
 }
 
@@ -296,7 +298,7 @@ func (st *infractionStmts) Close() {
 // recordInTx records one infraction inside tx, outside the group commit: for
 // the panel and the demo data, which write one at a time.
 func recordInTx(ctx context.Context, tx bun.Tx, req RecordRequest) (Recorded, error) {
-	st, err := prepareInfractionStmts(ctx, tx)
+	st, err := prepareInfractionStmts(ctx, tx, stmtDialectOf(tx))
 	if err != nil {
 		return Recorded{}, err
 	}
@@ -335,28 +337,24 @@ func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req R
 	var key any
 	if req.IdempotencyKey != "" {
 		key = req.IdempotencyKey
-		var first int64
-		err := st.idempotent.QueryRowContext(ctx, req.Officer.OfficerID, req.IdempotencyKey).Scan(&first)
-		switch {
-		case err == nil:
-			rows, err := selectInfractionRows(ctx, tx, "i.id = ?", first)
-			if err != nil {
-				return Recorded{}, err
-			}
-			if len(rows) != 1 {
-				return Recorded{}, fmt.Errorf("models: infraction %d vanished", first)
-			}
-			return Recorded{Infraction: rows[0], Replayed: true}, nil
-		case !isNoRows(err):
-			return Recorded{}, fmt.Errorf("models: idempotency key: %w", err)
+		if rec, ok, err := replayIdempotent(ctx, tx, st, req); ok || err != nil {
+			return rec, err
 		}
 	}
 	t := now()
 	ts := timeArg(t)
-	id, err := insertID(ctx, st.insert, vehicle.ID, req.Officer.OfficerID, vehicle.PersonID, timeArg(req.OccurredAt), ts,
+	id, err := st.dialect.insertID(ctx, st.insert, vehicle.ID, req.Officer.OfficerID, vehicle.PersonID, timeArg(req.OccurredAt), ts,
 		req.Comments, key, ts, ts)
 	switch {
-	case isForeignKeyViolation(err):
+	case isNoRows(err) && key != nil:
+		// PostgreSQL inserted nothing (see stmtDialect.insertSQL): another
+		// replica committed the same key since the look-up, or the vehicle
+		// is gone.
+		if rec, ok, err := replayIdempotent(ctx, tx, st, req); ok || err != nil {
+			return rec, err
+		}
+		return Recorded{}, ErrNotFound
+	case isNoRows(err), isForeignKeyViolation(err):
 		return Recorded{}, ErrNotFound
 	case err != nil:
 		return Recorded{}, fmt.Errorf("models: insert infraction: %w", err)
@@ -366,4 +364,25 @@ func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req R
 		OccurredAt: req.OccurredAt.UTC(), RecordedAt: t, Comments: req.Comments,
 		OfficerName: req.Officer.Name, OfficerBadge: req.Officer.Badge, Status: StatusValid,
 	}}, nil
+}
+
+// replayIdempotent returns the infraction already stored under req's
+// idempotency key, if any (ok).
+func replayIdempotent(ctx context.Context, tx bun.Tx, st *infractionStmts, req RecordRequest) (rec Recorded, ok bool, err error) {
+	var first int64
+	err = st.idempotent.QueryRowContext(ctx, req.Officer.OfficerID, req.IdempotencyKey).Scan(&first)
+	switch {
+	case isNoRows(err):
+		return Recorded{}, false, nil
+	case err != nil:
+		return Recorded{}, false, fmt.Errorf("models: idempotency key: %w", err)
+	}
+	rows, err := selectInfractionRows(ctx, tx, "i.id = ?", first)
+	if err != nil {
+		return Recorded{}, false, err
+	}
+	if len(rows) != 1 {
+		return Recorded{}, false, fmt.Errorf("models: infraction %d vanished", first)
+	}
+	return Recorded{Infraction: rows[0], Replayed: true}, true, nil
 }

@@ -194,6 +194,9 @@ func (w *versionWatcher) close() {
 // exist yet. It runs while the server is writing: VACUUM INTO reads one
 // snapshot and holds no write lock.
 func (s *Store) Backup(ctx context.Context, out string) error {
+	if s.postgres {
+		return ErrBackupUnsupported
+	}
 	if _, err := os.Stat(out); err == nil {
 		return fmt.Errorf("models: backup: %s already exists", out)
 	}
@@ -209,7 +212,7 @@ func isUniqueViolation(err error) bool {
 	if errors.As(err, &se) {
 		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 	}
-	return false
+	return pgIsUniqueViolation(err)
 }
 
 // isForeignKeyViolation reports whether err is a foreign-key failure. A
@@ -220,7 +223,7 @@ func isForeignKeyViolation(err error) bool {
 	if errors.As(err, &se) {
 		return se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT && strings.Contains(se.Error(), "FOREIGN KEY")
 	}
-	return false
+	return pgIsForeignKeyViolation(err)
 }
 
 // IsUnavailable reports whether err means the database cannot take the
@@ -228,7 +231,7 @@ func isForeignKeyViolation(err error) bool {
 func IsUnavailable(err error) bool {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
-		return false
+		return pgIsUnavailable(err)
 	}
 	switch se.Code() & 0xff {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_READONLY,

@@ -7,13 +7,24 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"transito/internal/testdb"
 )
 
-// newTestStore opens a fresh, migrated SQLite file in the test's directory.
+// newTestStore opens a fresh, migrated database (see testdb.DSN).
 func newTestStore(t testing.TB) *Store {
 	t.Helper()
+	s, _ := newTestStoreDSN(t)
+	return s
+}
+
+// newTestStoreDSN is newTestStore that also returns the DSN, for a second
+// Store on the same database (another process).
+func newTestStoreDSN(t testing.TB) (*Store, string) {
+	t.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	dsn := testdb.DSN(t)
+	s, err := Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,7 +32,7 @@ func newTestStore(t testing.TB) *Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return s
+	return s, dsn
 }
 
 func mustImport(t testing.TB, s *Store, csv string) *ImportResult {
@@ -43,6 +54,7 @@ func count(t testing.TB, s *Store, table string) int {
 }
 
 func TestOpenSetsDurablePragmas(t *testing.T) {
+	testdb.SkipOnPostgres(t, "PRAGMA settings")
 	s := newTestStore(t)
 	ctx := context.Background()
 	for pragma, want := range map[string]string{
@@ -138,7 +150,7 @@ func TestTokensStoredAsHashes(t *testing.T) {
 }
 
 func TestRevocationFromAnotherProcessIsSeenWithinTTL(t *testing.T) {
-	s := newTestStore(t)
+	s, dsn := newTestStoreDSN(t)
 	ctx := context.Background()
 	o, err := s.CreateOfficer(ctx, OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
 	if err != nil {
@@ -152,7 +164,7 @@ func TestRevocationFromAnotherProcessIsSeenWithinTTL(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A second Store on the same file stands for the CLI in another process.
-	other, err := Open(ctx, s.Path())
+	other, err := Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,6 +253,7 @@ func TestSeedIsDeterministic(t *testing.T) {
 }
 
 func TestBackupIsAConsistentCopy(t *testing.T) {
+	testdb.SkipOnPostgres(t, "VACUUM INTO backup (pg_dump is PostgreSQL's tool)")
 	s := newTestStore(t)
 	ctx := context.Background()
 	mustImport(t, s, "nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,Fiat,Rojo\n")
@@ -262,18 +275,18 @@ func TestBackupIsAConsistentCopy(t *testing.T) {
 }
 
 func TestDataVersionSeesCommitsFromAnotherProcess(t *testing.T) {
-	s := newTestStore(t)
+	s, dsn := newTestStoreDSN(t)
 	ctx := context.Background()
 	v0, ok := s.DataVersion(ctx)
 	if !ok {
-		t.Fatal("no data version on SQLite")
+		t.Fatal("no data version")
 	}
 	mustImport(t, s, "nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,Fiat,Rojo\n")
 	v1, _ := s.DataVersion(ctx)
 	if v1 == v0 {
 		t.Fatal("a commit through the store did not change the data version")
 	}
-	other, err := Open(ctx, s.Path())
+	other, err := Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

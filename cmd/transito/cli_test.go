@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"transito/internal/testdb"
 	"transito/models"
 )
 
@@ -21,7 +22,7 @@ func cli(t *testing.T, stdin string, args ...string) (string, string, error) {
 
 func TestCLICommands(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "cli.db")
+	db := testdb.DSN(t)
 
 	if out, _, err := cli(t, "", "migrate", "--db", db); err != nil || !strings.Contains(out, "aplicada") {
 		t.Fatalf("migrate: %q %v", out, err)
@@ -68,20 +69,30 @@ func TestCLICommands(t *testing.T) {
 		t.Fatal("a short password should be refused")
 	}
 
-	if out, _, err := cli(t, "", "seed", "--persons", "20", "--infractions", "50", "--db", filepath.Join(dir, "seed.db")); err != nil || !strings.Contains(out, "50 infracciones") {
+	if out, _, err := cli(t, "", "seed", "--persons", "20", "--infractions", "50", "--db", testdb.DSN(t)); err != nil || !strings.Contains(out, "50 infracciones") {
 		t.Fatalf("seed: %q %v", out, err)
 	}
 	backup := filepath.Join(dir, "copia.db")
-	if _, _, err := cli(t, "", "backup", backup, "--db", db); err != nil {
-		t.Fatalf("backup: %v", err)
-	}
-	store, err := models.Open(context.Background(), backup)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	if _, err := store.OfficerByBadge(context.Background(), "LB-7"); err != nil {
-		t.Fatalf("backup lacks the officer: %v", err)
+	if testdb.Postgres() {
+		_, _, err := cli(t, "", "backup", backup, "--db", db)
+		if err == nil || exitCode(err) == 0 || !strings.Contains(err.Error(), "pg_dump") {
+			t.Fatalf("backup on PostgreSQL: %v (exit %d), want a failure that points to pg_dump", err, exitCode(err))
+		}
+		if _, statErr := os.Stat(backup); statErr == nil {
+			t.Fatal("backup on PostgreSQL wrote a file")
+		}
+	} else {
+		if _, _, err := cli(t, "", "backup", backup, "--db", db); err != nil {
+			t.Fatalf("backup: %v", err)
+		}
+		store, err := models.Open(context.Background(), backup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		if _, err := store.OfficerByBadge(context.Background(), "LB-7"); err != nil {
+			t.Fatalf("backup lacks the officer: %v", err)
+		}
 	}
 
 	for _, args := range [][]string{{}, {"nope"}, {"officer"}, {"import"}, {"serve", "--rate-limit", "-1", "--db", db}, {"serve", "--tz", "Marte/Olimpo", "--db", db}} {

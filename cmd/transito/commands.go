@@ -225,6 +225,12 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
+// errBackupPostgres is transito backup's answer on PostgreSQL: the server's
+// own tools make consistent copies there.
+var errBackupPostgres = errors.New("transito backup copia bases SQLite; en PostgreSQL use pg_dump " +
+	"(por ejemplo: pg_dump --format=custom --file=transito.dump \"$TRANSITO_DB\") " +
+	"o las instantáneas del servicio (RDS)")
+
 func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	db := dbFlag(fs)
@@ -234,6 +240,9 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if len(pos) != 1 {
 		return usageError{"uso: transito backup SALIDA"}
+	}
+	if models.IsPostgresDSN(*db) {
+		return errBackupPostgres
 	}
 	store, err := models.Open(ctx, *db)
 	if err != nil {

@@ -41,7 +41,7 @@ func env(name, def string) string {
 
 // dbFlag adds --db to a command's flags.
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", env("TRANSITO_DB", "transito.db"), "SQLite database file (env TRANSITO_DB)")
+	return fs.String("db", env("TRANSITO_DB", "transito.db"), "SQLite database file or postgres:// URL (env TRANSITO_DB)")
 }
 
 // serveFlags declares the flags of serve and returns a function that builds

@@ -11,7 +11,8 @@
 //	transito backup OUT
 //	transito healthcheck [--url URL]
 //
-// Every command takes --db (env TRANSITO_DB, default transito.db).
+// Every command takes --db (env TRANSITO_DB, default transito.db): a SQLite
+// file path or a postgres:// URL.
 package main
 
 import (
@@ -40,10 +41,11 @@ Comandos:
   officer revoke --badge B             revoca el token del oficial
   import ARCHIVO                       importa personas y vehículos (CSV o JSON), todo o nada
   seed --persons N --infractions M     genera datos sintéticos deterministas
-  backup SALIDA                        copia consistente de la base en línea
+  backup SALIDA                        copia consistente de la base en línea (solo SQLite)
   healthcheck [--url URL]              sale con 0 si el servidor responde /readyz
 
-Todas las órdenes aceptan --db (variable TRANSITO_DB, por defecto transito.db).
+Todas las órdenes aceptan --db (variable TRANSITO_DB, por defecto transito.db):
+la ruta de un archivo SQLite o una URL postgres://usuario:clave@servidor/base.
 `
 
 func main() {

@@ -100,7 +100,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 	served := make(chan error, 1)
 	go func() { served <- srv.App.Listener(ln) }()
 	fmt.Fprintf(stdout, "Tránsito escuchando en %s — panel: %s/admin — consulta pública: %s/\n", base, base, base)
-	log.Info("listening", "addr", ln.Addr().String(), "db", cfg.DB)
+	log.Info("listening", "addr", ln.Addr().String(), "db", models.RedactDSN(cfg.DB))
 
 	select {
 	case err := <-served:

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"transito/internal/testdb"
 	"transito/models"
 )
 
@@ -141,7 +142,7 @@ func (s *server) post(plate, comments, key string) (int, int64, error) {
 }
 
 func TestFiveHundredConcurrentPostsGiveFiveHundredRows(t *testing.T) {
-	s := startServer(t, filepath.Join(t.TempDir(), "c.db"))
+	s := startServer(t, testdb.DSN(t))
 	const n = 500
 	ids := make([]int64, n)
 	var wg sync.WaitGroup
@@ -190,8 +191,10 @@ func TestFiveHundredConcurrentPostsGiveFiveHundredRows(t *testing.T) {
 
 // TestSIGKILLLosesNoAcknowledgedWrite kills the server under write load and
 // checks that every infraction it answered 200 for is in the database, once.
+//
+// On PostgreSQL it checks the same promise: a 200 is sent only after COMMIT.
 func TestSIGKILLLosesNoAcknowledgedWrite(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "k.db")
+	db := testdb.DSN(t)
 	for cycle := range 2 {
 		s := startServer(t, db)
 		var mu sync.Mutex

@@ -10,12 +10,12 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"transito/internal/testdb"
 	"transito/models"
 )
 
@@ -33,7 +33,7 @@ type drainServer struct {
 // 127.0.0.1 and waits until it prints its address and the demo token.
 func startDrainServer(t *testing.T, args ...string) *drainServer {
 	t.Helper()
-	s := &drainServer{db: filepath.Join(t.TempDir(), "transito.db"), stderr: new(strings.Builder), exited: make(chan error, 1)}
+	s := &drainServer{db: testdb.DSN(t), stderr: new(strings.Builder), exited: make(chan error, 1)}
 	s.cmd = exec.Command(binPath, append([]string{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", s.db}, args...)...)
 	s.cmd.Env = append(os.Environ(), "TRANSITO_LOG_LEVEL=warn", "TRANSITO_RATE_LIMIT=0", "TRANSITO_API_RATE_LIMIT=0")
 	s.cmd.Stderr = s.stderr

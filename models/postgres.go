@@ -1,0 +1,353 @@
+package models
+
+// Everything specific to PostgreSQL lives in this file: the connection pool,
+// the migration lock, placeholders, the report cache's change signal, the
+// bulk-load index rebuild and the error codes. SQLite's counterparts are in
+// sqlite.go.
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
+	"github.com/uptrace/bun/dialect/pgdialect"
+)
+
+// ErrBackupUnsupported means Backup was asked of a PostgreSQL database:
+// pg_dump (or the provider's snapshots) is the tool there.
+var ErrBackupUnsupported = errors.New("models: backup: not supported on PostgreSQL, use pg_dump")
+
+// pgMaxConns bounds the pool of each process. Every replica holds up to this
+// many server connections: keep replicas × pgMaxConns below the server's
+// max_connections.
+const pgMaxConns = 16
+
+// IsPostgresDSN reports whether dsn names a PostgreSQL database
+// (postgres:// or postgresql:// URL) rather than a SQLite file.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// RedactDSN returns dsn without its password, for logs and messages.
+func RedactDSN(dsn string) string {
+	if !IsPostgresDSN(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
+
+// pgLockTimeout is how long a statement waits for a lock another session
+// holds before it fails (and the API answers 503), unless the URL sets
+// lock_timeout itself: PostgreSQL's counterpart of SQLite's busy_timeout.
+const pgLockTimeout = "5s"
+
+// openPostgres opens a pool on the server named by dsn, through pgx's
+// database/sql driver. Writes and reads share the pool: the server, not the
+// process, serialises conflicting writers.
+func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("models: open: invalid PostgreSQL URL %s", RedactDSN(dsn))
+	}
+	if q := u.Query(); q.Get("lock_timeout") == "" {
+		q.Set("lock_timeout", pgLockTimeout)
+		u.RawQuery = q.Encode()
+		dsn = u.String()
+	}
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("models: open %s: %w", RedactDSN(dsn), err)
+	}
+	pool.SetMaxOpenConns(pgMaxConns)
+	pool.SetMaxIdleConns(pgMaxConns)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("models: open %s: %w", RedactDSN(dsn), err)
+	}
+	db := bun.NewDB(pool, pgdialect.New())
+	s := &Store{db: db, rdb: db, path: RedactDSN(dsn), postgres: true}
+	s.pgVersions = newPGVersionWatcher(pool)
+	return s, nil
+}
+
+// pgMigrationLockKey and the schema's name make the advisory lock that
+// serialises Migrate across replicas starting at once ("tran" in ASCII).
+// Databases in other schemas of the same server do not wait for each other.
+const pgMigrationLockKey int32 = 0x7472616e
+
+// pgMigrationLock takes a session-level advisory lock on a connection of its
+// own and returns the function that releases it. Another replica's Migrate
+// waits here, then finds nothing left to apply.
+func (s *Store) pgMigrationLock(ctx context.Context) (unlock func(), err error) {
+	conn, err := s.db.DB.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("models: migration lock: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1, hashtext(current_schema()))", pgMigrationLockKey); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("models: migration lock: %w", err)
+	}
+	return func() {
+		_, _ = conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1, hashtext(current_schema()))", pgMigrationLockKey)
+		conn.Close()
+	}, nil
+}
+
+// rebind rewrites the ? placeholders of a statement the store prepares
+// itself into PostgreSQL's $1, $2, ...; on SQLite it returns query as is.
+func (s *Store) rebind(query string) string { return s.stmtDialect().sql(query) }
+
+// stmtDialect adapts the statements the store prepares itself (the
+// recorder's, the seed's) to the database: placeholders, and how an INSERT
+// gives back the new row's id.
+type stmtDialect struct{ pg bool }
+
+// stmtDialect is the Store's.
+func (s *Store) stmtDialect() stmtDialect { return stmtDialect{pg: s.postgres} }
+
+// stmtDialectOf is the dialect of idb, for code that holds a transaction
+// rather than the Store.
+func stmtDialectOf(idb bun.IDB) stmtDialect {
+	return stmtDialect{pg: idb.Dialect().Name() == dialect.PG}
+}
+
+// sql rewrites ? placeholders for the database.
+func (d stmtDialect) sql(query string) string {
+	if !d.pg {
+		return query
+	}
+	return pgRebind(query)
+}
+
+// insertSQL is sql for the recorder's INSERT INTO infractions ... VALUES,
+// whose id insertID reads. On PostgreSQL the insert returns the id (pgx has
+// no LastInsertId), and inserts nothing — instead of failing, which would
+// abort the whole batch's transaction there — when the vehicle is gone or
+// another replica committed the same idempotency key meanwhile: the caller
+// then sees sql.ErrNoRows. The vehicle row is locked FOR KEY SHARE so that a
+// delete cannot slip in between the check and the foreign key.
+func (d stmtDialect) insertSQL(query string) string {
+	if !d.pg {
+		return query
+	}
+	i := strings.Index(query, "VALUES (")
+	if i < 0 {
+		return pgRebind(query) + " RETURNING id"
+	}
+	values := strings.TrimSuffix(strings.TrimSpace(query[i+len("VALUES ("):]), ")")
+	return pgRebind(query[:i] + "SELECT " + values +
+		" WHERE EXISTS (SELECT 1 FROM vehicles WHERE id = ? FOR KEY SHARE)" +
+		" ON CONFLICT (officer_id, idempotency_key) DO NOTHING RETURNING id")
+}
+
+// insertID runs an INSERT prepared from insertSQL and returns the new id.
+// args start with the vehicle id, which PostgreSQL's statement takes again
+// at the end.
+func (d stmtDialect) insertID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error) {
+	if !d.pg {
+		return insertID(ctx, stmt, args...)
+	}
+	var id int64
+	err := stmt.QueryRowContext(ctx, append(args, args[0])...).Scan(&id)
+	return id, err
+}
+
+// isTransientConflict reports whether err is a deadlock or serialisation
+// failure between transactions (replicas whose batches insert the same
+// idempotency keys in another order): the recorder retries such a batch row
+// by row rather than failing it.
+func isTransientConflict(err error) bool {
+	code := pgCode(err)
+	return code == "40P01" || code == "40001"
+}
+
+// pgRebind numbers the ? placeholders of query: $1, $2, ... Question marks
+// inside quoted literals and identifiers are left alone.
+func pgRebind(query string) string {
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	var quote byte
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '?':
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// pgVersionPoll bounds how long a commit by another replica may go unnoticed
+// by the report cache.
+const pgVersionPoll = time.Second
+
+// pgVersionWatcher is the report cache's change signal on PostgreSQL. Commits
+// through this Store bump the generation at once (Store.changed); once a
+// second the watcher reads the server's WAL position, which moves with every
+// commit by any replica (and with unrelated writes such as vacuum: the cache
+// is then merely dropped sooner than needed). So another replica's write is
+// seen within about a second.
+type pgVersionWatcher struct {
+	db   *sql.DB
+	gen  atomic.Int64
+	last string
+	stop chan struct{}
+	done chan struct{}
+}
+
+func newPGVersionWatcher(db *sql.DB) *pgVersionWatcher {
+	w := &pgVersionWatcher{db: db, stop: make(chan struct{}), done: make(chan struct{})}
+	w.gen.Store(1)
+	go w.run()
+	return w
+}
+
+func (w *pgVersionWatcher) run() {
+	defer close(w.done)
+	tick := time.NewTicker(pgVersionPoll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-tick.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), pgVersionPoll)
+		var lsn string
+		err := w.db.QueryRowContext(ctx, "SELECT pg_current_wal_lsn()::text").Scan(&lsn)
+		cancel()
+		switch {
+		case err != nil:
+			w.gen.Store(-1) // unreadable: callers must not cache
+		case lsn != w.last:
+			w.last = lsn
+			if w.gen.Load() < 0 {
+				w.gen.Store(1)
+			}
+			w.gen.Add(1)
+		case w.gen.Load() < 0:
+			w.gen.Store(1)
+		}
+	}
+}
+
+func (w *pgVersionWatcher) close() {
+	close(w.stop)
+	<-w.done
+}
+
+// pgWithoutIndexes is withoutIndexes for PostgreSQL: it drops table's
+// secondary indexes inside tx (not those behind a constraint, such as the
+// primary key), runs fn, and creates them again from pg_get_indexdef, with
+// more memory for the sorts.
+func pgWithoutIndexes(ctx context.Context, tx bun.Tx, table string, fn func() error) error {
+	var defs []struct {
+		Name string `bun:"name"`
+		SQL  string `bun:"sql"`
+	}
+	if err := tx.NewRaw(`SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS sql
+		FROM pg_index AS i JOIN pg_class AS c ON c.oid = i.indexrelid
+		WHERE i.indrelid = ?::regclass AND NOT i.indisprimary
+		AND NOT EXISTS (SELECT 1 FROM pg_constraint AS k WHERE k.conindid = i.indexrelid)
+		ORDER BY c.relname`, table).Scan(ctx, &defs); err != nil {
+		return fmt.Errorf("models: list indexes: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
+		return fmt.Errorf("models: bulk load settings: %w", err)
+	}
+	for _, d := range defs {
+		if _, err := tx.ExecContext(ctx, "DROP INDEX "+pgIdent(d.Name)); err != nil {
+			return fmt.Errorf("models: drop index %s: %w", d.Name, err)
+		}
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	for _, d := range defs {
+		if _, err := tx.ExecContext(ctx, d.SQL); err != nil {
+			return fmt.Errorf("models: create index %s: %w", d.Name, err)
+		}
+	}
+	return nil
+}
+
+// pgIdent quotes an identifier.
+func pgIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
+
+// pgCode is the SQLSTATE of a server error, or "".
+func pgCode(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+// pgIsUniqueViolation reports whether err is PostgreSQL's unique_violation.
+func pgIsUniqueViolation(err error) bool { return pgCode(err) == "23505" }
+
+// pgIsForeignKeyViolation reports whether err is PostgreSQL's
+// foreign_key_violation (RESTRICT included).
+func pgIsForeignKeyViolation(err error) bool { return pgCode(err) == "23503" }
+
+// pgIsUnavailable reports whether err means the PostgreSQL server cannot
+// take the request now: no connection, the server shutting down or starting,
+// out of resources, a read-only standby after a fail-over, a lock held past
+// lock_timeout, or a transient conflict (deadlock, serialisation) a retry
+// would get past.
+func pgIsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if code := pgCode(err); code != "" {
+		return pgUnavailableCodes[code] || pgUnavailableCodes[code[:2]]
+	}
+	var ce *pgconn.ConnectError
+	var oe *net.OpError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &oe) || (errors.As(err, &ne) && ne.Timeout()) ||
+		errors.Is(err, driver.ErrBadConn) || pgconn.Timeout(err) || pgconn.SafeToRetry(err)
+}
+
+// pgUnavailableCodes are the SQLSTATEs (or their two-character classes) that
+// mean "not now" rather than "wrong".
+var pgUnavailableCodes = map[string]bool{
+	"08":    true, // connection exception
+	"53":    true, // insufficient resources (too many connections, disk full)
+	"57P01": true, // admin_shutdown: a restart or fail-over
+	"57P02": true, // crash_shutdown
+	"57P03": true, // cannot_connect_now: starting up
+	"57014": true, // query_canceled: statement_timeout
+	"55P03": true, // lock_not_available: lock_timeout
+	"25006": true, // read_only_sql_transaction: a standby after a fail-over
+	"40001": true, // serialization_failure
+	"40P01": true, // deadlock_detected
+}

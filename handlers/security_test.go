@@ -98,6 +98,9 @@ func TestEveryStateChangingAdminRouteNeedsCSRF(t *testing.T) {
 				if !strings.Contains(string(body), "CSRF") {
 					t.Errorf("403 page does not explain the refusal: %.300s", body)
 				}
+				if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+					t.Errorf("403 page without the security headers (CSP %q)", csp)
+				}
 				if after := f.auditTotal(t); after != before {
 					t.Errorf("%d audit entries written by a refused request", after-before)
 				}

@@ -58,7 +58,7 @@ func TestAdminCSRFRefused(t *testing.T) {
 		"/admin/importar", "/admin/importar/confirmar", "/admin/logout",
 	}
 	for _, r := range routes {
-		for name, token := range map[string]string{"missing": "", "wrong": "x" + e.csrf[1:]} {
+		for name, token := range map[string]string{"missing": "", "wrong": wrongToken(e.csrf)} {
 			t.Run(name+" "+r, func(t *testing.T) {
 				resp, doc := e.post(r, url.Values{"_csrf": {token}, "nombre": {"Otro"}, "email": {"otro@example.com"}})
 				wantStatus(t, resp, http.StatusForbidden)

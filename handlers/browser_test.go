@@ -357,8 +357,18 @@ func TestBrowserAdminWithoutJavaScript(t *testing.T) {
 	b.do(ctx, "search without JS",
 		chromedp.Navigate(b.base+"/admin/personas"),
 		chromedp.SendKeys(css(`[data-testid="search-input"]`), "bruno\n"),
-		chromedp.WaitVisible(css(`[data-testid="row"]`)),
 	)
+	// The list is on screen before the form is sent: wait for the new page
+	// (evaluating during the navigation fails; try again until it is done).
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`location.search.includes("q=bruno") && document.readyState === "complete"`))
+		if err == nil && done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("search without JS never loaded: %v", err)
+		}
+	}
 	if !strings.Contains(b.location(ctx), "q=bruno") {
 		t.Errorf("search not in URL: %s", b.location(ctx))
 	}

@@ -79,7 +79,7 @@ func TestEveryStateChangingAdminRouteNeedsCSRF(t *testing.T) {
 		}
 		checked++
 		path := f.concrete(r.Path)
-		for name, token := range map[string]string{"missing": "", "wrong": "x" + f.csrf[1:]} {
+		for name, token := range map[string]string{"missing": "", "wrong": wrongToken(f.csrf)} {
 			t.Run(r.Method+" "+r.Path+" "+name, func(t *testing.T) {
 				before := f.auditTotal(t)
 				form := url.Values{"_csrf": {token}, "nombre": {"Cambiado"}, "email": {"cambiado@example.com"},
@@ -97,6 +97,9 @@ func TestEveryStateChangingAdminRouteNeedsCSRF(t *testing.T) {
 				}
 				if !strings.Contains(string(body), "CSRF") {
 					t.Errorf("403 page does not explain the refusal: %.300s", body)
+				}
+				if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+					t.Errorf("403 page without the security headers (CSP %q)", csp)
 				}
 				if after := f.auditTotal(t); after != before {
 					t.Errorf("%d audit entries written by a refused request", after-before)
@@ -428,4 +431,13 @@ func TestCSVExportsDefuseFormulas(t *testing.T) {
 			}
 		}
 	}
+}
+
+// wrongToken is a token of the same shape that differs from tok (a fixed
+// replacement of the first character would equal tok one time in 64).
+func wrongToken(tok string) string {
+	if strings.HasPrefix(tok, "x") {
+		return "y" + tok[1:]
+	}
+	return "x" + tok[1:]
 }

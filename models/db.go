@@ -75,15 +75,18 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) IsPostgres() bool { return s.postgres }
 
 // Migrate applies pending migrations and returns the names of those applied.
-// On PostgreSQL replicas starting at once take turns (an advisory lock).
+// Processes starting at once take turns: an advisory lock on PostgreSQL, a
+// file lock beside the database on SQLite.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	lock := s.sqliteMigrationLock
 	if s.postgres {
-		unlock, err := s.pgMigrationLock(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer unlock()
+		lock = s.pgMigrationLock
 	}
+	unlock, err := lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	m := migrate.NewMigrator(s.db, migrations.New(), migrate.WithMarkAppliedOnSuccess(true))
 	if err := m.Init(ctx); err != nil {
 		return nil, fmt.Errorf("models: migrate init: %w", err)

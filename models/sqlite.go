@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -295,4 +296,23 @@ func insertID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error) {
 		return 0, err
 	}
 	return res.LastInsertId()
+}
+
+// sqliteMigrationLock makes processes that migrate one database file at once
+// take turns (the migrator reads what is applied, then applies the rest): an
+// exclusive flock on a file beside the database, released by the returned
+// function.
+func (s *Store) sqliteMigrationLock(ctx context.Context) (func(), error) {
+	f, err := os.OpenFile(s.path+".migrate-lock", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("models: migration lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("models: migration lock: %w", err)
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
 }

@@ -23,6 +23,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	_ "time/tzdata" // time zones work on images without /usr/share/zoneinfo
@@ -43,6 +44,7 @@ Comandos:
   seed --persons N --infractions M     genera datos sintéticos deterministas
   backup SALIDA                        copia consistente de la base en línea (solo SQLite)
   healthcheck [--url URL]              sale con 0 si el servidor responde /readyz
+  version                              muestra la versión y el commit
 
 Todas las órdenes aceptan --db (variable TRANSITO_DB, por defecto transito.db):
 la ruta de un archivo SQLite o una URL postgres://usuario:clave@servidor/base.
@@ -128,6 +130,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdBackup(ctx, rest, stdout, stderr)
 	case "healthcheck":
 		return cmdHealthcheck(ctx, rest, stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, version())
+		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -167,4 +172,20 @@ func openStore(ctx context.Context, dsn string) (*models.Store, error) {
 		return nil, err
 	}
 	return store, nil
+}
+
+// version names the build: the module version and, when built from a git
+// checkout, the commit.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "transito (unknown build)"
+	}
+	v := "transito " + info.Main.Version
+	for _, kv := range info.Settings {
+		if kv.Key == "vcs.revision" {
+			v += " " + kv.Value
+		}
+	}
+	return v
 }

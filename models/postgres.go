@@ -1,6 +1,6 @@
 package models
 
-// Everything specific to PostgreSQL lives in this file: the connection pool,
+// Everything specific to PostgreSQL lives in this file: the connection pools,
 // the migration lock, placeholders, the report cache's change signal, the
 // bulk-load index rebuild and the error codes. SQLite's counterparts are in
 // sqlite.go.
@@ -29,9 +29,10 @@ import (
 // pg_dump (or the provider's snapshots) is the tool there.
 var ErrBackupUnsupported = errors.New("models: backup: not supported on PostgreSQL, use pg_dump")
 
-// pgMaxConns bounds the connections of each process. Every replica holds up
-// to this many server connections: keep replicas × pgMaxConns below the
-// server's max_connections. pgWriteConns of them are the writers' (the
+// pgMaxConns bounds the connections of each process (plus one for the
+// report cache's watcher). Every replica holds up to this many server
+// connections: keep replicas × (pgMaxConns+1) below the server's
+// max_connections. pgWriteConns of them are the writers' (the
 // recorder, panel and CLI writes), so that a burst of reads never makes the
 // group commit wait for a connection.
 const (
@@ -86,7 +87,14 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: bun.NewDB(write, pgdialect.New()), rdb: bun.NewDB(read, pgdialect.New()), path: RedactDSN(dsn), postgres: true}
-	s.pgVersions = newPGVersionWatcher(read)
+	// The watcher has a connection of its own: a read pool busy with reports
+	// must not make it miss its tick and switch the report cache off.
+	watch, err := openPGPool(ctx, dsn, 1)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.pgVersions = newPGVersionWatcher(watch)
 	return s, nil
 }
 
@@ -282,6 +290,7 @@ func (w *pgVersionWatcher) run() {
 func (w *pgVersionWatcher) close() {
 	close(w.stop)
 	<-w.done
+	w.db.Close()
 }
 
 // pgWithoutIndexes is withoutIndexes for PostgreSQL: it drops table's

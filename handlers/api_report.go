@@ -5,6 +5,7 @@ import (
 	"errors"
 	"hash/fnv"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
@@ -114,7 +115,10 @@ func (rc *reportCache) put(email string, e reportEntry) {
 		rc.bytes -= len(old.body)
 	}
 	if len(e.body) <= reportCacheBytes/4 {
-		rc.m[email] = e
+		// The key is copied: email may point into Fiber's request buffer,
+		// which the next request overwrites (another person's address of the
+		// same length would then find this report).
+		rc.m[strings.Clone(email)] = e
 		rc.bytes += len(e.body)
 	}
 }

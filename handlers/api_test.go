@@ -96,7 +96,7 @@ func (e *apiEnv) do(t *testing.T, method, path, token, body string, headers ...s
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := e.srv.App.Test(req, 10_000)
+	resp, err := e.srv.App.Test(req, 30_000)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,7 +107,11 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 		}
 	}
 	s.App = fiber.New(fiber.Config{
-		AppName:                 "transito",
+		AppName: "transito",
+		// Values from the request (query, headers, params) are copies, not
+		// views into a buffer fasthttp reuses for the next request: a value
+		// kept past the request (a cache key) can never change under us.
+		Immutable:               true,
 		DisableStartupMessage:   true,
 		BodyLimit:               BodyLimit,
 		ReadTimeout:             cfg.ReadTimeout,

@@ -160,7 +160,12 @@ func TestLockedByAnotherProcessAnswers503AndRecovers(t *testing.T) {
 	if err := holder.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer holder.Wait()
+	// Close stdin before waiting, even when the test fails half-way, or the
+	// holder never exits.
+	defer func() {
+		stdin.Close()
+		holder.Wait()
+	}()
 	line := make([]byte, 7)
 	if _, err := stdout.Read(line); err != nil || string(line) != "locked\n" {
 		t.Fatalf("lock holder said %q, %v", line, err)

@@ -114,7 +114,7 @@ func TestSlowClientIsCutOff(t *testing.T) {
 		}()
 	}
 
-	hc := &http.Client{Timeout: 2 * time.Second}
+	hc := &http.Client{Timeout: 10 * time.Second}
 	for i := range 5 {
 		time.Sleep(100 * time.Millisecond)
 		resp, err := hc.Get("http://" + addr + "/healthz")

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -36,6 +37,7 @@ type Store struct {
 	tokens     tokenCache
 	// stopCheckpoints stops the background WAL checkpointer, if any.
 	stopCheckpoints func()
+	touching        atomic.Bool // a last_used_at update is under way
 	closeOnce       sync.Once
 	closeErr        error
 	counts          countCache

@@ -228,8 +228,15 @@ func (s *Store) loadToken(ctx context.Context, hash string, t time.Time) (tokenE
 // touchToken records that a token was used, in the background: a request
 // never waits for it.
 func (s *Store) touchToken(tokenID int64) {
+	// One at a time and briefly: the update shares the single writer
+	// connection with the API's batches, and must never hold it through a
+	// long wait for a lock held by another process.
+	if !s.touching.CompareAndSwap(false, true) {
+		return
+	}
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer s.touching.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		_, _ = s.db.NewUpdate().Model((*OfficerToken)(nil)).
 			Set("last_used_at = ?", now()).Where("id = ?", tokenID).Exec(ctx)

@@ -48,16 +48,35 @@ func emailParam(c *fiber.Ctx) (string, error) {
 }
 
 // reportJSON returns the report of email as JSON, from the cache when the
-// database has not changed since it was built.
+// database has not changed since it was built. Concurrent misses for the same
+// e-mail at the same data version build it once and share it.
 func (s *Server) reportJSON(c *fiber.Ctx, email string) ([]byte, string, error) {
 	ctx := c.UserContext()
 	version, cacheable := s.store.DataVersion(ctx)
-	if cacheable {
-		if e, ok := s.reports.get(email, version); ok {
-			return e.body, e.etag, nil
-		}
+	if !cacheable {
+		return s.buildReport(c, email)
 	}
-	_, rows, err := s.store.Report(ctx, email)
+	if e, ok := s.reports.get(email, version); ok {
+		return e.body, e.etag, nil
+	}
+	f, leader := s.reports.join(email, version)
+	if leader {
+		f.body, f.etag, f.err = s.buildReport(c, email)
+		s.reports.finish(email, version, f)
+	} else {
+		<-f.done
+	}
+	var p *Problem
+	if errors.As(f.err, &p) {
+		copied := *p // the error handler writes each request's id into its own copy
+		return nil, "", &copied
+	}
+	return f.body, f.etag, f.err
+}
+
+// buildReport queries the report of email and encodes it.
+func (s *Server) buildReport(c *fiber.Ctx, email string) ([]byte, string, error) {
+	_, rows, err := s.store.Report(c.UserContext(), email)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, "", newProblem(fiber.StatusNotFound, "No hay ninguna persona registrada con el correo "+email+".")
 	}
@@ -74,11 +93,7 @@ func (s *Server) reportJSON(c *fiber.Ctx, email string) ([]byte, string, error) 
 	}
 	h := fnv.New64a()
 	h.Write(body)
-	etag := `"` + strconv.FormatUint(h.Sum64(), 36) + `"`
-	if cacheable {
-		s.reports.put(email, reportEntry{version: version, body: body, etag: etag})
-	}
-	return body, etag, nil
+	return body, `"` + strconv.FormatUint(h.Sum64(), 36) + `"`, nil
 }
 
 // reportCacheBytes bounds the memory the report cache holds.
@@ -93,9 +108,51 @@ type reportEntry struct {
 // reportCache keeps built reports until the database changes. It is bounded
 // in bytes: when full it starts over.
 type reportCache struct {
-	mu    sync.RWMutex
-	m     map[string]reportEntry
-	bytes int
+	mu       sync.RWMutex
+	m        map[string]reportEntry
+	bytes    int
+	building map[flightKey]*reportFlight
+}
+
+type flightKey struct {
+	email   string
+	version int64
+}
+
+// reportFlight is one build of a report that other requests wait for.
+type reportFlight struct {
+	done chan struct{}
+	body []byte
+	etag string
+	err  error
+}
+
+// join returns the build of email at version under way, or starts one
+// (leader true): the leader must call finish.
+func (rc *reportCache) join(email string, version int64) (f *reportFlight, leader bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	k := flightKey{email, version}
+	if f, ok := rc.building[k]; ok {
+		return f, false
+	}
+	if rc.building == nil {
+		rc.building = make(map[flightKey]*reportFlight)
+	}
+	f = &reportFlight{done: make(chan struct{})}
+	rc.building[k] = f
+	return f, true
+}
+
+// finish stores a successful build, then wakes the requests waiting for it.
+func (rc *reportCache) finish(email string, version int64, f *reportFlight) {
+	if f.err == nil {
+		rc.put(email, reportEntry{version: version, body: f.body, etag: f.etag})
+	}
+	rc.mu.Lock()
+	delete(rc.building, flightKey{email, version})
+	rc.mu.Unlock()
+	close(f.done)
 }
 
 func (rc *reportCache) get(email string, version int64) (reportEntry, bool) {

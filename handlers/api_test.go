@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -492,4 +493,39 @@ func TestRequestID(t *testing.T) {
 	if got := resp.Header.Get(HeaderRequestID); got == "" || strings.Contains(got, "\"") {
 		t.Errorf("unsafe client id: got %q, want a fresh one", got)
 	}
+}
+
+// TestConcurrentReportMissesShareOneBuild sends the same look-up many times
+// at once right after a write: every answer is right, and each problem
+// carries its own request id.
+func TestConcurrentReportMissesShareOneBuild(t *testing.T) {
+	env := newAPIEnv(t, Config{})
+	env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD"}`)
+	var wg sync.WaitGroup
+	for i := range 30 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			email := "ana@example.com"
+			if i%2 == 1 {
+				email = "nadie@example.com"
+			}
+			id := fmt.Sprintf("req-%d", i)
+			resp, body := env.do(t, "GET", "/generar_informe?email="+email, "", "", HeaderRequestID, id)
+			switch {
+			case i%2 == 0 && (resp.StatusCode != 200 || !bytes.Contains(body, []byte("AB123CD"))):
+				t.Errorf("report %d: %d %s", i, resp.StatusCode, body)
+			case i%2 == 1:
+				if resp.StatusCode != 404 {
+					t.Errorf("unknown e-mail %d: %d", i, resp.StatusCode)
+					return
+				}
+				var p Problem
+				if err := json.Unmarshal(body, &p); err != nil || p.RequestID != id {
+					t.Errorf("problem %d carries request id %q, want %q", i, p.RequestID, id)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -27,11 +27,13 @@ import (
 // second process (the CLI while the server runs) waits instead of failing.
 // Statement journals and temporary tables stay in memory (temp_store), and
 // the WAL file is truncated back to 64 MiB after a checkpoint.
+// The busy timeout comes first: switching a new file to WAL needs a lock
+// that another process opening it at the same moment may hold.
 var sqlitePragmas = []string{
+	"busy_timeout(5000)",
 	"journal_mode(WAL)",
 	"synchronous(FULL)",
 	"foreign_keys(ON)",
-	"busy_timeout(5000)",
 	"journal_size_limit(67108864)",
 }
 
@@ -82,7 +84,10 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		rdb:  bun.NewDB(read, sqlitedialect.New()),
 		path: path,
 	}
-	if err := write.PingContext(ctx); err != nil {
+	// Opening runs the pragmas; switching a brand-new file to WAL answers
+	// SQLITE_BUSY at once (no busy handler) while another process does the
+	// same, so the first connection is retried for a while.
+	if err := retryBusy(ctx, func() error { return write.PingContext(ctx) }); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("models: open %s: %w", path, err)
 	}
@@ -91,8 +96,11 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("models: %s: WAL mode not available (journal_mode=%q): %v", path, mode, err)
 	}
-	conn, err := read.Conn(ctx)
-	if err != nil {
+	var conn *sql.Conn
+	if err := retryBusy(ctx, func() (err error) {
+		conn, err = read.Conn(ctx)
+		return err
+	}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("models: open %s: %w", path, err)
 	}
@@ -315,4 +323,21 @@ func (s *Store) sqliteMigrationLock(ctx context.Context) (func(), error) {
 		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	}, nil
+}
+
+// retryBusy runs fn until it stops failing with SQLITE_BUSY, for at most 10 s.
+func retryBusy(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := fn()
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }

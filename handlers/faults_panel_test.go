@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -122,32 +121,9 @@ func TestPanelLockedByAnotherProcessShowsErrorPageAndRecovers(t *testing.T) {
 	e := newTestEnvAt(t, path)
 	e.login()
 	before := e.personTotal()
-	holder := exec.Command(os.Args[0], "-test.run=^$")
-	holder.Env = append(os.Environ(), "TRANSITO_TEST_HOLD_LOCK="+path)
-	stdin, err := holder.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := holder.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	holder.Stderr = os.Stderr
-	if err := holder.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Close stdin before waiting, even when the test fails half-way, or the
-	// holder never exits.
-	defer func() {
-		stdin.Close()
-		holder.Wait()
-	}()
-	line := make([]byte, 7)
-	if _, err := stdout.Read(line); err != nil || string(line) != "locked\n" {
-		t.Fatalf("lock holder said %q, %v", line, err)
-	}
+	release := lockInAnotherProcess(t, path)
 	resp, body := e.createPerson(1)
 	expectPanelUnavailable(t, e, resp, body, before)
-	stdin.Close()
+	release()
 	expectPanelRecovered(t, e)
 }

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -146,6 +147,20 @@ func TestLockedByAnotherProcessAnswers503AndRecovers(t *testing.T) {
 	env := newAPIEnvAt(t, Config{}, path)
 	before := env.countInfractions(t)
 
+	release := lockInAnotherProcess(t, path)
+	start := time.Now()
+	expectUnavailable(t, env, before)
+	t.Logf("refused after %s", time.Since(start).Round(time.Millisecond))
+	release()
+	expectRecovered(t, env)
+}
+
+// lockInAnotherProcess starts the test binary as a process that holds the
+// write lock of the database at path (see holdWriteLock), and returns once
+// it does. The returned function releases the lock; it also runs when the
+// test ends, so a failing test never leaves the holder behind.
+func lockInAnotherProcess(t *testing.T, path string) (release func()) {
+	t.Helper()
 	holder := exec.Command(os.Args[0], "-test.run=^$")
 	holder.Env = append(os.Environ(), "TRANSITO_TEST_HOLD_LOCK="+path)
 	stdin, err := holder.StdinPipe()
@@ -160,19 +175,17 @@ func TestLockedByAnotherProcessAnswers503AndRecovers(t *testing.T) {
 	if err := holder.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Close stdin before waiting, even when the test fails half-way, or the
-	// holder never exits.
-	defer func() {
-		stdin.Close()
-		holder.Wait()
-	}()
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			stdin.Close()
+			holder.Wait()
+		})
+	}
+	t.Cleanup(release)
 	line := make([]byte, 7)
 	if _, err := stdout.Read(line); err != nil || string(line) != "locked\n" {
 		t.Fatalf("lock holder said %q, %v", line, err)
 	}
-	start := time.Now()
-	expectUnavailable(t, env, before)
-	t.Logf("refused after %s", time.Since(start).Round(time.Millisecond))
-	stdin.Close()
-	expectRecovered(t, env)
+	return release
 }

@@ -30,11 +30,10 @@ type Store struct {
 	// postgres is true when the database is a PostgreSQL server.
 	postgres bool
 	// versions watches for commits from any connection or process (SQLite's
-	// data_version); pgVersions is PostgreSQL's counterpart. Both nil where
-	// the database has no such signal.
-	versions   *versionWatcher
-	pgVersions *pgVersionWatcher
-	tokens     tokenCache
+	// data_version, PostgreSQL's WAL position); nil where the database has
+	// no such signal.
+	versions *versionWatcher
+	tokens   tokenCache
 	// stopCheckpoints stops the background WAL checkpointer, if any.
 	stopCheckpoints func()
 	touching        atomic.Bool // a last_used_at update is under way
@@ -61,9 +60,6 @@ func (s *Store) Close() error {
 		}
 		if s.versions != nil {
 			s.versions.close()
-		}
-		if s.pgVersions != nil {
-			s.pgVersions.close()
 		}
 		s.closeErr = errors.Join(s.db.Close(), s.rdb.Close())
 	})
@@ -121,15 +117,10 @@ func (s *Store) Ping(ctx context.Context) error {
 // On PostgreSQL commits by other replicas are seen within about a second
 // (pgVersionPoll).
 func (s *Store) DataVersion(ctx context.Context) (v int64, ok bool) {
-	switch {
-	case s.versions != nil:
-		v = s.versions.gen.Load()
-	case s.pgVersions != nil:
-		v = s.pgVersions.gen.Load()
-	default:
+	if s.versions == nil || s.versions.broken.Load() {
 		return 0, false
 	}
-	return v, v > 0
+	return s.versions.gen.Load(), true
 }
 
 // changed records that this Store committed a change.
@@ -137,9 +128,54 @@ func (s *Store) changed() {
 	if s.versions != nil {
 		s.versions.gen.Add(1)
 	}
-	if s.pgVersions != nil {
-		s.pgVersions.gen.Add(1)
+}
+
+// versionWatcher turns a database's change signal into the generation that
+// DataVersion returns. Commits through this Store bump it at once (changed);
+// every period the watcher reads the signal (read), which moves with every
+// commit by any connection, process or replica, and bumps it again when the
+// signal moved. While the signal cannot be read, broken says not to cache.
+type versionWatcher struct {
+	read    func(context.Context) (string, error)
+	release func() error
+	gen     atomic.Int64
+	broken  atomic.Bool
+	stop    chan struct{}
+	done    chan struct{}
+}
+
+func newVersionWatcher(period time.Duration, read func(context.Context) (string, error), release func() error) *versionWatcher {
+	w := &versionWatcher{read: read, release: release, stop: make(chan struct{}), done: make(chan struct{})}
+	go w.run(period)
+	return w
+}
+
+func (w *versionWatcher) run(period time.Duration) {
+	defer close(w.done)
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	var last string
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-tick.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), period)
+		v, err := w.read(ctx)
+		cancel()
+		w.broken.Store(err != nil)
+		if err == nil && v != last {
+			last = v
+			w.gen.Add(1)
+		}
 	}
+}
+
+func (w *versionWatcher) close() {
+	close(w.stop)
+	<-w.done
+	w.release()
 }
 
 // now is the clock every write uses, in UTC and at microsecond precision so

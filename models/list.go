@@ -71,22 +71,25 @@ func (t sortTable) apply(q *bun.SelectQuery, lq *ListQuery, def string) {
 	}
 }
 
-// paginate counts the rows of count (cached while the data does not change),
-// clamps the page into range and scans that page of list into dst.
-func (s *Store) paginate(ctx context.Context, count, list *bun.SelectQuery, lq *ListQuery, dst any) (total int, err error) {
+// clampPage counts the rows of count (cached while the data does not change)
+// and brings lq's page size and page number into range.
+func (s *Store) clampPage(ctx context.Context, count *bun.SelectQuery, lq *ListQuery) (int, error) {
 	if lq.PerPage <= 0 || lq.PerPage > 10000 {
 		lq.PerPage = DefaultPerPage
 	}
-	total, err = s.cachedCount(ctx, count)
+	total, err := s.cachedCount(ctx, count)
 	if err != nil {
 		return 0, err
 	}
-	pages := pageCount(total, lq.PerPage)
-	if lq.Page < 1 {
-		lq.Page = 1
-	}
-	if lq.Page > pages {
-		lq.Page = pages
+	lq.Page = min(max(lq.Page, 1), pageCount(total, lq.PerPage))
+	return total, nil
+}
+
+// paginate counts the rows of count (cached while the data does not change),
+// clamps the page into range and scans that page of list into dst.
+func (s *Store) paginate(ctx context.Context, count, list *bun.SelectQuery, lq *ListQuery, dst any) (total int, err error) {
+	if total, err = s.clampPage(ctx, count, lq); err != nil {
+		return 0, err
 	}
 	if err := list.Limit(int64(lq.PerPage)).Offset(int64((lq.Page-1)*lq.PerPage)).Scan(ctx, dst); err != nil && !isNoRows(err) {
 		return 0, fmt.Errorf("models: list: %w", err)
@@ -98,15 +101,9 @@ func (s *Store) paginate(ctx context.Context, count, list *bun.SelectQuery, lq *
 // covering index serves the OFFSET without touching the rows or the joined
 // tables), then fetch loads those rows, in order.
 func (s *Store) paginateIDs(ctx context.Context, count, ids *bun.SelectQuery, lq *ListQuery, fetch func(ids []int64) error) (total int, err error) {
-	if lq.PerPage <= 0 || lq.PerPage > 10000 {
-		lq.PerPage = DefaultPerPage
-	}
-	total, err = s.cachedCount(ctx, count)
-	if err != nil {
+	if total, err = s.clampPage(ctx, count, lq); err != nil {
 		return 0, err
 	}
-	pages := pageCount(total, lq.PerPage)
-	lq.Page = min(max(lq.Page, 1), pages)
 	var page []int64
 	if err := ids.Limit(int64(lq.PerPage)).Offset(int64((lq.Page-1)*lq.PerPage)).Scan(ctx, &page); err != nil && !isNoRows(err) {
 		return 0, fmt.Errorf("models: list ids: %w", err)

@@ -15,7 +15,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -94,7 +93,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	s.pgVersions = newPGVersionWatcher(watch)
+	s.versions = newVersionWatcher(pgVersionPoll, walPosition(watch), watch.Close)
 	return s, nil
 }
 
@@ -237,60 +236,16 @@ func pgRebind(query string) string {
 // by the report cache.
 const pgVersionPoll = time.Second
 
-// pgVersionWatcher is the report cache's change signal on PostgreSQL. Commits
-// through this Store bump the generation at once (Store.changed); once a
-// second the watcher reads the server's WAL position, which moves with every
-// commit by any replica (and with unrelated writes such as vacuum: the cache
-// is then merely dropped sooner than needed). So another replica's write is
-// seen within about a second.
-type pgVersionWatcher struct {
-	db   *sql.DB
-	gen  atomic.Int64
-	last string
-	stop chan struct{}
-	done chan struct{}
-}
-
-func newPGVersionWatcher(db *sql.DB) *pgVersionWatcher {
-	w := &pgVersionWatcher{db: db, stop: make(chan struct{}), done: make(chan struct{})}
-	w.gen.Store(1)
-	go w.run()
-	return w
-}
-
-func (w *pgVersionWatcher) run() {
-	defer close(w.done)
-	tick := time.NewTicker(pgVersionPoll)
-	defer tick.Stop()
-	for {
-		select {
-		case <-w.stop:
-			return
-		case <-tick.C:
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), pgVersionPoll)
+// walPosition is the report cache's change signal on PostgreSQL: the
+// server's WAL position moves with every commit by any replica (and with
+// unrelated writes such as vacuum: the cache is then merely dropped sooner
+// than needed). So another replica's write is seen within pgVersionPoll.
+func walPosition(db *sql.DB) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
 		var lsn string
-		err := w.db.QueryRowContext(ctx, "SELECT pg_current_wal_lsn()::text").Scan(&lsn)
-		cancel()
-		switch {
-		case err != nil:
-			w.gen.Store(-1) // unreadable: callers must not cache
-		case lsn != w.last:
-			w.last = lsn
-			if w.gen.Load() < 0 {
-				w.gen.Store(1)
-			}
-			w.gen.Add(1)
-		case w.gen.Load() < 0:
-			w.gen.Store(1)
-		}
+		err := db.QueryRowContext(ctx, "SELECT pg_current_wal_lsn()::text").Scan(&lsn)
+		return lsn, err
 	}
-}
-
-func (w *pgVersionWatcher) close() {
-	close(w.stop)
-	<-w.done
-	w.db.Close()
 }
 
 // pgWithoutIndexes is withoutIndexes for PostgreSQL: it drops table's

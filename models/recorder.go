@@ -59,6 +59,14 @@ type Recorder struct {
 	done   chan struct{}
 }
 
+// apiAuditDetail is the audit detail of an API infraction (a struct, not a
+// map: it is encoded on every request).
+type apiAuditDetail struct {
+	Plate     string    `json:"placa_patente"`
+	Timestamp time.Time `json:"timestamp"`
+	Via       string    `json:"via"`
+}
+
 type recordJob struct {
 	req         RecordRequest
 	vehicle     vehicleRef
@@ -98,7 +106,7 @@ func (r *Recorder) QueueDepth() int { return len(r.queue) }
 // returns ErrNotFound when no vehicle has the plate. The vehicle is looked up
 // here, on a reader, so that the single writer only inserts.
 func (r *Recorder) Record(ctx context.Context, req RecordRequest) (Recorded, error) {
-	detail, err := json.Marshal(map[string]any{"placa_patente": req.Plate, "timestamp": req.OccurredAt.UTC(), "via": "api"})
+	detail, err := json.Marshal(apiAuditDetail{Plate: req.Plate, Timestamp: req.OccurredAt.UTC(), Via: "api"})
 	if err != nil {
 		return Recorded{}, fmt.Errorf("models: audit detail: %w", err)
 	}

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -104,7 +103,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("models: open %s: %w", path, err)
 	}
-	db.versions = newVersionWatcher(conn)
+	db.versions = newVersionWatcher(versionPoll, dataVersion(conn), conn.Close)
 	db.stopCheckpoints = startCheckpointer(read, path+"-wal")
 	return db, nil
 }
@@ -146,57 +145,18 @@ func startCheckpointer(db *sql.DB, walPath string) func() {
 	}
 }
 
-// versionWatcher polls PRAGMA data_version on a connection kept aside; the
-// value changes whenever another connection, in this process or another,
-// commits. Commits made through this Store bump the generation at once (see
-// Store.changed); commits by other processes are seen within versionPoll.
-type versionWatcher struct {
-	conn *sql.Conn
-	gen  atomic.Int64
-	last int64
-	stop chan struct{}
-	done chan struct{}
-}
-
 // versionPoll bounds how long a commit by another process (the CLI) may go
 // unnoticed by the report cache.
 const versionPoll = 50 * time.Millisecond
 
-func newVersionWatcher(conn *sql.Conn) *versionWatcher {
-	w := &versionWatcher{conn: conn, stop: make(chan struct{}), done: make(chan struct{})}
-	w.gen.Store(1)
-	go w.run()
-	return w
-}
-
-func (w *versionWatcher) run() {
-	defer close(w.done)
-	tick := time.NewTicker(versionPoll)
-	defer tick.Stop()
-	for {
-		select {
-		case <-w.stop:
-			return
-		case <-tick.C:
-		}
-		var v int64
-		if err := w.conn.QueryRowContext(context.Background(), "PRAGMA data_version").Scan(&v); err != nil {
-			w.gen.Store(-1) // unreadable: callers must not cache
-			continue
-		}
-		if v != w.last {
-			w.last = v
-			w.gen.Add(1)
-		} else if w.gen.Load() < 0 {
-			w.gen.Store(1)
-		}
+// dataVersion reads PRAGMA data_version on a connection kept aside: it
+// changes whenever another connection, in this process or another, commits.
+func dataVersion(conn *sql.Conn) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		var v string
+		err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
+		return v, err
 	}
-}
-
-func (w *versionWatcher) close() {
-	close(w.stop)
-	<-w.done
-	w.conn.Close()
 }
 
 // Backup writes a consistent copy of the live database to out, which must not

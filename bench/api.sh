@@ -11,8 +11,11 @@
 # (SQLite: WAL, synchronous=FULL, as always; PostgreSQL: the server's defaults,
 # fsync and synchronous_commit on), runs wrk against POST /cargar_infraccion
 # and GET /generar_informe, and prints req/s, p50, p99 and the server's peak
-# RSS. --postgres starts a cluster from Debian's postgresql package (installed
-# if missing, see .ci/postgres) on 127.0.0.1:$PG_PORT (54330) and removes it
+# RSS. A third run posts a plate that no vehicle has: each request is
+# authenticated, decoded and looked up as usual, then answered 404 before it
+# reaches the writer, which times the request path without the durable write.
+# --postgres starts a cluster from Debian's postgresql package (installed if
+# missing, see .ci/postgres) on 127.0.0.1:$PG_PORT (54330) and removes it
 # afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,6 +87,8 @@ summary() { # name, wrk output
 
 post=$(TOKEN=$token VEHICLES=$vehicles wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/post.lua \
   "http://127.0.0.1:$PORT/cargar_infraccion")
+unknown=$(TOKEN=$token PLATE=ZZ999ZZ wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/post.lua \
+  "http://127.0.0.1:$PORT/cargar_infraccion")
 report=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency \
   "http://127.0.0.1:$PORT/generar_informe?email=frecuente@example.com")
 rss=$(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' "/proc/$pid/status")
@@ -95,4 +100,5 @@ echo "| endpoint | req/s | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|"
 summary "POST /cargar_infraccion" "$post"
 summary "GET /generar_informe" "$report"
+summary "POST /cargar_infraccion, unknown plate (404, no write)" "$unknown"
 echo "peak RSS of the server: $rss"

@@ -1,6 +1,9 @@
 -- wrk script: POST /cargar_infraccion with a random seeded plate each time.
 -- Plates follow models.seedPlate: vehicle n is AA000AA-style, n in [1, VEHICLES].
+-- PLATE, when set, is sent every time instead (bench/api.sh uses a plate no
+-- vehicle has, to time the request path without the write).
 local token = os.getenv("TOKEN")
+local fixed = os.getenv("PLATE")
 local vehicles = tonumber(os.getenv("VEHICLES") or "10000")
 local letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -22,6 +25,6 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. token
 
 request = function()
-  local body = string.format('{"placa_patente":"%s","comentarios":"Exceso de velocidad"}', plate(math.random(1, vehicles)))
+  local body = string.format('{"placa_patente":"%s","comentarios":"Exceso de velocidad"}', fixed or plate(math.random(1, vehicles)))
   return wrk.format(nil, nil, nil, body)
 end

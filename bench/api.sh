@@ -85,12 +85,11 @@ summary() { # name, wrk output
     END {printf "| %s | %.0f | %s | %s | %s |\n", name, rps, p50, p99, (bad==""?0:bad)}' <<<"$2"
 }
 
-post=$(TOKEN=$token VEHICLES=$vehicles wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/post.lua \
-  "http://127.0.0.1:$PORT/cargar_infraccion")
-unknown=$(TOKEN=$token PLATE=ZZ999ZZ wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/post.lua \
-  "http://127.0.0.1:$PORT/cargar_infraccion")
-report=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency \
-  "http://127.0.0.1:$PORT/generar_informe?email=frecuente@example.com")
+load() { wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$@"; }
+export TOKEN=$token VEHICLES=$vehicles
+post=$(load -s bench/post.lua "http://127.0.0.1:$PORT/cargar_infraccion")
+unknown=$(PLATE=ZZ999ZZ load -s bench/post.lua "http://127.0.0.1:$PORT/cargar_infraccion")
+report=$(load "http://127.0.0.1:$PORT/generar_informe?email=frecuente@example.com")
 rss=$(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' "/proc/$pid/status")
 rows=$(curl -fs "http://127.0.0.1:$PORT/generar_informe?email=frecuente@example.com" | grep -o '"id"' | wc -l)
 

@@ -60,7 +60,7 @@ var apiErrors = []APIError{
 
 func curlCreate(base string) string {
 	return `curl -X POST ` + base + `/cargar_infraccion \
-  -H 'Authorization: Bearer tr_…' \
+  -H 'Authorization: Bearer trn_…' \
   -H 'Content-Type: application/json' \
   -H 'Idempotency-Key: 7f9c2b1e-4a5d-4c1b-9e0f-2a3b4c5d6e7f' \
   -d '{"placa_patente": "ABC-123", "timestamp": "2024-05-01T14:30:00-03:00", "comentarios": "Semáforo en rojo"}'`

@@ -41,6 +41,9 @@ type Config struct {
 	TLS *tls.Config
 	// Timeout bounds the connection and each command; 0 means 30 s.
 	Timeout time.Duration
+	// HELO is the name the client greets the server with, e.g. the host of
+	// TRANSITO_PUBLIC_URL; "" means "localhost", which some relays refuse.
+	HELO string
 }
 
 // ParseURL reads a relay address: smtp://[user:pass@]host[:port] or
@@ -170,6 +173,9 @@ func New(cfg Config) (*Mailer, error) {
 		mail.WithTimeout(timeout),
 		mail.WithTLSConfig(tc),
 		mail.WithoutRset(), // a new MAIL may follow a delivered message directly
+	}
+	if cfg.HELO != "" {
+		opts = append(opts, mail.WithHELO(cfg.HELO))
 	}
 	if cfg.ImplicitTLS {
 		opts = append(opts, mail.WithSSL())

@@ -183,11 +183,20 @@ func TestImplicitTLS(t *testing.T) {
 	if !strings.HasPrefix(s.URL(), "smtps://") {
 		t.Fatalf("URL %s", s.URL())
 	}
-	if err := newMailer(t, s, true).Send(context.Background(), notice("d1")); err != nil {
+	cfg, err := mailer.ParseURL(s.URL())
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Wait(t, 1, 5*time.Second)[0]; !got.TLS || got.AuthUser != "avisos" {
-		t.Errorf("TLS %v, user %q", got.TLS, got.AuthUser)
+	cfg.TLS, cfg.HELO = s.ClientTLS(), "transito.example.gob.ar"
+	m, err := mailer.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Send(context.Background(), notice("d1")); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Wait(t, 1, 5*time.Second)[0]; !got.TLS || got.AuthUser != "avisos" || got.Helo != "transito.example.gob.ar" {
+		t.Errorf("TLS %v, user %q, HELO %q", got.TLS, got.AuthUser, got.Helo)
 	}
 }
 

@@ -45,6 +45,7 @@ type Options struct {
 type Message struct {
 	From      string      // envelope sender (MAIL FROM)
 	To        []string    // envelope recipients (RCPT TO)
+	Helo      string      // the name the client greeted with (HELO/EHLO)
 	AuthUser  string      // who authenticated, "" if nobody did
 	TLS       bool        // whether it arrived over TLS
 	Header    mail.Header // the message's headers, as written
@@ -239,7 +240,7 @@ func (se *session) Data(r io.Reader) error {
 		return err
 	}
 	_, isTLS := se.conn.TLSConnectionState()
-	m := Message{From: se.from, To: append([]string(nil), se.to...), AuthUser: se.authUser, TLS: isTLS, Raw: raw}
+	m := Message{From: se.from, To: append([]string(nil), se.to...), Helo: se.conn.Hostname(), AuthUser: se.authUser, TLS: isTLS, Raw: raw}
 	if err := parse(&m); err != nil {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "smtptest: " + err.Error()}
 	}

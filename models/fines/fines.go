@@ -81,6 +81,9 @@ type Assessment struct {
 	DiscountUntil *Date  // descuento_hasta: nil when not issued, without discount, or when a descargo ended it
 	DueDate       *Date  // vencimiento, after any extension: nil when not issued
 	Reason        Reason // why ToPay is what it is, for people
+	// Disputable says whether a descargo may be filed that day: the fine is
+	// vigente (none pending), issued, and not past its vencimiento.
+	Disputable bool
 }
 
 // Assess returns fine f as it stands at now, with the settings s, counting
@@ -136,6 +139,7 @@ func Assess(f Fine, s Settings, now time.Time, loc *time.Location) Assessment {
 		a.Reason = Reason{Kind: Frozen, Date: tl.pending.filed}
 	} else {
 		owed, a.Reason = tl.price(today)
+		a.Disputable = !today.After(*a.DueDate)
 	}
 	a.ToPay = &owed
 	return a

@@ -283,6 +283,41 @@ func TestAssessDescargo(t *testing.T) {
 	}
 }
 
+// A descargo may be filed for a vigente, issued fine until its vencimiento,
+// again after a rejection while the new one lasts, never while one is
+// pending.
+func TestDisputable(t *testing.T) {
+	ba := mustZone(t, "America/Argentina/Buenos_Aires")
+	s := DefaultSettings()
+	base := Fine{OccurredAt: at(t, ba, "2026-03-01 10:00"), IssuedAt: at(t, ba, "2026-03-01 10:00"), AmountCents: 100000, Severity: Grave}
+	rejected := base
+	rejected.Disputes = []Dispute{{Status: DisputeRejected, FiledAt: at(t, ba, "2026-04-20 10:00"), ResolvedAt: at(t, ba, "2026-04-28 10:00")}}
+	pending := base
+	pending.Disputes = []Dispute{{Status: DisputePending, FiledAt: at(t, ba, "2026-04-20 10:00")}}
+	paid := base
+	paid.Status = Pagada
+	tests := []struct {
+		name string
+		f    Fine
+		now  string
+		want bool
+	}{
+		{"issue day", base, "2026-03-01 10:00", true},
+		{"vencimiento", base, "2026-04-30 23:59", true},
+		{"day after vencimiento", base, "2026-05-01 00:00", false},
+		{"after a rejection, within the extension", rejected, "2026-05-13 12:00", true},
+		{"after a rejection, past the extension", rejected, "2026-05-14 00:00", false},
+		{"one pending", pending, "2026-04-21 10:00", false},
+		{"pagada", paid, "2026-03-02 10:00", false},
+		{"sin tipificar", Fine{OccurredAt: base.OccurredAt}, "2026-03-02 10:00", false},
+	}
+	for _, tt := range tests {
+		if got := Assess(tt.f, s, at(t, ba, tt.now), ba).Disputable; got != tt.want {
+			t.Errorf("%s: disputable %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestAssessStatuses(t *testing.T) {
 	s := DefaultSettings()
 	occurred := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
@@ -458,19 +493,29 @@ func TestUnitValues(t *testing.T) {
 		t.Error("empty history has a value")
 	}
 
-	amount, err := Amount(300, 150075)
-	if err != nil || amount != 45022500 {
-		t.Errorf("300 × 1500.75 = %d %v, want 45022500", amount, err)
+	on := day("2026-01-15")
+	amount, err := Amount(300, history, on)
+	if err != nil || amount != 45000000 {
+		t.Errorf("300 × 1500.00 = %d %v, want 45000000", amount, err)
 	}
-	if _, err := Amount(1_000_000, MaxCents); err != ErrAmountOverflow {
+	odd := []UnitValue{{From: day("2026-01-01"), Cents: 150075}}
+	if amount, err := Amount(3, odd, on); err != nil || amount != 450225 {
+		t.Errorf("3 × 1500.75 = %d %v, want 450225", amount, err)
+	}
+	if _, err := Amount(10, history, day("2024-06-01")); err != ErrNoUnitValue {
+		t.Errorf("before any unit value: %v", err)
+	}
+	huge := []UnitValue{{From: day("2026-01-01"), Cents: MaxCents / 1000}}
+	if _, err := Amount(1001, huge, on); err != ErrAmountOverflow {
 		t.Errorf("overflow: %v", err)
 	}
-	if _, err := Amount(1000, MaxCents/1000); err != nil {
-		t.Errorf("at the maximum: %v", err)
+	if got, err := Amount(1000, huge, on); err != nil || got != MaxCents {
+		t.Errorf("at the maximum: %d %v", got, err)
 	}
-	for _, bad := range [][2]int64{{0, 100}, {-1, 100}, {10, 0}, {10, -5}} {
-		if _, err := Amount(int(bad[0]), bad[1]); err == nil {
-			t.Errorf("Amount(%d, %d) accepted", bad[0], bad[1])
-		}
+	if _, err := Amount(0, history, on); err == nil {
+		t.Error("0 units accepted")
+	}
+	if _, err := Amount(5, []UnitValue{{From: day("2026-01-01"), Cents: 0}}, on); err != ErrNoUnitValue {
+		t.Errorf("unit value 0: %v", err)
 	}
 }

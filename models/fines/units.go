@@ -25,19 +25,25 @@ func UnitValueOn(history []UnitValue, day Date) (cents int64, ok bool) {
 	return cents, ok
 }
 
-// ErrAmountOverflow is returned by Amount when units × unit value is above
-// MaxCents.
-var ErrAmountOverflow = errors.New("fines: amount above the maximum")
+// Errors of Amount, with Spanish messages for the panel and the API.
+var (
+	ErrNoUnitValue    = errors.New("no hay un valor de la unidad fija vigente en la fecha de emisión")
+	ErrAmountOverflow = errors.New("el importe supera el máximo admitido")
+)
 
-// Amount returns the amount of a fine at issue: units × the unit value, in
-// cents. Units are whole numbers, as in the Buenos Aires and national
-// catalogues; both factors must be positive.
-func Amount(units int, unitCents int64) (int64, error) {
-	if units <= 0 || unitCents <= 0 {
-		return 0, fmt.Errorf("fines: amount of %d units at %d cents: both must be positive", units, unitCents)
+// Amount returns the amount of a fine issued on day: units × the unit value
+// in force that day, in cents. Units are whole numbers, as in the Buenos
+// Aires and national catalogues, and must be positive.
+func Amount(units int, history []UnitValue, day Date) (int64, error) {
+	if units <= 0 {
+		return 0, fmt.Errorf("fines: amount of %d units: units must be positive", units)
 	}
-	if unitCents > MaxCents/int64(units) {
+	unit, ok := UnitValueOn(history, day)
+	if !ok || unit <= 0 {
+		return 0, ErrNoUnitValue
+	}
+	if unit > MaxCents/int64(units) {
 		return 0, ErrAmountOverflow
 	}
-	return int64(units) * unitCents, nil
+	return int64(units) * unit, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"transito/models"
+	"transito/models/rules"
 )
 
 // badText is input no form should choke on: control characters, invalid
@@ -36,7 +37,7 @@ func TestAccountFormsRefuseBadInputCleanly(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity || testid(doc, "error-usuario").Text() == "" {
 			t.Errorf("admin create as %.20q: %d, want 422 naming usuario", v, resp.StatusCode)
 		}
-		if models.CheckPassword(v) == "" {
+		if rules.CheckPassword(v) == "" {
 			continue // a valid password, however odd
 		}
 		resp, doc = e.post("/admin/administradores", url.Values{"usuario": {"nuevo"}, "clave": {v}})

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
+	"transito/models/rules"
 	"transito/views"
 )
 
@@ -70,7 +71,7 @@ func notFound(err error, what string) error {
 // listQuery reads q, orden, pagina and the named filters from the URL.
 // A pagina that is not a number is page 1; the store clamps the range.
 func listQuery(c *fiber.Ctx, filters ...string) *models.ListQuery {
-	lq := &models.ListQuery{Q: models.SearchText(c.Query("q")), Filters: map[string]string{}}
+	lq := &models.ListQuery{Q: rules.SearchText(c.Query("q")), Filters: map[string]string{}}
 	o := c.Query("orden")
 	if strings.HasPrefix(o, "-") {
 		lq.Desc, o = true, o[1:]
@@ -80,7 +81,7 @@ func listQuery(c *fiber.Ctx, filters ...string) *models.ListQuery {
 		lq.Page = n
 	}
 	for _, f := range filters {
-		lq.Filters[f] = models.SearchText(c.Query(f))
+		lq.Filters[f] = rules.SearchText(c.Query(f))
 	}
 	if c.Query("formato") == "csv" {
 		lq.Page, lq.PerPage = 1, csvMaxRows
@@ -167,7 +168,7 @@ func formOf(c *fiber.Ctx, action string, names ...string) views.Form {
 // failed puts a validation or conflict error into the form and reports
 // whether it did; other errors are the error handler's.
 func failed(f *views.Form, err error) bool {
-	var fe models.FieldErrors
+	var fe rules.FieldErrors
 	var ce *models.ConflictError
 	switch {
 	case errors.As(err, &fe):

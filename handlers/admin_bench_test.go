@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"transito/models"
+	"transito/models/rules"
 )
 
 // benchDB returns a database with the benchmark data set (100,000
@@ -52,7 +53,7 @@ func benchDB(b *testing.B) *models.Store {
 func BenchmarkAdminPages(b *testing.B) {
 	store := benchDB(b)
 	ctx := context.Background()
-	_, err := store.CreateAdmin(ctx, models.AdminInput{Username: "bench", Password: testPassword}, models.SystemActor)
+	_, err := store.CreateAdmin(ctx, rules.AdminInput{Username: "bench", Password: testPassword}, models.SystemActor)
 	if err != nil && !errors.As(err, new(*models.ConflictError)) {
 		b.Fatal(err)
 	}

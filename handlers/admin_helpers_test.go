@@ -16,6 +16,7 @@ import (
 
 	"transito/internal/testdb"
 	"transito/models"
+	"transito/models/rules"
 )
 
 const testPassword = "clave-de-prueba-123"
@@ -55,7 +56,7 @@ func newTestEnvAt(t testing.TB, dsn string) *testEnv {
 		_ = rec.Close(context.Background())
 		store.Close()
 	})
-	a, err := store.CreateAdmin(ctx, models.AdminInput{Username: "admin", Password: testPassword}, models.SystemActor)
+	a, err := store.CreateAdmin(ctx, rules.AdminInput{Username: "admin", Password: testPassword}, models.SystemActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +165,7 @@ var testActor = models.Actor{Kind: models.ActorCLI, Name: "test"}
 
 func mustPerson(t *testing.T, s *models.Store, name, email string) *models.Person {
 	t.Helper()
-	p, err := s.CreatePerson(context.Background(), models.PersonInput{Name: name, Email: email}, testActor)
+	p, err := s.CreatePerson(context.Background(), rules.PersonInput{Name: name, Email: email}, testActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +174,7 @@ func mustPerson(t *testing.T, s *models.Store, name, email string) *models.Perso
 
 func mustVehicle(t *testing.T, s *models.Store, plate string, owner int64) *models.Vehicle {
 	t.Helper()
-	v, err := s.CreateVehicle(context.Background(), models.VehicleInput{Plate: plate, Brand: "Ford", Color: "Rojo", PersonID: owner}, testActor)
+	v, err := s.CreateVehicle(context.Background(), rules.VehicleInput{Plate: plate, Brand: "Ford", Color: "Rojo", PersonID: owner}, testActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +183,7 @@ func mustVehicle(t *testing.T, s *models.Store, plate string, owner int64) *mode
 
 func mustOfficer(t *testing.T, s *models.Store, name, badge string) *models.Officer {
 	t.Helper()
-	o, err := s.CreateOfficer(context.Background(), models.OfficerInput{Name: name, Badge: badge, Active: true}, testActor)
+	o, err := s.CreateOfficer(context.Background(), rules.OfficerInput{Name: name, Badge: badge, Active: true}, testActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,15 +192,15 @@ func mustOfficer(t *testing.T, s *models.Store, name, badge string) *models.Offi
 
 func mustInfraction(t *testing.T, s *models.Store, plate, badge string, at time.Time) int64 {
 	t.Helper()
-	id, err := s.CreateInfraction(context.Background(), models.InfractionInput{Plate: plate, Badge: badge, OccurredAt: at, Comments: "prueba"}, testActor)
+	id, err := s.CreateInfraction(context.Background(), rules.InfractionInput{Plate: plate, Badge: badge, OccurredAt: at, Comments: "prueba"}, testActor)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return id
 }
 
-func adminInput(user, pass string) models.AdminInput {
-	return models.AdminInput{Username: user, Password: pass}
+func adminInput(user, pass string) rules.AdminInput {
+	return rules.AdminInput{Username: user, Password: pass}
 }
 
 func encodeForTest(m *sessionManager, s *session) (string, error) {

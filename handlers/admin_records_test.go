@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"transito/models"
+	"transito/models/rules"
 )
 
 func TestAdminValidationErrors(t *testing.T) {
@@ -227,7 +228,7 @@ func TestAdminVehicleFiltersAndPicker(t *testing.T) {
 	ana := mustPerson(t, e.store, "Ana Pérez", "ana@example.com")
 	bruno := mustPerson(t, e.store, "Bruno Díaz", "bruno@example.com")
 	mustVehicle(t, e.store, "AB123CD", ana.ID)
-	if _, err := e.store.CreateVehicle(t.Context(), models.VehicleInput{Plate: "AC999ZZ", Brand: "Fiat", Color: "Azul", PersonID: bruno.ID}, testActor); err != nil {
+	if _, err := e.store.CreateVehicle(t.Context(), rules.VehicleInput{Plate: "AC999ZZ", Brand: "Fiat", Color: "Azul", PersonID: bruno.ID}, testActor); err != nil {
 		t.Fatal(err)
 	}
 	for q, want := range map[string]int{"": 2, "q=ab-1": 1, "marca=fiat": 1, "color=ROJO": 1, "persona=" + itoa64(bruno.ID): 1, "q=A&marca=Ford&color=Azul": 0, "titular=BRUNO@example.com": 1, "titular=ana": 1, "titular=Díaz": 0} {

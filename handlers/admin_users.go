@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
+	"transito/models/rules"
 	"transito/views"
 )
 
@@ -39,7 +40,7 @@ func (h *adminHandler) renderAdminList(c *fiber.Ctx, status int, form views.Form
 // adminCreate adds an administrator.
 func (h *adminHandler) adminCreate(c *fiber.Ctx) error {
 	f := formOf(c, "/admin/administradores", "usuario", "clave")
-	a, err := h.store.CreateAdmin(c.UserContext(), models.AdminInput{Username: f.V("usuario"), Password: f.V("clave")}, actor(c))
+	a, err := h.store.CreateAdmin(c.UserContext(), rules.AdminInput{Username: f.V("usuario"), Password: f.V("clave")}, actor(c))
 	if failed(&f, err) {
 		f.Values["clave"] = ""
 		return formFailed(c, statusOf(err), views.AdminForm(f), func() error {

@@ -6,7 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"transito/models"
+	"transito/models/rules"
 )
 
 func FuzzDecodeInfraction(f *testing.F) {
@@ -30,13 +30,13 @@ func FuzzDecodeInfraction(f *testing.F) {
 			}
 			return
 		}
-		if req.Plate == "" || req.Plate != models.NormalizePlate(req.Plate) {
+		if req.Plate == "" || req.Plate != rules.NormalizePlate(req.Plate) {
 			t.Fatalf("accepted plate %q", req.Plate)
 		}
-		if !utf8.ValidString(req.Comments) || models.CheckComments(req.Comments) != "" {
+		if !utf8.ValidString(req.Comments) || rules.CheckComments(req.Comments) != "" {
 			t.Fatalf("accepted comments %q", req.Comments)
 		}
-		if req.OccurredAt.After(now.Add(models.MaxClockSkew)) || req.OccurredAt.IsZero() {
+		if req.OccurredAt.After(now.Add(rules.MaxClockSkew)) || req.OccurredAt.IsZero() {
 			t.Fatalf("accepted time %v", req.OccurredAt)
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
+	"transito/models/rules"
 )
 
 // InfractionJSON is an infraction as the API answers it.
@@ -39,18 +41,15 @@ type InfractionRequest struct {
 	Comments   string
 }
 
-// MaxIdempotencyKeyLen bounds the Idempotency-Key header.
-const MaxIdempotencyKeyLen = 255
-
 // createInfraction handles POST /cargar_infraccion.
 func (s *Server) createInfraction(c *fiber.Ctx) error {
 	body := c.Body()
 	if len(body) > APIBodyLimit {
-		return newProblem(fiber.StatusRequestEntityTooLarge, "El cuerpo supera los 64 KiB permitidos.")
+		return newProblem(fiber.StatusRequestEntityTooLarge, fmt.Sprintf("El cuerpo supera los %d KiB permitidos.", APIBodyLimit>>10))
 	}
 	key := c.Get("Idempotency-Key")
-	if msg := checkIdempotencyKey(key); msg != "" {
-		return validationProblem(models.FieldErrors{"Idempotency-Key": msg})
+	if msg := rules.CheckIdempotencyKey(key); msg != "" {
+		return validationProblem(rules.FieldErrors{"Idempotency-Key": msg})
 	}
 	req, err := DecodeInfraction(body, s.cfg.Location, time.Now())
 	if err != nil {
@@ -86,18 +85,6 @@ func (s *Server) formatTime(t time.Time) string {
 	return t.In(s.cfg.Location).Format(time.RFC3339Nano)
 }
 
-func checkIdempotencyKey(key string) string {
-	if len(key) > MaxIdempotencyKeyLen {
-		return "no puede superar los 255 caracteres"
-	}
-	for i := 0; i < len(key); i++ {
-		if key[i] < 0x20 || key[i] > 0x7e {
-			return "solo admite caracteres ASCII visibles"
-		}
-	}
-	return ""
-}
-
 // DecodeInfraction reads and validates the body of POST /cargar_infraccion.
 // Every problem is a *Problem with status 400 that names the field.
 func DecodeInfraction(body []byte, loc *time.Location, now time.Time) (InfractionRequest, error) {
@@ -113,7 +100,7 @@ func DecodeInfraction(body []byte, loc *time.Location, now time.Time) (Infractio
 	if err := json.Unmarshal(trimmed, &fields); err != nil {
 		return req, newProblem(fiber.StatusBadRequest, "El cuerpo no es JSON válido.")
 	}
-	fe := models.FieldErrors{}
+	fe := rules.FieldErrors{}
 
 	switch raw, ok := fields["placa_patente"]; {
 	case !ok || isNull(raw):
@@ -127,10 +114,10 @@ func DecodeInfraction(body []byte, loc *time.Location, now time.Time) (Infractio
 		switch {
 		case strings.TrimSpace(plate) == "":
 			fe.Add("placa_patente", "es obligatoria")
-		case utf8.RuneCountInString(plate) > models.MaxRawPlateLen:
-			fe.Add("placa_patente", "no puede superar los 32 caracteres")
+		case utf8.RuneCountInString(plate) > rules.MaxRawPlateLen:
+			fe.Add("placa_patente", rules.TooLong(rules.MaxRawPlateLen))
 		default:
-			req.Plate = models.NormalizePlate(plate)
+			req.Plate = rules.NormalizePlate(plate)
 		}
 	}
 
@@ -148,7 +135,7 @@ func DecodeInfraction(body []byte, loc *time.Location, now time.Time) (Infractio
 	if raw, ok := fields["comentarios"]; ok && !isNull(raw) {
 		if err := json.Unmarshal(raw, &req.Comments); err != nil {
 			fe.Add("comentarios", "debe ser un texto")
-		} else if msg := models.CheckComments(req.Comments); msg != "" {
+		} else if msg := rules.CheckComments(req.Comments); msg != "" {
 			fe.Add("comentarios", msg)
 		}
 	}
@@ -167,7 +154,7 @@ func decodeTimestamp(raw json.RawMessage, loc *time.Location, now time.Time) (ti
 		if json.Unmarshal(raw, &s) != nil {
 			return t, "debe ser un texto o un número"
 		}
-		t, err = models.ParseTimestamp(s, loc, now)
+		t, err = rules.ParseTimestamp(s, loc, now)
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		var n json.Number
 		if json.Unmarshal(raw, &n) != nil {
@@ -177,7 +164,7 @@ func decodeTimestamp(raw json.RawMessage, loc *time.Location, now time.Time) (ti
 		if perr != nil {
 			return t, "los segundos Unix deben ser un número entero"
 		}
-		t, err = models.UnixTimestamp(sec, now)
+		t, err = rules.UnixTimestamp(sec, now)
 	default:
 		return t, "debe ser un texto (RFC 3339 o «AAAA-MM-DD HH:MM[:SS]») o un número (segundos Unix)"
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
+	"transito/models/rules"
 )
 
 // report handles GET /generar_informe?email=: the infractions charged to the
@@ -37,14 +38,7 @@ func (s *Server) report(c *fiber.Ctx) error {
 
 // emailParam reads and validates the email query parameter.
 func emailParam(c *fiber.Ctx) (string, error) {
-	email := models.NormalizeEmail(c.Query("email"))
-	switch {
-	case email == "":
-		return "", validationProblem(models.FieldErrors{"email": "es obligatorio: indique el correo electrónico del titular"})
-	case !models.ValidEmail(email):
-		return "", validationProblem(models.FieldErrors{"email": "no es una dirección de correo válida"})
-	}
-	return email, nil
+	return rules.LookupEmail(c.Query("email"))
 }
 
 // reportJSON returns the report of email as JSON, from the cache when the

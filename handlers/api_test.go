@@ -16,6 +16,7 @@ import (
 
 	"transito/internal/testdb"
 	"transito/models"
+	"transito/models/rules"
 )
 
 // apiEnv is a server on a fresh database with two persons, their vehicles,
@@ -56,7 +57,7 @@ func newAPIEnvAt(t testing.TB, cfg Config, dsn string) *apiEnv {
 		active bool
 		token  *string
 	}{{"B1", true, &env.token}, {"B2", false, &env.inactive}} {
-		officer, err := store.CreateOfficer(ctx, models.OfficerInput{Name: "Oficial " + o.badge, Badge: o.badge, Active: o.active}, models.CLIActor)
+		officer, err := store.CreateOfficer(ctx, rules.OfficerInput{Name: "Oficial " + o.badge, Badge: o.badge, Active: o.active}, models.CLIActor)
 		if err != nil {
 			t.Fatal(err)
 		}

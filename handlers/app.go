@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"transito/models"
+	"transito/models/rules"
 )
 
 // Config is what the HTTP surface needs from the configuration.
@@ -85,8 +86,8 @@ type Server struct {
 // BodyLimit is the largest request body the server reads at all (the import
 // upload); the API refuses bodies over APIBodyLimit.
 const (
-	BodyLimit    = 8 << 20
-	APIBodyLimit = 64 << 10
+	BodyLimit    = rules.MaxUploadSize
+	APIBodyLimit = rules.MaxAPIBody
 )
 
 // New builds the application: middleware, error handler and every route.

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"transito/models"
+	"transito/models/rules"
 )
 
 // panelForm is one form of the panel: where it posts and which fields the
@@ -31,19 +32,19 @@ type fuzzPanel struct {
 func newFuzzPanel(f *testing.F) *fuzzPanel {
 	e := newTestEnv(f)
 	ctx := context.Background()
-	p, err := e.store.CreatePerson(ctx, models.PersonInput{Name: "Ana", Email: "ana@example.com"}, testActor)
+	p, err := e.store.CreatePerson(ctx, rules.PersonInput{Name: "Ana", Email: "ana@example.com"}, testActor)
 	if err != nil {
 		f.Fatal(err)
 	}
-	v, err := e.store.CreateVehicle(ctx, models.VehicleInput{Plate: "AB123", Brand: "Fiat", Color: "Rojo", PersonID: p.ID}, testActor)
+	v, err := e.store.CreateVehicle(ctx, rules.VehicleInput{Plate: "AB123", Brand: "Fiat", Color: "Rojo", PersonID: p.ID}, testActor)
 	if err != nil {
 		f.Fatal(err)
 	}
-	o, err := e.store.CreateOfficer(ctx, models.OfficerInput{Name: "Oficial", Badge: "B1", Active: true}, testActor)
+	o, err := e.store.CreateOfficer(ctx, rules.OfficerInput{Name: "Oficial", Badge: "B1", Active: true}, testActor)
 	if err != nil {
 		f.Fatal(err)
 	}
-	inf, err := e.store.CreateInfraction(ctx, models.InfractionInput{Plate: v.Plate, Badge: o.Badge, OccurredAt: time.Now().Add(-time.Hour)}, testActor)
+	inf, err := e.store.CreateInfraction(ctx, rules.InfractionInput{Plate: v.Plate, Badge: o.Badge, OccurredAt: time.Now().Add(-time.Hour)}, testActor)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -151,7 +152,7 @@ func FuzzPanelForms(f *testing.F) {
 			t.Fatal(err)
 		}
 		for _, p := range persons.Items {
-			if !cleanStored(p.Name) || !models.ValidEmail(p.Email) {
+			if !cleanStored(p.Name) || !rules.ValidEmail(p.Email) {
 				t.Fatalf("stored person %q <%q>", p.Name, p.Email)
 			}
 		}
@@ -161,7 +162,7 @@ func FuzzPanelForms(f *testing.F) {
 		}
 		plates := map[string]bool{}
 		for _, v := range vehicles.Items {
-			if !models.ValidPlate(v.Plate) || plates[v.Plate] || !cleanStored(v.Brand) || !cleanStored(v.Color) {
+			if !rules.ValidPlate(v.Plate) || plates[v.Plate] || !cleanStored(v.Brand) || !cleanStored(v.Color) {
 				t.Fatalf("stored vehicle %+v", v.Vehicle)
 			}
 			plates[v.Plate] = true
@@ -173,7 +174,7 @@ func FuzzPanelForms(f *testing.F) {
 // and to the report API: never a 5xx, and a refusal names the field.
 func FuzzPublicLookup(f *testing.F) {
 	e := newTestEnv(f)
-	if _, err := e.store.CreatePerson(context.Background(), models.PersonInput{Name: "Ana", Email: "ana@example.com"}, testActor); err != nil {
+	if _, err := e.store.CreatePerson(context.Background(), rules.PersonInput{Name: "Ana", Email: "ana@example.com"}, testActor); err != nil {
 		f.Fatal(err)
 	}
 	for _, s := range fuzzSeeds {

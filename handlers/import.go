@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
+	"transito/models/rules"
 	"transito/views"
 )
 
@@ -96,7 +97,7 @@ func (h *adminHandler) importPreview(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, models.MaxImportSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, rules.MaxImportSize+1))
 	if err != nil {
 		return err
 	}

@@ -1,43 +1,30 @@
 package handlers
 
 import (
-	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"transito/models"
+	"transito/models/rules"
 	"transito/views"
 )
-
-// timestampMessage is the Spanish message for a rejected infraction time.
-func timestampMessage(err error) string {
-	switch {
-	case errors.Is(err, models.ErrTimestampFuture):
-		return "no puede estar más de 5 minutos en el futuro"
-	case errors.Is(err, models.ErrTimestampPast):
-		return "es anterior a 1970"
-	default:
-		return "formato no reconocido: use AAAA-MM-DD HH:MM"
-	}
-}
 
 // infractionCreate registers an infraction by hand.
 func (h *adminHandler) infractionCreate(c *fiber.Ctx) error {
 	f := formOf(c, "/admin/infracciones", "placa_patente", "oficial", "timestamp", "comentarios")
-	in := models.InfractionInput{Plate: f.V("placa_patente"), Badge: f.V("oficial"), Comments: f.V("comentarios")}
+	in := rules.InfractionInput{Plate: f.V("placa_patente"), Badge: f.V("oficial"), Comments: f.V("comentarios")}
 	var err error
 	if f.V("timestamp") != "" {
-		in.OccurredAt, err = models.ParseTimestamp(f.V("timestamp"), h.loc, time.Now())
+		in.OccurredAt, err = rules.ParseTimestamp(f.V("timestamp"), h.loc, time.Now())
 		if err != nil {
-			f.Errors["timestamp"] = timestampMessage(err)
+			f.Errors["timestamp"] = err.Error()
 		}
 	}
 	var id int64
 	if len(f.Errors) == 0 {
 		id, err = h.store.CreateInfraction(c.UserContext(), in, actor(c))
 	} else {
-		err = models.FieldErrors(f.Errors)
+		err = rules.FieldErrors(f.Errors)
 	}
 	if failed(&f, err) {
 		return formFailed(c, statusOf(err), views.InfractionForm(f), func() error {

@@ -3,12 +3,12 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"transito/models"
+	"transito/models/rules"
 	"transito/views"
 )
 
-func officerInput(f views.Form) models.OfficerInput {
-	return models.OfficerInput{Name: f.V("nombre"), Badge: f.V("numero"), Active: f.V("activo") == "1"}
+func officerInput(f views.Form) rules.OfficerInput {
+	return rules.OfficerInput{Name: f.V("nombre"), Badge: f.V("numero"), Active: f.V("activo") == "1"}
 }
 
 // officerForm reads the officer form; the checkbox sends "0" (hidden) and

@@ -20,6 +20,7 @@ import (
 	"transito/docs"
 	"transito/handlers"
 	"transito/models"
+	"transito/models/rules"
 )
 
 // contract checks responses against docs/openapi.yaml and remembers which
@@ -119,7 +120,7 @@ func TestOpenAPIAgreement(t *testing.T) {
 	reportPaths := []string{"/generar_informe", "/generar_informe/", "/api/v1/informes"}
 
 	e := newPubEnv(t, handlers.Config{})
-	inactive, err := e.store.CreateOfficer(ctx, models.OfficerInput{Name: "Inactivo", Badge: "INACT-1", Active: true}, models.SystemActor)
+	inactive, err := e.store.CreateOfficer(ctx, rules.OfficerInput{Name: "Inactivo", Badge: "INACT-1", Active: true}, models.SystemActor)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,12 +3,12 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"transito/models"
+	"transito/models/rules"
 	"transito/views"
 )
 
-func personInput(f views.Form) models.PersonInput {
-	return models.PersonInput{Name: f.V("nombre"), Email: f.V("email")}
+func personInput(f views.Form) rules.PersonInput {
+	return rules.PersonInput{Name: f.V("nombre"), Email: f.V("email")}
 }
 
 // personCreate adds a person from the list page's form.

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
+	"transito/models/rules"
 )
 
 // Problem is an RFC 9457 problem detail. Handlers return it as an error; the
@@ -60,7 +61,7 @@ func newProblem(status int, detail string) *Problem {
 }
 
 // validationProblem is a 400 naming each bad field.
-func validationProblem(fe models.FieldErrors) *Problem {
+func validationProblem(fe rules.FieldErrors) *Problem {
 	p := newProblem(fiber.StatusBadRequest, "Hay datos inválidos: "+fe.Error())
 	p.Errors = fe
 	return p
@@ -91,7 +92,7 @@ func unavailable(detail string) *Problem {
 // sees. Unknown errors become a 500 that says nothing about internals.
 func asProblem(err error) *Problem {
 	var p *Problem
-	var fe models.FieldErrors
+	var fe rules.FieldErrors
 	var fiberErr *fiber.Error
 	var conflict *models.ConflictError
 	switch {

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
+	"transito/models/rules"
 	"transito/views"
 )
 
@@ -52,7 +53,7 @@ func (s *Server) renderLookupProblem(c *fiber.Ctx, p *Problem) error {
 		l.Message = invalidEmailMessage(l.Email)
 	case fiber.StatusNotFound:
 		l.State = views.LookupUnknown
-		l.Message = "No hay ninguna persona registrada con el correo «" + models.NormalizeEmail(l.Email) + "». Revise que esté bien escrito."
+		l.Message = "No hay ninguna persona registrada con el correo «" + rules.NormalizeEmail(l.Email) + "». Revise que esté bien escrito."
 	case fiber.StatusTooManyRequests:
 		l.State = views.LookupLimited
 		l.RetryAfter = p.headers[fiber.HeaderRetryAfter]
@@ -64,7 +65,7 @@ func (s *Server) renderLookupProblem(c *fiber.Ctx, p *Problem) error {
 }
 
 func invalidEmailMessage(email string) string {
-	if models.NormalizeEmail(email) == "" {
+	if rules.NormalizeEmail(email) == "" {
 		return "Escriba el correo electrónico del titular para consultar."
 	}
 	return "«" + email + "» no es una dirección de correo válida. Revise que tenga la forma nombre@dominio.com."
@@ -73,7 +74,7 @@ func invalidEmailMessage(email string) string {
 func (s *Server) newLookup(c *fiber.Ctx) views.Lookup {
 	return views.Lookup{
 		Zone:    s.cfg.Location.String(),
-		JSONURL: "/generar_informe?email=" + url.QueryEscape(models.NormalizeEmail(c.Query("email"))),
+		JSONURL: "/generar_informe?email=" + url.QueryEscape(rules.NormalizeEmail(c.Query("email"))),
 	}
 }
 

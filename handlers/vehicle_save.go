@@ -6,14 +6,15 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
+	"transito/models/rules"
 	"transito/views"
 )
 
 var vehicleFields = []string{"placa_patente", "marca", "color", "persona_id", "persona_q"}
 
-func vehicleInput(f views.Form) models.VehicleInput {
+func vehicleInput(f views.Form) rules.VehicleInput {
 	id, _ := strconv.ParseInt(f.V("persona_id"), 10, 64)
-	return models.VehicleInput{Plate: f.V("placa_patente"), Brand: f.V("marca"), Color: f.V("color"), PersonID: id}
+	return rules.VehicleInput{Plate: f.V("placa_patente"), Brand: f.V("marca"), Color: f.V("color"), PersonID: id}
 }
 
 // ownerChoice returns the owner the form has chosen (if any) and the persons

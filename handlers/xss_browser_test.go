@@ -9,7 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"transito/models"
+	"transito/models/rules"
 )
 
 // xssPayload breaks out of text, double- and single-quoted attributes.
@@ -24,21 +24,21 @@ const xssPayload = `"'><img src=x onerror=__xss=1><svg onload=__xss=2>`
 func TestBrowserStoredXSSInEveryField(t *testing.T) {
 	b := newBrowserEnv(t)
 	ctx := context.Background()
-	p, err := b.store.CreatePerson(ctx, models.PersonInput{Name: xssPayload, Email: "xss@example.com"}, testActor)
+	p, err := b.store.CreatePerson(ctx, rules.PersonInput{Name: xssPayload, Email: "xss@example.com"}, testActor)
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := b.store.CreateVehicle(ctx, models.VehicleInput{Plate: "XS123", Brand: xssPayload, Color: xssPayload, PersonID: p.ID}, testActor)
+	v, err := b.store.CreateVehicle(ctx, rules.VehicleInput{Plate: "XS123", Brand: xssPayload, Color: xssPayload, PersonID: p.ID}, testActor)
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := b.store.CreateOfficer(ctx, models.OfficerInput{Name: xssPayload, Badge: "X1", Active: true}, testActor)
+	o, err := b.store.CreateOfficer(ctx, rules.OfficerInput{Name: xssPayload, Badge: "X1", Active: true}, testActor)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var infs []int64
 	for range 2 {
-		id, err := b.store.CreateInfraction(ctx, models.InfractionInput{Plate: v.Plate, Badge: o.Badge, OccurredAt: time.Now().Add(-time.Hour), Comments: xssPayload}, testActor)
+		id, err := b.store.CreateInfraction(ctx, rules.InfractionInput{Plate: v.Plate, Badge: o.Badge, OccurredAt: time.Now().Add(-time.Hour), Comments: xssPayload}, testActor)
 		if err != nil {
 			t.Fatal(err)
 		}

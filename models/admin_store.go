@@ -7,6 +7,8 @@ import (
 
 	"github.com/uptrace/bun"
 	"golang.org/x/crypto/bcrypt"
+
+	"transito/models/rules"
 )
 
 var adminSorts = sortTable{
@@ -48,7 +50,7 @@ func (s *Store) AdminByID(ctx context.Context, id int64) (*Admin, error) {
 }
 
 // ChangePassword sets a new password for admin id after checking the
-// current one. Errors are FieldErrors on clave_actual or clave.
+// current one. Errors are rules.FieldErrors on clave_actual or clave.
 func (s *Store) ChangePassword(ctx context.Context, id int64, current, next string, actor Actor) error {
 	a := new(Admin)
 	if err := s.db.NewSelect().Model(a).Where("id = ?", id).Scan(ctx); err != nil {
@@ -58,10 +60,10 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 		return fmt.Errorf("models: admin: %w", err)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(a.PasswordHash), []byte(current)) != nil {
-		return FieldErrors{"clave_actual": "la contraseña actual no es correcta"}
+		return rules.FieldErrors{"clave_actual": "la contraseña actual no es correcta"}
 	}
-	if msg := CheckPassword(next); msg != "" {
-		return FieldErrors{"clave": msg}
+	if msg := rules.CheckPassword(next); msg != "" {
+		return rules.FieldErrors{"clave": msg}
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(next), BcryptCost)
 	if err != nil {

@@ -32,13 +32,7 @@ func (s *Store) ListAudit(ctx context.Context, lq *ListQuery, loc *time.Location
 		if v := lq.Filter("actor"); v != "" {
 			q = q.Where("a.actor_kind = ?", v)
 		}
-		if d, err := time.ParseInLocation("2006-01-02", lq.Filter("desde"), loc); err == nil {
-			q = q.Where("a.at >= ?", d.UTC())
-		}
-		if d, err := time.ParseInLocation("2006-01-02", lq.Filter("hasta"), loc); err == nil {
-			q = q.Where("a.at < ?", d.AddDate(0, 0, 1).UTC())
-		}
-		return q
+		return whereDates(q, "a.at", lq, loc)
 	}
 	count := filter(s.rdb.NewSelect().TableExpr("audit_log AS a"))
 	var rows []AuditEntry

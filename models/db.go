@@ -1,6 +1,7 @@
-// Package models is the data layer of Tránsito: Bun models, migrations,
-// queries and validation. It is the only package that writes SQL, and it
-// never imports Fiber.
+// Package models is the data layer of Tránsito: Bun models, migrations and
+// queries; every write validates its input with the pure rules of
+// models/rules inside its transaction. It is the only package that writes
+// SQL, and it never imports Fiber.
 package models
 
 import (

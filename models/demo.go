@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // DemoBadge is the demo officer's badge.
@@ -28,7 +30,7 @@ Carla Gómez,carla.gomez@example.com,ABC123,Volkswagen,Negro
 		return nil, fmt.Errorf("models: demo: %w", err)
 	}
 	var officer *Officer
-	for _, in := range []OfficerInput{
+	for _, in := range []rules.OfficerInput{
 		{Name: "Oficial Demo", Badge: DemoBadge, Active: true},
 		{Name: "Laura Benítez", Badge: "DEMO-002", Active: true},
 	} {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"transito/models/rules"
 )
 
 // FuzzImport feeds arbitrary CSV and JSON to the importer the CLI and the
@@ -53,7 +55,7 @@ func FuzzImport(f *testing.F) {
 			t.Fatal(err)
 		}
 		for _, p := range persons {
-			if !ValidEmail(p.Email) || !printable(p.Name) || p.Name == "" {
+			if !rules.ValidEmail(p.Email) || !printable(p.Name) || p.Name == "" {
 				t.Fatalf("stored person %+v", p)
 			}
 		}
@@ -62,7 +64,7 @@ func FuzzImport(f *testing.F) {
 			t.Fatal(err)
 		}
 		for _, v := range vehicles {
-			if !ValidPlate(v.Plate) || !printable(v.Brand) || !printable(v.Color) {
+			if !rules.ValidPlate(v.Plate) || !printable(v.Brand) || !printable(v.Color) {
 				t.Fatalf("stored vehicle %+v", v)
 			}
 		}

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"unicode"
+	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // DefaultPerPage is how many rows a list page shows.
@@ -154,22 +156,20 @@ func (s *Store) cachedCount(ctx context.Context, q *bun.SelectQuery) (int, error
 	return int(n), nil
 }
 
-// likePattern is a case-insensitive LIKE pattern that finds q anywhere, with
-// LIKE's wildcards escaped.
-// SearchText cleans what a person typed into a search box or filter: invalid
-// UTF-8 and control characters (a NUL breaks the SQL text) are dropped and
-// the ends trimmed. Search text is never refused, only cleaned.
-func SearchText(q string) string {
-	q = strings.ToValidUTF8(q, "")
-	q = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, q)
-	return strings.TrimSpace(q)
+// whereDates keeps the rows whose column falls within the list's filters
+// desde and hasta: dates in loc, both days included.
+func whereDates(q *bun.SelectQuery, column string, lq *ListQuery, loc *time.Location) *bun.SelectQuery {
+	if d, err := rules.ParseDate(lq.Filter("desde"), loc); err == nil {
+		q = q.Where(column+" >= ?", d.UTC())
+	}
+	if d, err := rules.ParseDate(lq.Filter("hasta"), loc); err == nil {
+		q = q.Where(column+" < ?", d.AddDate(0, 0, 1).UTC())
+	}
+	return q
 }
 
+// likePattern is a case-insensitive LIKE pattern that finds q anywhere, with
+// LIKE's wildcards escaped.
 func likePattern(q string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(strings.ToLower(q)) + "%"

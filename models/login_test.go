@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"transito/internal/testdb"
+
+	"transito/models/rules"
 )
 
 // The failure count lives in the database: a second server on the same
@@ -21,7 +23,7 @@ func TestLoginThrottleSharedBetweenStores(t *testing.T) {
 	if _, err := a.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.CreateAdmin(ctx, AdminInput{Username: "admin", Password: "clave-correcta-1"}, SystemActor); err != nil {
+	if _, err := a.CreateAdmin(ctx, rules.AdminInput{Username: "admin", Password: "clave-correcta-1"}, SystemActor); err != nil {
 		t.Fatal(err)
 	}
 	for i := range MaxLoginFailures {

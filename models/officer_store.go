@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // OfficerRow is an officer with their current token, if any.
@@ -73,7 +75,7 @@ func (s *Store) OfficerByID(ctx context.Context, id int64) (*OfficerRow, error) 
 }
 
 // UpdateOfficer changes an officer's name, badge and whether they are active.
-func (s *Store) UpdateOfficer(ctx context.Context, id int64, in OfficerInput, actor Actor) (*Officer, error) {
+func (s *Store) UpdateOfficer(ctx context.Context, id int64, in rules.OfficerInput, actor Actor) (*Officer, error) {
 	if err := in.Clean().Err(); err != nil {
 		return nil, err
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // TokenPrefix starts every officer token, so that a leaked one is easy to
@@ -37,7 +39,7 @@ type OfficerAuth struct {
 
 // CreateOfficer adds an officer (active unless in.Active is false and the
 // caller says so) and returns it.
-func (s *Store) CreateOfficer(ctx context.Context, in OfficerInput, actor Actor) (*Officer, error) {
+func (s *Store) CreateOfficer(ctx context.Context, in rules.OfficerInput, actor Actor) (*Officer, error) {
 	if err := in.Clean().Err(); err != nil {
 		return nil, err
 	}
@@ -61,7 +63,7 @@ func (s *Store) CreateOfficer(ctx context.Context, in OfficerInput, actor Actor)
 // OfficerByBadge finds an officer by badge (case-insensitive).
 func (s *Store) OfficerByBadge(ctx context.Context, badge string) (*Officer, error) {
 	o := new(Officer)
-	err := s.rdb.NewSelect().Model(o).Where("badge = ?", strings.ToUpper(strings.TrimSpace(badge))).Scan(ctx)
+	err := s.rdb.NewSelect().Model(o).Where("badge = ?", rules.NormalizeBadge(badge)).Scan(ctx)
 	if isNoRows(err) {
 		return nil, ErrNotFound
 	}

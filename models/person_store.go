@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // PersonRow is a person as the list shows it, with how many vehicles they own.
@@ -49,7 +51,7 @@ func (s *Store) ListPersons(ctx context.Context, lq *ListQuery) (*Paged[PersonRo
 // q: the vehicle form's owner picker, which never loads every person.
 func (s *Store) SearchPersons(ctx context.Context, q string, limit int) ([]Person, error) {
 	var ps []Person
-	pat := likePattern(SearchText(q))
+	pat := likePattern(rules.SearchText(q))
 	err := s.rdb.NewSelect().Model(&ps).
 		WhereGroup(" AND ", func(sq *bun.SelectQuery) *bun.SelectQuery {
 			return sq.Where(`lower(name) LIKE ? ESCAPE '\'`, pat).WhereOr(`email LIKE ? ESCAPE '\'`, pat)
@@ -89,7 +91,7 @@ func emailConflict(email string) *ConflictError {
 }
 
 // CreatePerson adds a person.
-func (s *Store) CreatePerson(ctx context.Context, in PersonInput, actor Actor) (*Person, error) {
+func (s *Store) CreatePerson(ctx context.Context, in rules.PersonInput, actor Actor) (*Person, error) {
 	if err := in.Clean().Err(); err != nil {
 		return nil, err
 	}
@@ -111,7 +113,7 @@ func (s *Store) CreatePerson(ctx context.Context, in PersonInput, actor Actor) (
 }
 
 // UpdatePerson changes a person's name and e-mail.
-func (s *Store) UpdatePerson(ctx context.Context, id int64, in PersonInput, actor Actor) (*Person, error) {
+func (s *Store) UpdatePerson(ctx context.Context, id int64, in rules.PersonInput, actor Actor) (*Person, error) {
 	if err := in.Clean().Err(); err != nil {
 		return nil, err
 	}

@@ -13,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"transito/internal/testdb"
+
+	"transito/models/rules"
 )
 
 func TestRebind(t *testing.T) {
@@ -120,7 +122,7 @@ func TestTwoStoresShareIdempotencyKeys(t *testing.T) {
 	a, dsn := newTestStoreDSN(t)
 	ctx := context.Background()
 	mustImport(t, a, "nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,Fiat,Rojo\n")
-	o, err := a.CreateOfficer(ctx, OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
+	o, err := a.CreateOfficer(ctx, rules.OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"transito/models/rules"
 )
 
 func newRecorderEnv(t *testing.T) (*Store, *Recorder, OfficerAuth) {
@@ -14,7 +16,7 @@ func newRecorderEnv(t *testing.T) (*Store, *Recorder, OfficerAuth) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	mustImport(t, s, "nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,Fiat,Rojo\nBruno,bruno@example.com,XY987ZW,Ford,Gris\nCarla,carla@example.com,GONE01,Renault,Azul\n")
-	o, err := s.CreateOfficer(ctx, OfficerInput{Name: "Oficial Uno", Badge: "B1", Active: true}, CLIActor)
+	o, err := s.CreateOfficer(ctx, rules.OfficerInput{Name: "Oficial Uno", Badge: "B1", Active: true}, CLIActor)
 	if err != nil {
 		t.Fatal(err)
 	}

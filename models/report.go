@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // InfractionRow is an infraction with what a reader needs beside it: the
@@ -47,7 +49,7 @@ func selectInfractionRows(ctx context.Context, idb bun.IDB, where string, args .
 // PersonByEmail finds a person by e-mail, case-insensitively.
 func (s *Store) PersonByEmail(ctx context.Context, email string) (*Person, error) {
 	p := new(Person)
-	err := s.rdb.NewSelect().Model(p).Where("email = ?", NormalizeEmail(email)).Scan(ctx)
+	err := s.rdb.NewSelect().Model(p).Where("email = ?", rules.NormalizeEmail(email)).Scan(ctx)
 	if isNoRows(err) {
 		return nil, ErrNotFound
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+
+	"transito/models/rules"
 )
 
 // TestOfficerTokensCarryAtLeast128RandomBits issues many tokens and checks
@@ -13,7 +15,7 @@ import (
 func TestOfficerTokensCarryAtLeast128RandomBits(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
-	o, err := s.CreateOfficer(ctx, OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
+	o, err := s.CreateOfficer(ctx, rules.OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
 	if err != nil {
 		t.Fatal(err)
 	}

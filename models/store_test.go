@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"transito/internal/testdb"
+
+	"transito/models/rules"
 )
 
 // newTestStore opens a fresh, migrated database (see testdb.DSN).
@@ -101,10 +103,10 @@ func TestForeignKeysRestrictDeletes(t *testing.T) {
 func TestUniqueConstraints(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
-	if _, err := s.CreateOfficer(ctx, OfficerInput{Name: "Uno", Badge: "b-1", Active: true}, CLIActor); err != nil {
+	if _, err := s.CreateOfficer(ctx, rules.OfficerInput{Name: "Uno", Badge: "b-1", Active: true}, CLIActor); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.CreateOfficer(ctx, OfficerInput{Name: "Dos", Badge: " B-1 ", Active: true}, CLIActor)
+	_, err := s.CreateOfficer(ctx, rules.OfficerInput{Name: "Dos", Badge: " B-1 ", Active: true}, CLIActor)
 	var ce *ConflictError
 	if !errors.As(err, &ce) || ce.Field != "numero" {
 		t.Fatalf("duplicate badge: err = %v, want a conflict on numero", err)
@@ -114,7 +116,7 @@ func TestUniqueConstraints(t *testing.T) {
 func TestTokensStoredAsHashes(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
-	o, err := s.CreateOfficer(ctx, OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
+	o, err := s.CreateOfficer(ctx, rules.OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +154,7 @@ func TestTokensStoredAsHashes(t *testing.T) {
 func TestRevocationFromAnotherProcessIsSeenWithinTTL(t *testing.T) {
 	s, dsn := newTestStoreDSN(t)
 	ctx := context.Background()
-	o, err := s.CreateOfficer(ctx, OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
+	o, err := s.CreateOfficer(ctx, rules.OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +191,7 @@ func TestEveryCLIWriteIsAudited(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	mustImport(t, s, "nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,Fiat,Rojo\n")
-	o, err := s.CreateOfficer(ctx, OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
+	o, err := s.CreateOfficer(ctx, rules.OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +201,7 @@ func TestEveryCLIWriteIsAudited(t *testing.T) {
 	if err := s.RevokeToken(ctx, o.ID, CLIActor); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateAdmin(ctx, AdminInput{Username: "maria", Password: "una clave larga"}, CLIActor); err != nil {
+	if _, err := s.CreateAdmin(ctx, rules.AdminInput{Username: "maria", Password: "una clave larga"}, CLIActor); err != nil {
 		t.Fatal(err)
 	}
 	var entries []AuditEntry
@@ -291,7 +293,7 @@ func TestDataVersionSeesCommitsFromAnotherProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	if _, err := other.CreateOfficer(ctx, OfficerInput{Name: "Otro", Badge: "X1", Active: true}, CLIActor); err != nil {
+	if _, err := other.CreateOfficer(ctx, rules.OfficerInput{Name: "Otro", Badge: "X1", Active: true}, CLIActor); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(2 * time.Second)

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // VehicleRow is a vehicle as the list shows it, with its owner.
@@ -29,7 +31,7 @@ var vehicleSorts = sortTable{
 // id), titular (the owner's e-mail, or the start of their name).
 func (s *Store) ListVehicles(ctx context.Context, lq *ListQuery) (*Paged[VehicleRow], error) {
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		if t := NormalizePlate(lq.Q); t != "" {
+		if t := rules.NormalizePlate(lq.Q); t != "" {
 			lo, hi := platePrefixRange(t)
 			q = q.Where("v.plate >= ?", lo).Where("v.plate < ?", hi)
 		}
@@ -43,7 +45,7 @@ func (s *Store) ListVehicles(ctx context.Context, lq *ListQuery) (*Paged[Vehicle
 			q = q.Where("v.person_id = ?", id)
 		}
 		if t := lq.Filter("titular"); strings.Contains(t, "@") {
-			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE email = ?)", NormalizeEmail(t))
+			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE email = ?)", rules.NormalizeEmail(t))
 		} else if t != "" {
 			lo := strings.ToLower(t)
 			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE lower(name) >= ? AND lower(name) < ?)", lo, lo+"\uffff")
@@ -114,13 +116,13 @@ func ownerExists(ctx context.Context, tx bun.Tx, id int64) error {
 		return fmt.Errorf("models: owner: %w", err)
 	}
 	if !ok {
-		return FieldErrors{"persona_id": "la persona elegida no existe"}
+		return rules.FieldErrors{"persona_id": "la persona elegida no existe"}
 	}
 	return nil
 }
 
 // CreateVehicle adds a vehicle.
-func (s *Store) CreateVehicle(ctx context.Context, in VehicleInput, actor Actor) (*Vehicle, error) {
+func (s *Store) CreateVehicle(ctx context.Context, in rules.VehicleInput, actor Actor) (*Vehicle, error) {
 	if err := in.Clean().Err(); err != nil {
 		return nil, err
 	}
@@ -146,7 +148,7 @@ func (s *Store) CreateVehicle(ctx context.Context, in VehicleInput, actor Actor)
 
 // UpdateVehicle changes a vehicle; a new owner means a transfer (old
 // infractions stay with the previous owner).
-func (s *Store) UpdateVehicle(ctx context.Context, id int64, in VehicleInput, actor Actor) (*Vehicle, error) {
+func (s *Store) UpdateVehicle(ctx context.Context, id int64, in rules.VehicleInput, actor Actor) (*Vehicle, error) {
 	if err := in.Clean().Err(); err != nil {
 		return nil, err
 	}

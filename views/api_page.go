@@ -1,6 +1,20 @@
 package views
 
-import "strings"
+import (
+	"strings"
+	"time"
+
+	"transito/models/rules"
+)
+
+// The limits the API page states, read from the rules the API enforces.
+var (
+	plateLimit    = itoa(rules.MaxRawPlateLen)
+	commentsLimit = itoa(rules.MaxCommentsLen)
+	keyLimit      = itoa(rules.MaxIdempotencyKeyLen)
+	skewMinutes   = itoa(int(rules.MaxClockSkew / time.Minute))
+	bodyLimit     = itoa(rules.MaxAPIBody>>10) + " KiB"
+)
 
 // APIError is one kind of problem the API answers, with the anchor its
 // problem type points at (/api#error-...).
@@ -16,7 +30,7 @@ type APIError struct {
 // order a client meets them.
 var apiErrors = []APIError{
 	{"error-validacion", "400 / 422", "Solicitud inválida",
-		"El cuerpo no es un objeto JSON, un campo tiene el tipo equivocado o rompe una regla (patente vacía o de más de 32 caracteres, hora irreconocible o más de 5 minutos en el futuro, comentarios de más de 2000 caracteres), o falta el correo del informe o está mal escrito. «errors» nombra cada campo con un mensaje.",
+		"El cuerpo no es un objeto JSON, un campo tiene el tipo equivocado o rompe una regla (patente vacía o de más de " + plateLimit + " caracteres, hora irreconocible o más de " + skewMinutes + " minutos en el futuro, comentarios de más de " + commentsLimit + " caracteres), o falta el correo del informe o está mal escrito. «errors» nombra cada campo con un mensaje.",
 		`{"type":"/api#error-validacion","title":"Solicitud inválida","status":400,
  "detail":"Hay datos inválidos: placa_patente: es obligatoria",
  "errors":{"placa_patente":"es obligatoria"},"request_id":"1f0c9a7e5b3d2c31"}`},
@@ -41,9 +55,9 @@ var apiErrors = []APIError{
 		`{"type":"/api#error-conflicto","title":"Conflicto","status":409,
  "detail":"Ya existe una persona con el correo ana.martinez@example.com.","request_id":"1f0c9a7e5b3d2c36"}`},
 	{"error-tamano", "413", "Cuerpo demasiado grande",
-		"El cuerpo de la carga supera los 64 KiB. Una infracción ocupa unos cientos de bytes: revise qué está enviando.",
+		"El cuerpo de la carga supera los " + bodyLimit + ". Una infracción ocupa unos cientos de bytes: revise qué está enviando.",
 		`{"type":"/api#error-tamano","title":"Cuerpo demasiado grande","status":413,
- "detail":"El cuerpo supera los 64 KiB permitidos.","request_id":"1f0c9a7e5b3d2c14"}`},
+ "detail":"El cuerpo supera los ` + bodyLimit + ` permitidos.","request_id":"1f0c9a7e5b3d2c14"}`},
 	{"error-limite", "429", "Demasiadas solicitudes",
 		"Se superó el límite por minuto: por oficial en la carga, por dirección IP en los informes y en la consulta de la página pública (que comparten el mismo cupo). Espere los segundos que indica «Retry-After».",
 		`{"type":"/api#error-limite","title":"Demasiadas solicitudes","status":429,

@@ -29,6 +29,7 @@ import (
 	_ "time/tzdata" // time zones work on images without /usr/share/zoneinfo
 
 	"transito/models"
+	"transito/models/rules"
 )
 
 const usage = `Uso: transito <comando> [opciones]
@@ -84,7 +85,7 @@ func oneLine(err error) string {
 		}
 		return "importación rechazada, no se escribió nada: " + strings.Join(parts, "; ")
 	}
-	var fe models.FieldErrors
+	var fe rules.FieldErrors
 	if errors.As(err, &fe) {
 		return "datos inválidos: " + fe.Error()
 	}

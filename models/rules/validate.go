@@ -1,4 +1,9 @@
-package models
+// Package rules holds the registry's rules that need no database: the
+// limits, normalisation and validation of what people submit (persons,
+// vehicles, officers, administrators, infractions), infraction times and the
+// import file format. The store, the panel, the API and the CLI all call
+// them, so that each rule and each message is written once.
+package rules
 
 import (
 	"regexp"
@@ -10,10 +15,11 @@ import (
 
 // Limits on free text, in characters.
 const (
-	MaxNameLen     = 200
-	MaxShortLen    = 60
-	MaxCommentsLen = 2000
-	MaxRawPlateLen = 32
+	MaxNameLen       = 200
+	MaxShortLen      = 60
+	MaxCommentsLen   = 2000
+	MaxRawPlateLen   = 32
+	MaxVoidReasonLen = 500
 )
 
 var (
@@ -45,6 +51,19 @@ func NormalizePlate(s string) string {
 // 2 to 10 letters A–Z or digits.
 func ValidPlate(plate string) bool { return plateRE.MatchString(plate) }
 
+// checkPlate validates a normalised plate of the registry.
+func checkPlate(fe FieldErrors, plate string) {
+	switch {
+	case plate == "":
+		fe.Add("placa_patente", "es obligatoria")
+	case !ValidPlate(plate):
+		fe.Add("placa_patente", "debe tener de 2 a 10 letras (A–Z) o dígitos; se ignoran espacios y guiones")
+	}
+}
+
+// NormalizeBadge trims an officer's badge and upper-cases it.
+func NormalizeBadge(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+
 // NormalizeEmail trims and lower-cases an address.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
@@ -72,10 +91,13 @@ func checkText(s string, max int, multiline bool) string {
 		}
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return "no puede superar los " + strconv.Itoa(max) + " caracteres"
+		return TooLong(max)
 	}
 	return ""
 }
+
+// TooLong is the message for a text over max characters.
+func TooLong(max int) string { return "no puede superar los " + strconv.Itoa(max) + " caracteres" }
 
 func requiredText(fe FieldErrors, field, value string, max int) {
 	if value == "" {
@@ -123,12 +145,7 @@ func (in *VehicleInput) Clean() FieldErrors {
 	in.Plate = NormalizePlate(in.Plate)
 	in.Brand = strings.TrimSpace(in.Brand)
 	in.Color = strings.TrimSpace(in.Color)
-	switch {
-	case in.Plate == "":
-		fe.Add("placa_patente", "es obligatoria")
-	case !ValidPlate(in.Plate):
-		fe.Add("placa_patente", "debe tener de 2 a 10 letras (A–Z) o dígitos; se ignoran espacios y guiones")
-	}
+	checkPlate(fe, in.Plate)
 	// Brand and colour may be unknown (an import with blank cells).
 	if msg := checkText(in.Brand, MaxShortLen, false); msg != "" {
 		fe.Add("marca", msg)
@@ -155,7 +172,7 @@ var badgeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$`)
 func (in *OfficerInput) Clean() FieldErrors {
 	fe := FieldErrors{}
 	in.Name = strings.TrimSpace(in.Name)
-	in.Badge = strings.ToUpper(strings.TrimSpace(in.Badge))
+	in.Badge = NormalizeBadge(in.Badge)
 	requiredText(fe, "nombre", in.Name, MaxNameLen)
 	switch {
 	case in.Badge == "":

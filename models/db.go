@@ -28,8 +28,8 @@ type Store struct {
 	db   *bun.DB
 	rdb  *bun.DB
 	path string
-	// postgres is true when the database is a PostgreSQL server.
-	postgres bool
+	// dialect is what the store does its own way on each database.
+	dialect dialect
 	// versions watches for commits from any connection or process (SQLite's
 	// data_version, PostgreSQL's WAL position); nil where the database has
 	// no such signal.
@@ -70,18 +70,11 @@ func (s *Store) Close() error {
 // Path is the database file path, or the PostgreSQL URL without its password.
 func (s *Store) Path() string { return s.path }
 
-// IsPostgres reports whether the database is a PostgreSQL server.
-func (s *Store) IsPostgres() bool { return s.postgres }
-
 // Migrate applies pending migrations and returns the names of those applied.
 // Processes starting at once take turns: an advisory lock on PostgreSQL, a
 // file lock beside the database on SQLite.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
-	lock := s.sqliteMigrationLock
-	if s.postgres {
-		lock = s.pgMigrationLock
-	}
-	unlock, err := lock(ctx)
+	unlock, err := s.dialect.migrationLock(ctx, s)
 	if err != nil {
 		return nil, err
 	}
@@ -177,6 +170,76 @@ func (w *versionWatcher) close() {
 	close(w.stop)
 	<-w.done
 	w.release()
+}
+
+// dialect is what the store does differently on SQLite (sqliteDialect, in
+// sqlite.go) and on PostgreSQL (postgresDialect, in postgres.go), beyond
+// what Bun's own dialects cover. Nothing else in the package asks which
+// database it is on.
+type dialect interface {
+	// migrationLock makes processes that migrate one database at once take
+	// turns; it returns the function that releases the lock.
+	migrationLock(ctx context.Context, s *Store) (unlock func(), err error)
+	// backup writes a consistent copy of the live database to out.
+	backup(ctx context.Context, s *Store, out string) error
+	// bulkLoad tunes the writer for a bulk load such as Seed and returns
+	// the function that undoes it.
+	bulkLoad(ctx context.Context, s *Store) (restore func())
+	// withoutIndexes drops table's secondary indexes inside tx, runs fn, and
+	// creates them again: a bulk load sorts once instead of inserting into
+	// every index row by row.
+	withoutIndexes(ctx context.Context, tx bun.Tx, table string, fn func() error) error
+	// sql adapts the ? placeholders of a statement the store prepares
+	// itself (the recorder's, the seed's).
+	sql(query string) string
+	// insertSQL is sql for the recorder's INSERT INTO infractions ... VALUES,
+	// whose new id insertID reads.
+	insertSQL(query string) string
+	insertID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error)
+	// isTransientConflict reports whether err is a conflict between
+	// transactions that a retry gets past (deadlock, serialisation).
+	isTransientConflict(err error) bool
+	// The errors of the database's driver: a unique or foreign-key
+	// constraint failed, or the database cannot take the request now.
+	isUniqueViolation(err error) bool
+	isForeignKeyViolation(err error) bool
+	isUnavailable(err error) bool
+}
+
+// dialects are both implementations, for the error checks that hold an
+// error but no Store: an error comes from one driver or the other.
+var dialects = [...]dialect{sqliteDialect{}, postgresDialect{}}
+
+func anyDialect(is func(d dialect) bool) bool {
+	for _, d := range dialects {
+		if is(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure.
+func isUniqueViolation(err error) bool {
+	return anyDialect(func(d dialect) bool { return d.isUniqueViolation(err) })
+}
+
+// isForeignKeyViolation reports whether err is a foreign-key failure.
+func isForeignKeyViolation(err error) bool {
+	return anyDialect(func(d dialect) bool { return d.isForeignKeyViolation(err) })
+}
+
+// IsUnavailable reports whether err means the database cannot take the
+// request now (locked, read-only, disk full, no connection): a 503, not a 500.
+func IsUnavailable(err error) bool {
+	return anyDialect(func(d dialect) bool { return d.isUnavailable(err) })
+}
+
+// Backup writes a consistent copy of the live database to out, which must
+// not exist yet; it runs while the server is writing. On PostgreSQL it
+// returns ErrBackupUnsupported.
+func (s *Store) Backup(ctx context.Context, out string) error {
+	return s.dialect.backup(ctx, s, out)
 }
 
 // now is the clock every write uses, in UTC and at microsecond precision so

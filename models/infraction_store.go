@@ -140,7 +140,7 @@ func (s *Store) CreateInfraction(ctx context.Context, in rules.InfractionInput, 
 		if !o.Active {
 			return rules.FieldErrors{"oficial": "el oficial " + o.Badge + " está inactivo"}
 		}
-		rec, err := recordInTx(ctx, tx, RecordRequest{
+		rec, err := recordInTx(ctx, tx, s.dialect, RecordRequest{
 			Officer: OfficerAuth{OfficerID: o.ID, Name: o.Name, Badge: o.Badge, Active: true},
 			Plate:   in.Plate, OccurredAt: in.OccurredAt, Comments: in.Comments,
 		})

@@ -18,19 +18,18 @@ import (
 )
 
 func TestRebind(t *testing.T) {
-	pg := &Store{postgres: true}
+	pg := postgresDialect{}
 	for _, tc := range []struct{ in, want string }{
 		{"SELECT 1", "SELECT 1"},
 		{"a = ? AND b = ?", "a = $1 AND b = $2"},
 		{"x = '?' AND y = ? AND z = \"q?\"", "x = '?' AND y = $1 AND z = \"q?\""},
 		{"VALUES (?, ?, 'it''s?', ?)", "VALUES ($1, $2, 'it''s?', $3)"},
 	} {
-		if got := pg.rebind(tc.in); got != tc.want {
+		if got := pg.sql(tc.in); got != tc.want {
 			t.Errorf("rebind(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
-	sqlite := &Store{}
-	if got := sqlite.rebind("a = ?"); got != "a = ?" {
+	if got := (sqliteDialect{}).sql("a = ?"); got != "a = ?" {
 		t.Errorf("SQLite rebind changed the query: %q", got)
 	}
 }
@@ -249,7 +248,7 @@ func TestReplicasStartingTogetherCreateOneAdmin(t *testing.T) {
 }
 
 func TestPostgresInsertSQL(t *testing.T) {
-	got := stmtDialect{pg: true}.insertSQL(insertInfractionSQL)
+	got := postgresDialect{}.insertSQL(insertInfractionSQL)
 	for _, want := range []string{
 		"SELECT $1, $2, $3, $4, $5, $6, $7, 'vigente', '', $8, $9 WHERE EXISTS (SELECT 1 FROM vehicles WHERE id = $10 FOR KEY SHARE)",
 		"ON CONFLICT (officer_id, idempotency_key) DO NOTHING RETURNING id",
@@ -258,7 +257,7 @@ func TestPostgresInsertSQL(t *testing.T) {
 			t.Errorf("insertSQL = %s\nwant it to contain %s", got, want)
 		}
 	}
-	if got := (stmtDialect{}).insertSQL(insertInfractionSQL); got != insertInfractionSQL {
+	if got := (sqliteDialect{}).insertSQL(insertInfractionSQL); got != insertInfractionSQL {
 		t.Errorf("SQLite insert changed: %s", got)
 	}
 }

@@ -69,9 +69,7 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 	if n > 0 {
 		return nil, errors.New("models: seed: the database already has persons; seed an empty one")
 	}
-	if !s.postgres {
-		defer s.bulkLoad(ctx)()
-	}
+	defer s.dialect.bulkLoad(ctx, s)()
 	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
 	t := now()
 	res := &SeedResult{Persons: opts.Persons, Officers: opts.Officers}
@@ -139,13 +137,9 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 	year := int64(365 * 24 * time.Hour / time.Second)
 	end := opts.Now.UTC().Unix()
 	ts := timeArg(t)
-	rebuild := withoutIndexes
-	if s.postgres {
-		rebuild = pgWithoutIndexes
-	}
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return rebuild(ctx, tx, "infractions", func() error {
-			stmt, err := tx.PrepareContext(ctx, s.rebind(`INSERT INTO infractions
+		return s.dialect.withoutIndexes(ctx, tx, "infractions", func() error {
+			stmt, err := tx.PrepareContext(ctx, s.dialect.sql(`INSERT INTO infractions
 				(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, status, void_reason, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?)`))
 			if err != nil {

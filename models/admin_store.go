@@ -78,30 +78,34 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 	})
 }
 
+// AdminDependents explains what keeps an administrator from being deleted
+// (being the last one), or "".
+func (s *Store) AdminDependents(ctx context.Context, id int64) (string, error) {
+	return adminDependents(ctx, s.rdb, id)
+}
+
+func adminDependents(ctx context.Context, idb bun.IDB, id int64) (string, error) {
+	n, err := idb.NewSelect().Model((*Admin)(nil)).Count(ctx)
+	if err != nil {
+		return "", fmt.Errorf("models: count admins: %w", err)
+	}
+	if n <= 1 {
+		return "Es el único administrador: cree otro antes de eliminarlo.", nil
+	}
+	return "", nil
+}
+
+var adminDeletion = deletion[Admin]{
+	entity: "admin", dependents: adminDependents,
+	restricted: "El administrador tiene registros que dependen de él.",
+	detail:     func(a *Admin) any { return map[string]string{"usuario": a.Username} },
+}
+
 // DeleteAdmin deletes another administrator; the last one and oneself are
 // refused with a *ConflictError.
 func (s *Store) DeleteAdmin(ctx context.Context, id int64, actor Actor) error {
 	if actor.Kind == ActorAdmin && actor.ID == id {
 		return &ConflictError{Message: "No puede eliminar su propia cuenta."}
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		a := new(Admin)
-		if err := tx.NewSelect().Model(a).Where("id = ?", id).Scan(ctx); err != nil {
-			if isNoRows(err) {
-				return ErrNotFound
-			}
-			return fmt.Errorf("models: admin: %w", err)
-		}
-		n, err := tx.NewSelect().Model((*Admin)(nil)).Count(ctx)
-		if err != nil {
-			return fmt.Errorf("models: count admins: %w", err)
-		}
-		if n <= 1 {
-			return &ConflictError{Message: "Es el único administrador: cree otro antes de eliminarlo."}
-		}
-		if _, err := tx.NewDelete().Model(a).WherePK().Exec(ctx); err != nil {
-			return fmt.Errorf("models: delete admin: %w", err)
-		}
-		return audit(ctx, tx, actor, "delete", "admin", id, map[string]string{"usuario": a.Username})
-	})
+	return adminDeletion.run(ctx, s, id, actor)
 }

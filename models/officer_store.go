@@ -123,34 +123,21 @@ func officerDependents(ctx context.Context, idb bun.IDB, id int64) (string, erro
 	return "", nil
 }
 
-// DeleteOfficer deletes an officer without infractions, with their tokens.
-func (s *Store) DeleteOfficer(ctx context.Context, id int64, actor Actor) error {
-	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		o := new(Officer)
-		if err := tx.NewSelect().Model(o).Where("id = ?", id).Scan(ctx); err != nil {
-			if isNoRows(err) {
-				return ErrNotFound
-			}
-			return fmt.Errorf("models: officer: %w", err)
-		}
-		why, err := officerDependents(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if why != "" {
-			return &ConflictError{Message: why}
-		}
+var officerDeletion = deletion[Officer]{
+	entity: "officer", dependents: officerDependents,
+	cascade: func(ctx context.Context, tx bun.Tx, id int64) error {
 		if _, err := tx.NewDelete().Model((*OfficerToken)(nil)).Where("officer_id = ?", id).Exec(ctx); err != nil {
 			return fmt.Errorf("models: delete officer tokens: %w", err)
 		}
-		if _, err := tx.NewDelete().Model(o).WherePK().Exec(ctx); err != nil {
-			if isForeignKeyViolation(err) {
-				return &ConflictError{Message: "El oficial tiene registros que dependen de él."}
-			}
-			return fmt.Errorf("models: delete officer: %w", err)
-		}
-		return audit(ctx, tx, actor, "delete", "officer", id, map[string]string{"nombre": o.Name, "numero": o.Badge})
-	})
+		return nil
+	},
+	restricted: "El oficial tiene registros que dependen de él.",
+	detail:     func(o *Officer) any { return map[string]string{"nombre": o.Name, "numero": o.Badge} },
+}
+
+// DeleteOfficer deletes an officer without infractions, with their tokens.
+func (s *Store) DeleteOfficer(ctx context.Context, id int64, actor Actor) error {
+	err := officerDeletion.run(ctx, s, id, actor)
 	s.tokens.clear()
 	return err
 }

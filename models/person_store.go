@@ -169,32 +169,16 @@ func personDependents(ctx context.Context, idb bun.IDB, id int64) (string, error
 	return "", nil
 }
 
+var personDeletion = deletion[Person]{
+	entity: "person", dependents: personDependents,
+	restricted: "La persona tiene registros que dependen de ella.",
+	detail:     func(p *Person) any { return map[string]string{"nombre": p.Name, "email": p.Email} },
+}
+
 // DeletePerson deletes a person who owns no vehicles and has no infractions;
 // otherwise it returns a *ConflictError naming what blocks it.
 func (s *Store) DeletePerson(ctx context.Context, id int64, actor Actor) error {
-	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		p := new(Person)
-		if err := tx.NewSelect().Model(p).Where("id = ?", id).Scan(ctx); err != nil {
-			if isNoRows(err) {
-				return ErrNotFound
-			}
-			return fmt.Errorf("models: person: %w", err)
-		}
-		why, err := personDependents(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if why != "" {
-			return &ConflictError{Message: why}
-		}
-		if _, err := tx.NewDelete().Model(p).WherePK().Exec(ctx); err != nil {
-			if isForeignKeyViolation(err) {
-				return &ConflictError{Message: "La persona tiene registros que dependen de ella."}
-			}
-			return fmt.Errorf("models: delete person: %w", err)
-		}
-		return audit(ctx, tx, actor, "delete", "person", id, map[string]string{"nombre": p.Name, "email": p.Email})
-	})
+	return personDeletion.run(ctx, s, id, actor)
 }
 
 // changes is the audit detail of an update: field → [old, new].

@@ -199,30 +199,14 @@ func vehicleDependents(ctx context.Context, idb bun.IDB, id int64) (string, erro
 	return "", nil
 }
 
+var vehicleDeletion = deletion[Vehicle]{
+	entity: "vehicle", dependents: vehicleDependents,
+	restricted: "El vehículo tiene registros que dependen de él.",
+	detail:     func(v *Vehicle) any { return map[string]any{"placa_patente": v.Plate, "persona_id": v.PersonID} },
+}
+
 // DeleteVehicle deletes a vehicle without infractions; otherwise it returns a
 // *ConflictError saying why not.
 func (s *Store) DeleteVehicle(ctx context.Context, id int64, actor Actor) error {
-	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		v := new(Vehicle)
-		if err := tx.NewSelect().Model(v).Where("id = ?", id).Scan(ctx); err != nil {
-			if isNoRows(err) {
-				return ErrNotFound
-			}
-			return fmt.Errorf("models: vehicle: %w", err)
-		}
-		why, err := vehicleDependents(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if why != "" {
-			return &ConflictError{Message: why}
-		}
-		if _, err := tx.NewDelete().Model(v).WherePK().Exec(ctx); err != nil {
-			if isForeignKeyViolation(err) {
-				return &ConflictError{Message: "El vehículo tiene registros que dependen de él."}
-			}
-			return fmt.Errorf("models: delete vehicle: %w", err)
-		}
-		return audit(ctx, tx, actor, "delete", "vehicle", id, map[string]any{"placa_patente": v.Plate, "persona_id": v.PersonID})
-	})
+	return vehicleDeletion.run(ctx, s, id, actor)
 }

@@ -1,4 +1,4 @@
-package handlers
+package handlers_test
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"transito/internal/testenv"
 	"transito/models"
 	"transito/models/rules"
 )
@@ -22,46 +23,46 @@ var badText = []string{
 // in by it, never an account created or a password changed by it, and the
 // form names the refused field.
 func TestAccountFormsRefuseBadInputCleanly(t *testing.T) {
-	e := newTestEnv(t)
-	e.loginPage()
+	e := testenv.Panel(t)
+	e.LoginPage()
 	for _, v := range badText[:3] { // each costs a bcrypt comparison
-		resp, _ := e.post("/admin/login", url.Values{"usuario": {v}, "clave": {v}, "next": {v}})
+		resp, _ := e.Post("/admin/login", url.Values{"usuario": {v}, "clave": {v}, "next": {v}})
 		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusSeeOther {
 			t.Errorf("login as %.20q: %d", v, resp.StatusCode)
 		}
 	}
-	e.login()
-	id := itoa64(e.admin.ID)
+	e.Login()
+	id := itoa64(e.Admin.ID)
 	for _, v := range badText {
-		resp, doc := e.post("/admin/administradores", url.Values{"usuario": {v}, "clave": {"una-clave-larga-1"}})
-		if resp.StatusCode != http.StatusUnprocessableEntity || testid(doc, "error-usuario").Text() == "" {
+		resp, doc := e.Post("/admin/administradores", url.Values{"usuario": {v}, "clave": {"una-clave-larga-1"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || testenv.Testid(doc, "error-usuario").Text() == "" {
 			t.Errorf("admin create as %.20q: %d, want 422 naming usuario", v, resp.StatusCode)
 		}
 		if rules.CheckPassword(v) == "" {
 			continue // a valid password, however odd
 		}
-		resp, doc = e.post("/admin/administradores", url.Values{"usuario": {"nuevo"}, "clave": {v}})
-		if resp.StatusCode != http.StatusUnprocessableEntity || testid(doc, "error-clave").Text() == "" {
+		resp, doc = e.Post("/admin/administradores", url.Values{"usuario": {"nuevo"}, "clave": {v}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || testenv.Testid(doc, "error-clave").Text() == "" {
 			t.Errorf("admin create with password %.20q: %d, want 422 naming clave", v, resp.StatusCode)
 		}
 	}
 	for _, v := range []string{"", "corta", strings.Repeat("ñ", 40)} { // each costs a bcrypt comparison
-		resp, doc := e.post("/admin/administradores/"+id, url.Values{"clave_actual": {testPassword}, "clave": {v}})
-		if resp.StatusCode != http.StatusUnprocessableEntity || testid(doc, "error-clave").Text() == "" {
+		resp, doc := e.Post("/admin/administradores/"+id, url.Values{"clave_actual": {testenv.Password}, "clave": {v}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || testenv.Testid(doc, "error-clave").Text() == "" {
 			t.Errorf("password change to %.20q: %d, want 422 naming clave", v, resp.StatusCode)
 		}
 	}
 	for _, v := range badText[:2] {
-		resp, _ := e.post("/admin/administradores/"+id, url.Values{"clave_actual": {v}, "clave": {"una-clave-larga-2"}})
+		resp, _ := e.Post("/admin/administradores/"+id, url.Values{"clave_actual": {v}, "clave": {"una-clave-larga-2"}})
 		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusSeeOther {
 			t.Errorf("password change with current %.20q: %d", v, resp.StatusCode)
 		}
 	}
-	res, err := e.store.ListAdmins(t.Context(), &models.ListQuery{})
+	res, err := e.Store.ListAdmins(t.Context(), &models.ListQuery{})
 	if err != nil || res.Total != 1 {
 		t.Errorf("%v administrators after the bad input (%v), want 1", res, err)
 	}
-	if _, err := e.store.Login(t.Context(), "admin", testPassword, "198.51.100.1"); err != nil {
+	if _, err := e.Store.Login(t.Context(), "admin", testenv.Password, "198.51.100.1"); err != nil {
 		t.Errorf("the password changed under bad input: %v", err)
 	}
 }

@@ -1,10 +1,9 @@
-package handlers
+package handlers_test
 
 import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"transito/internal/testenv"
 	"transito/models"
 	"transito/models/rules"
 )
@@ -23,7 +23,7 @@ import (
 // file in the temporary directory, seeded on first use and reused.
 //
 //	go test ./handlers -run '^$' -bench AdminPages -benchtime 20x
-func benchDB(b *testing.B) *models.Store {
+func benchDB(b *testing.B) *testenv.Env {
 	b.Helper()
 	ctx := context.Background()
 	path := os.Getenv("TRANSITO_BENCH_DB")
@@ -31,39 +31,32 @@ func benchDB(b *testing.B) *models.Store {
 		path = filepath.Join(os.TempDir(), "transito-bench-100k-1m.db")
 	}
 	_, statErr := os.Stat(path)
-	store, err := models.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := store.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	e := testenv.New(b, testenv.WithDSN(path))
 	if statErr != nil {
 		b.Logf("seeding %s (once)…", path)
 		start := time.Now()
-		if _, err := store.Seed(ctx, models.SeedOptions{Persons: 100_000, Infractions: 1_000_000, Seed: 1}); err != nil {
+		if _, err := e.Store.Seed(ctx, models.SeedOptions{Persons: 100_000, Infractions: 1_000_000, Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
 		b.Logf("seeded in %s", time.Since(start))
 	}
-	b.Cleanup(func() { store.Close() })
-	return store
+	return e
 }
 
 func BenchmarkAdminPages(b *testing.B) {
-	store := benchDB(b)
+	env := benchDB(b)
+	store := env.Store
 	ctx := context.Background()
-	_, err := store.CreateAdmin(ctx, rules.AdminInput{Username: "bench", Password: testPassword}, models.SystemActor)
+	_, err := store.CreateAdmin(ctx, rules.AdminInput{Username: "bench", Password: testenv.Password}, models.SystemActor)
 	if err != nil && !errors.As(err, new(*models.ConflictError)) {
 		b.Fatal(err)
 	}
-	srv := New(store, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
-	e := &testEnv{t: b, srv: srv, store: store, cookies: map[string]string{}}
-	e.loginPage()
-	form := url.Values{"usuario": {"bench"}, "clave": {testPassword}, "_csrf": {e.csrf}}
+	e := env.Client()
+	e.LoginPage()
+	form := url.Values{"usuario": {"bench"}, "clave": {testenv.Password}, "_csrf": {e.CSRF}}
 	req := httptest.NewRequest(http.MethodPost, "/admin/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if resp := e.do(req); resp.StatusCode != http.StatusSeeOther {
+	if resp := e.Do(req); resp.StatusCode != http.StatusSeeOther {
 		b.Fatalf("login: %d", resp.StatusCode)
 	}
 
@@ -89,7 +82,7 @@ func BenchmarkAdminPages(b *testing.B) {
 		{"auditoria/first", "/admin/auditoria"},
 	}
 	get := func(b *testing.B, path string) {
-		resp := e.do(httptest.NewRequest(http.MethodGet, path, nil))
+		resp := e.Do(httptest.NewRequest(http.MethodGet, path, nil))
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {

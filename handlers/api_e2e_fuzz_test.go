@@ -1,10 +1,13 @@
-package handlers
+package handlers_test
 
 import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"transito/handlers"
+	"transito/internal/testenv"
 )
 
 // FuzzCargarInfraccion drives the whole officer endpoint — body and
@@ -13,7 +16,7 @@ import (
 // exactly one row, or none when it replayed a key; anything else stored
 // nothing.
 func FuzzCargarInfraccion(f *testing.F) {
-	env := newAPIEnv(f, Config{})
+	env := testenv.API(f, handlers.Config{})
 	for _, s := range []struct{ body, key string }{
 		{`{"placa_patente":"AB123CD","comentarios":"Semáforo en rojo 🚦"}`, ""},
 		{`{"placa_patente":"ab 123 cd","timestamp":"2024-05-01 14:30"}`, "clave-1"},
@@ -35,14 +38,14 @@ func FuzzCargarInfraccion(f *testing.F) {
 		if !validHeaderValue(key) {
 			return // net/http cannot send it
 		}
-		before := env.countInfractions(t)
+		before := env.CountInfractions(t)
 		req := httptest.NewRequest(http.MethodPost, "/cargar_infraccion", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+env.token)
+		req.Header.Set("Authorization", "Bearer "+env.Token)
 		if key != "" {
 			req.Header.Set("Idempotency-Key", key)
 		}
-		resp, err := env.srv.App.Test(req, 10_000)
+		resp, err := env.Server.App.Test(req, 10_000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,7 +58,7 @@ func FuzzCargarInfraccion(f *testing.F) {
 				break
 			}
 		}
-		after := env.countInfractions(t)
+		after := env.CountInfractions(t)
 		switch resp.StatusCode {
 		case 200:
 			if after != before && after != before+1 {

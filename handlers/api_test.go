@@ -1,134 +1,27 @@
-package handlers
+package handlers_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"transito/internal/testdb"
+	"transito/handlers"
+	"transito/internal/testenv"
 	"transito/models"
-	"transito/models/rules"
 )
 
-// apiEnv is a server on a fresh database with two persons, their vehicles,
-// an active officer, an inactive one, and their tokens.
-type apiEnv struct {
-	store    *models.Store
-	srv      *Server
-	token    string // active officer B1
-	inactive string // inactive officer B2
-	officer  *models.Officer
-	loc      *time.Location
-}
-
-func newAPIEnv(t testing.TB, cfg Config) *apiEnv {
-	t.Helper()
-	return newAPIEnvAt(t, cfg, testdb.DSN(t))
-}
-
-// newAPIEnvAt is newAPIEnv on the database dsn.
-func newAPIEnvAt(t testing.TB, cfg Config, dsn string) *apiEnv {
-	t.Helper()
-	ctx := context.Background()
-	store, err := models.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if _, err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	csv := "nombre,email,placa_patente,marca,color\nAna Martínez,ana@example.com,AB123CD,Toyota,Blanco\nAna Martínez,ana@example.com,XY987ZW,Ford,Gris\nBruno Díaz,bruno@example.com,AD789GH,Renault,Rojo\nCarla Gómez,carla@example.com,CC111CC,Fiat,Azul\n"
-	if _, err := store.Import(ctx, strings.NewReader(csv), models.CLIActor, false); err != nil {
-		t.Fatal(err)
-	}
-	env := &apiEnv{store: store}
-	for _, o := range []struct {
-		badge  string
-		active bool
-		token  *string
-	}{{"B1", true, &env.token}, {"B2", false, &env.inactive}} {
-		officer, err := store.CreateOfficer(ctx, rules.OfficerInput{Name: "Oficial " + o.badge, Badge: o.badge, Active: o.active}, models.CLIActor)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if *o.token, err = store.IssueToken(ctx, officer.ID, models.CLIActor); err != nil {
-			t.Fatal(err)
-		}
-		if o.active {
-			env.officer = officer
-		}
-	}
-	if cfg.Location == nil {
-		cfg.Location, err = time.LoadLocation("America/Argentina/Buenos_Aires")
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	env.loc = cfg.Location
-	recorder, err := store.NewRecorder(models.RecorderOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { recorder.Close(context.Background()) })
-	env.srv = New(store, recorder, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
-	return env
-}
-
-// do sends a request through the Fiber app and returns the response and its
-// body.
-func (e *apiEnv) do(t *testing.T, method, path, token, body string, headers ...string) (*http.Response, []byte) {
-	t.Helper()
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := e.srv.App.Test(req, 30_000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp, b
-}
-
-func (e *apiEnv) countInfractions(t *testing.T) int {
-	t.Helper()
-	_, rows, err := e.store.Report(context.Background(), "ana@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, more, err := e.store.Report(context.Background(), "bruno@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(rows) + len(more)
-}
-
-func decodeProblem(t *testing.T, resp *http.Response, body []byte) Problem {
+func decodeProblem(t *testing.T, resp *http.Response, body []byte) handlers.Problem {
 	t.Helper()
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
 		t.Fatalf("Content-Type %q, want application/problem+json; body %s", ct, body)
 	}
-	var p Problem
+	var p handlers.Problem
 	if err := json.Unmarshal(body, &p); err != nil {
 		t.Fatalf("problem body %s: %v", body, err)
 	}
@@ -139,7 +32,7 @@ func decodeProblem(t *testing.T, resp *http.Response, body []byte) Problem {
 }
 
 func TestCargarInfraccionStatuses(t *testing.T) {
-	env := newAPIEnv(t, Config{})
+	env := testenv.API(t, handlers.Config{})
 	huge := `{"placa_patente":"AB123CD","comentarios":"` + strings.Repeat("x", 70_000) + `"}`
 	tests := []struct {
 		name      string
@@ -150,53 +43,53 @@ func TestCargarInfraccionStatuses(t *testing.T) {
 		errField  string // a field the problem must name
 		wantStore bool
 	}{
-		{"stored", "POST", env.token, `{"placa_patente":"AB123CD","timestamp":"2024-05-01T14:30:00-03:00","comentarios":"Semáforo en rojo"}`, 200, "", true},
-		{"plate normalised", "POST", env.token, `{"placa_patente":" ab-123 cd ","comentarios":""}`, 200, "", true},
-		{"no timestamp means now", "POST", env.token, `{"placa_patente":"AB123CD"}`, 200, "", true},
-		{"unknown fields ignored", "POST", env.token, `{"placa_patente":"AB123CD","gps":[1,2]}`, 200, "", true},
-		{"array body", "POST", env.token, `[{"placa_patente":"AB123CD"}]`, 400, "", false},
-		{"string body", "POST", env.token, `"AB123CD"`, 400, "", false},
-		{"empty body", "POST", env.token, ``, 400, "", false},
-		{"broken json", "POST", env.token, `{"placa_patente":"AB123CD"`, 400, "", false},
-		{"trailing garbage", "POST", env.token, `{"placa_patente":"AB123CD"} x`, 400, "", false},
-		{"plate missing", "POST", env.token, `{"comentarios":"x"}`, 400, "placa_patente", false},
-		{"plate null", "POST", env.token, `{"placa_patente":null}`, 400, "placa_patente", false},
-		{"plate empty", "POST", env.token, `{"placa_patente":"   "}`, 400, "placa_patente", false},
-		{"plate a number", "POST", env.token, `{"placa_patente":123456}`, 400, "placa_patente", false},
-		{"plate too long", "POST", env.token, `{"placa_patente":"` + strings.Repeat("A", 33) + `"}`, 400, "placa_patente", false},
-		{"comments a number", "POST", env.token, `{"placa_patente":"AB123CD","comentarios":5}`, 400, "comentarios", false},
-		{"comments too long", "POST", env.token, `{"placa_patente":"AB123CD","comentarios":"` + strings.Repeat("ñ", 2001) + `"}`, 400, "comentarios", false},
-		{"comments with NUL", "POST", env.token, `{"placa_patente":"AB123CD","comentarios":"a\u0000b"}`, 400, "comentarios", false},
-		{"timestamp a bool", "POST", env.token, `{"placa_patente":"AB123CD","timestamp":true}`, 400, "timestamp", false},
-		{"timestamp garbled", "POST", env.token, `{"placa_patente":"AB123CD","timestamp":"ayer"}`, 400, "timestamp", false},
-		{"timestamp in the future", "POST", env.token, fmt.Sprintf(`{"placa_patente":"AB123CD","timestamp":%d}`, time.Now().Add(10*time.Minute).Unix()), 400, "timestamp", false},
-		{"timestamp fractional unix", "POST", env.token, `{"placa_patente":"AB123CD","timestamp":1714584600.5}`, 400, "timestamp", false},
+		{"stored", "POST", env.Token, `{"placa_patente":"AB123CD","timestamp":"2024-05-01T14:30:00-03:00","comentarios":"Semáforo en rojo"}`, 200, "", true},
+		{"plate normalised", "POST", env.Token, `{"placa_patente":" ab-123 cd ","comentarios":""}`, 200, "", true},
+		{"no timestamp means now", "POST", env.Token, `{"placa_patente":"AB123CD"}`, 200, "", true},
+		{"unknown fields ignored", "POST", env.Token, `{"placa_patente":"AB123CD","gps":[1,2]}`, 200, "", true},
+		{"array body", "POST", env.Token, `[{"placa_patente":"AB123CD"}]`, 400, "", false},
+		{"string body", "POST", env.Token, `"AB123CD"`, 400, "", false},
+		{"empty body", "POST", env.Token, ``, 400, "", false},
+		{"broken json", "POST", env.Token, `{"placa_patente":"AB123CD"`, 400, "", false},
+		{"trailing garbage", "POST", env.Token, `{"placa_patente":"AB123CD"} x`, 400, "", false},
+		{"plate missing", "POST", env.Token, `{"comentarios":"x"}`, 400, "placa_patente", false},
+		{"plate null", "POST", env.Token, `{"placa_patente":null}`, 400, "placa_patente", false},
+		{"plate empty", "POST", env.Token, `{"placa_patente":"   "}`, 400, "placa_patente", false},
+		{"plate a number", "POST", env.Token, `{"placa_patente":123456}`, 400, "placa_patente", false},
+		{"plate too long", "POST", env.Token, `{"placa_patente":"` + strings.Repeat("A", 33) + `"}`, 400, "placa_patente", false},
+		{"comments a number", "POST", env.Token, `{"placa_patente":"AB123CD","comentarios":5}`, 400, "comentarios", false},
+		{"comments too long", "POST", env.Token, `{"placa_patente":"AB123CD","comentarios":"` + strings.Repeat("ñ", 2001) + `"}`, 400, "comentarios", false},
+		{"comments with NUL", "POST", env.Token, `{"placa_patente":"AB123CD","comentarios":"a\u0000b"}`, 400, "comentarios", false},
+		{"timestamp a bool", "POST", env.Token, `{"placa_patente":"AB123CD","timestamp":true}`, 400, "timestamp", false},
+		{"timestamp garbled", "POST", env.Token, `{"placa_patente":"AB123CD","timestamp":"ayer"}`, 400, "timestamp", false},
+		{"timestamp in the future", "POST", env.Token, fmt.Sprintf(`{"placa_patente":"AB123CD","timestamp":%d}`, time.Now().Add(10*time.Minute).Unix()), 400, "timestamp", false},
+		{"timestamp fractional unix", "POST", env.Token, `{"placa_patente":"AB123CD","timestamp":1714584600.5}`, 400, "timestamp", false},
 		{"no token", "POST", "", `{"placa_patente":"AB123CD"}`, 401, "", false},
 		{"unknown token", "POST", "trn_" + strings.Repeat("A", 43), `{"placa_patente":"AB123CD"}`, 401, "", false},
 		{"garbled token", "POST", "not a token", `{"placa_patente":"AB123CD"}`, 401, "", false},
-		{"inactive officer", "POST", env.inactive, `{"placa_patente":"AB123CD"}`, 403, "", false},
-		{"unknown plate", "POST", env.token, `{"placa_patente":"ZZ999ZZ"}`, 404, "", false},
-		{"plate of impossible shape", "POST", env.token, `{"placa_patente":"#!"}`, 404, "", false},
-		{"GET", "GET", env.token, ``, 405, "", false},
-		{"PUT", "PUT", env.token, `{"placa_patente":"AB123CD"}`, 405, "", false},
-		{"body over 64 KiB", "POST", env.token, huge, 413, "", false},
+		{"inactive officer", "POST", env.Inactive, `{"placa_patente":"AB123CD"}`, 403, "", false},
+		{"unknown plate", "POST", env.Token, `{"placa_patente":"ZZ999ZZ"}`, 404, "", false},
+		{"plate of impossible shape", "POST", env.Token, `{"placa_patente":"#!"}`, 404, "", false},
+		{"GET", "GET", env.Token, ``, 405, "", false},
+		{"PUT", "PUT", env.Token, `{"placa_patente":"AB123CD"}`, 405, "", false},
+		{"body over 64 KiB", "POST", env.Token, huge, 413, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := env.countInfractions(t)
-			resp, body := env.do(t, tt.method, "/cargar_infraccion", tt.token, tt.body)
+			before := env.CountInfractions(t)
+			resp, body := env.Send(t, tt.method, "/cargar_infraccion", tt.token, tt.body)
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d; body %s", resp.StatusCode, tt.status, body)
 			}
-			if resp.Header.Get(HeaderRequestID) == "" {
+			if resp.Header.Get(handlers.HeaderRequestID) == "" {
 				t.Error("no X-Request-ID on the response")
 			}
-			stored := env.countInfractions(t) - before
+			stored := env.CountInfractions(t) - before
 			if tt.wantStore != (stored == 1) || stored > 1 {
 				t.Fatalf("%d rows stored, want stored=%v", stored, tt.wantStore)
 			}
 			if tt.status == 200 {
-				var got InfractionJSON
+				var got handlers.InfractionJSON
 				if err := json.Unmarshal(body, &got); err != nil {
 					t.Fatal(err)
 				}
@@ -224,7 +117,7 @@ func TestCargarInfraccionStatuses(t *testing.T) {
 }
 
 func TestCargarInfraccionTimestampFormats(t *testing.T) {
-	env := newAPIEnv(t, Config{})
+	env := testenv.API(t, handlers.Config{})
 	now := time.Now()
 	tests := []struct {
 		name string
@@ -242,11 +135,11 @@ func TestCargarInfraccionTimestampFormats(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","timestamp":`+tt.ts+`}`)
+			resp, body := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AB123CD","timestamp":`+tt.ts+`}`)
 			if resp.StatusCode != 200 {
 				t.Fatalf("status %d: %s", resp.StatusCode, body)
 			}
-			var got InfractionJSON
+			var got handlers.InfractionJSON
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatal(err)
 			}
@@ -255,7 +148,7 @@ func TestCargarInfraccionTimestampFormats(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !ts.Equal(tt.want) {
-				t.Fatalf("timestamp %s, want %s", got.Timestamp, tt.want.In(env.loc).Format(time.RFC3339Nano))
+				t.Fatalf("timestamp %s, want %s", got.Timestamp, tt.want.In(env.Config.Location).Format(time.RFC3339Nano))
 			}
 			if _, off := ts.Zone(); off != -3*3600 {
 				t.Errorf("timestamp %s is not in the configured zone (UTC-3)", got.Timestamp)
@@ -264,8 +157,8 @@ func TestCargarInfraccionTimestampFormats(t *testing.T) {
 	}
 	t.Run("absent is the time of receipt", func(t *testing.T) {
 		before := time.Now().Add(-time.Second)
-		_, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","timestamp":null}`)
-		var got InfractionJSON
+		_, body := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AB123CD","timestamp":null}`)
+		var got handlers.InfractionJSON
 		if err := json.Unmarshal(body, &got); err != nil {
 			t.Fatal(err)
 		}
@@ -277,18 +170,18 @@ func TestCargarInfraccionTimestampFormats(t *testing.T) {
 }
 
 func TestCargarInfraccionVariants(t *testing.T) {
-	env := newAPIEnv(t, Config{})
+	env := testenv.API(t, handlers.Config{})
 	for _, path := range []string{"/cargar_infraccion", "/cargar_infraccion/", "/api/v1/infracciones"} {
-		resp, body := env.do(t, "POST", path, env.token, `{"placa_patente":"AB123CD"}`)
+		resp, body := env.Send(t, "POST", path, env.Token, `{"placa_patente":"AB123CD"}`)
 		if resp.StatusCode != 200 {
 			t.Errorf("POST %s: %d %s", path, resp.StatusCode, body)
 		}
-		if resp, _ := env.do(t, "DELETE", path, env.token, ""); resp.StatusCode != 405 {
+		if resp, _ := env.Send(t, "DELETE", path, env.Token, ""); resp.StatusCode != 405 {
 			t.Errorf("DELETE %s: %d, want 405", path, resp.StatusCode)
 		}
 	}
 	for _, path := range []string{"/generar_informe", "/generar_informe/", "/api/v1/informes"} {
-		resp, body := env.do(t, "GET", path+"?email=ana@example.com", "", "")
+		resp, body := env.Send(t, "GET", path+"?email=ana@example.com", "", "")
 		if resp.StatusCode != 200 || !bytes.HasPrefix(body, []byte("[")) {
 			t.Errorf("GET %s: %d %s", path, resp.StatusCode, body)
 		}
@@ -296,62 +189,62 @@ func TestCargarInfraccionVariants(t *testing.T) {
 }
 
 func TestIdempotencyKey(t *testing.T) {
-	env := newAPIEnv(t, Config{})
-	first, body1 := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","comentarios":"uno"}`, "Idempotency-Key", "abc-1")
-	again, body2 := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","comentarios":"uno"}`, "Idempotency-Key", "abc-1")
+	env := testenv.API(t, handlers.Config{})
+	first, body1 := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AB123CD","comentarios":"uno"}`, "Idempotency-Key", "abc-1")
+	again, body2 := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AB123CD","comentarios":"uno"}`, "Idempotency-Key", "abc-1")
 	if first.StatusCode != 200 || again.StatusCode != 200 {
 		t.Fatalf("statuses %d, %d", first.StatusCode, again.StatusCode)
 	}
-	var a, b InfractionJSON
+	var a, b handlers.InfractionJSON
 	json.Unmarshal(body1, &a)
 	json.Unmarshal(body2, &b)
 	if a.ID == 0 || a.ID != b.ID || again.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replay answered %+v (replayed=%q), want the first result %+v", b, again.Header.Get("Idempotent-Replayed"), a)
 	}
-	if n := env.countInfractions(t); n != 1 {
+	if n := env.CountInfractions(t); n != 1 {
 		t.Fatalf("%d rows after a replay, want 1", n)
 	}
 	// Another key is another infraction; an over-long key is refused.
-	env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD"}`, "Idempotency-Key", "abc-2")
-	if n := env.countInfractions(t); n != 2 {
+	env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AB123CD"}`, "Idempotency-Key", "abc-2")
+	if n := env.CountInfractions(t); n != 2 {
 		t.Fatalf("%d rows, want 2", n)
 	}
-	resp, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD"}`, "Idempotency-Key", strings.Repeat("k", 256))
+	resp, body := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AB123CD"}`, "Idempotency-Key", strings.Repeat("k", 256))
 	if resp.StatusCode != 400 || decodeProblem(t, resp, body).Errors["Idempotency-Key"] == "" {
 		t.Fatalf("256-character key: %d %s", resp.StatusCode, body)
 	}
 }
 
 func TestRotatedRevokedAndDeactivatedTokens(t *testing.T) {
-	env := newAPIEnv(t, Config{})
+	env := testenv.API(t, handlers.Config{})
 	ctx := context.Background()
 	post := func(token string) int {
-		resp, _ := env.do(t, "POST", "/cargar_infraccion", token, `{"placa_patente":"AB123CD"}`)
+		resp, _ := env.Send(t, "POST", "/cargar_infraccion", token, `{"placa_patente":"AB123CD"}`)
 		return resp.StatusCode
 	}
-	if got := post(env.token); got != 200 {
+	if got := post(env.Token); got != 200 {
 		t.Fatalf("fresh token: %d", got)
 	}
-	rotated, err := env.store.IssueToken(ctx, env.officer.ID, models.CLIActor)
+	rotated, err := env.Store.IssueToken(ctx, env.Officer.ID, models.CLIActor)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := post(env.token); got != 401 {
+	if got := post(env.Token); got != 401 {
 		t.Errorf("old token after rotation: %d, want 401", got)
 	}
 	if got := post(rotated); got != 200 {
 		t.Errorf("new token: %d, want 200", got)
 	}
-	if err := env.store.SetOfficerActive(ctx, env.officer.ID, false, models.CLIActor); err != nil {
+	if err := env.Store.SetOfficerActive(ctx, env.Officer.ID, false, models.CLIActor); err != nil {
 		t.Fatal(err)
 	}
 	if got := post(rotated); got != 403 {
 		t.Errorf("token of a deactivated officer: %d, want 403", got)
 	}
-	if err := env.store.SetOfficerActive(ctx, env.officer.ID, true, models.CLIActor); err != nil {
+	if err := env.Store.SetOfficerActive(ctx, env.Officer.ID, true, models.CLIActor); err != nil {
 		t.Fatal(err)
 	}
-	if err := env.store.RevokeToken(ctx, env.officer.ID, models.CLIActor); err != nil {
+	if err := env.Store.RevokeToken(ctx, env.Officer.ID, models.CLIActor); err != nil {
 		t.Fatal(err)
 	}
 	if got := post(rotated); got != 401 {
@@ -360,17 +253,17 @@ func TestRotatedRevokedAndDeactivatedTokens(t *testing.T) {
 }
 
 func TestGenerarInforme(t *testing.T) {
-	env := newAPIEnv(t, Config{})
+	env := testenv.API(t, handlers.Config{})
 	for _, ts := range []string{"2024-05-01T10:00:00-03:00", "2024-06-01T10:00:00-03:00", "2024-04-01T10:00:00-03:00"} {
-		if resp, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","timestamp":"`+ts+`","comentarios":"<b>ojo</b>"}`); resp.StatusCode != 200 {
+		if resp, body := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AB123CD","timestamp":"`+ts+`","comentarios":"<b>ojo</b>"}`); resp.StatusCode != 200 {
 			t.Fatalf("%d %s", resp.StatusCode, body)
 		}
 	}
-	env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"XY987ZW","timestamp":"2024-05-15T10:00:00-03:00"}`)
-	env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AD789GH","timestamp":"2024-05-15T10:00:00-03:00"}`)
+	env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"XY987ZW","timestamp":"2024-05-15T10:00:00-03:00"}`)
+	env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AD789GH","timestamp":"2024-05-15T10:00:00-03:00"}`)
 
 	t.Run("newest first with every field", func(t *testing.T) {
-		resp, body := env.do(t, "GET", "/generar_informe?email=ANA@Example.com", "", "")
+		resp, body := env.Send(t, "GET", "/generar_informe?email=ANA@Example.com", "", "")
 		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 			t.Fatalf("%d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 		}
@@ -386,7 +279,7 @@ func TestGenerarInforme(t *testing.T) {
 				t.Errorf("field %q missing from %v", k, raw[0])
 			}
 		}
-		var rows []InfractionJSON
+		var rows []handlers.InfractionJSON
 		json.Unmarshal(body, &rows)
 		want := []string{"2024-06-01T10:00:00-03:00", "2024-05-15T10:00:00-03:00", "2024-05-01T10:00:00-03:00", "2024-04-01T10:00:00-03:00"}
 		for i, r := range rows {
@@ -399,7 +292,7 @@ func TestGenerarInforme(t *testing.T) {
 		}
 	})
 	t.Run("person without infractions", func(t *testing.T) {
-		resp, body := env.do(t, "GET", "/generar_informe?email=carla@example.com", "", "")
+		resp, body := env.Send(t, "GET", "/generar_informe?email=carla@example.com", "", "")
 		if resp.StatusCode != 200 || strings.TrimSpace(string(body)) != "[]" {
 			t.Fatalf("%d %s, want 200 []", resp.StatusCode, body)
 		}
@@ -414,7 +307,7 @@ func TestGenerarInforme(t *testing.T) {
 		{"unknown email", "?email=nadie@example.com", 404},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, body := env.do(t, "GET", "/generar_informe"+tt.query, "", "")
+			resp, body := env.Send(t, "GET", "/generar_informe"+tt.query, "", "")
 			if resp.StatusCode != tt.status {
 				t.Fatalf("%d %s, want %d", resp.StatusCode, body, tt.status)
 			}
@@ -425,10 +318,10 @@ func TestGenerarInforme(t *testing.T) {
 		})
 	}
 	t.Run("a new infraction shows up at once", func(t *testing.T) {
-		_, before := env.do(t, "GET", "/generar_informe?email=bruno@example.com", "", "")
-		env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AD789GH"}`)
-		_, after := env.do(t, "GET", "/generar_informe?email=bruno@example.com", "", "")
-		var b, a []InfractionJSON
+		_, before := env.Send(t, "GET", "/generar_informe?email=bruno@example.com", "", "")
+		env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AD789GH"}`)
+		_, after := env.Send(t, "GET", "/generar_informe?email=bruno@example.com", "", "")
+		var b, a []handlers.InfractionJSON
 		json.Unmarshal(before, &b)
 		json.Unmarshal(after, &a)
 		if len(a) != len(b)+1 {
@@ -438,14 +331,14 @@ func TestGenerarInforme(t *testing.T) {
 }
 
 func TestReportRateLimitIsSharedByTheVariants(t *testing.T) {
-	env := newAPIEnv(t, Config{RateLimit: 3})
+	env := testenv.API(t, handlers.Config{RateLimit: 3})
 	paths := []string{"/generar_informe?email=ana@example.com", "/generar_informe/?email=ana@example.com", "/api/v1/informes?email=ana@example.com"}
 	for i, p := range paths {
-		if resp, _ := env.do(t, "GET", p, "", ""); resp.StatusCode != 200 {
+		if resp, _ := env.Send(t, "GET", p, "", ""); resp.StatusCode != 200 {
 			t.Fatalf("request %d: %d", i, resp.StatusCode)
 		}
 	}
-	resp, body := env.do(t, "GET", paths[0], "", "")
+	resp, body := env.Send(t, "GET", paths[0], "", "")
 	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("4th look-up in a minute: %d (Retry-After %q), want 429", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
@@ -453,13 +346,13 @@ func TestReportRateLimitIsSharedByTheVariants(t *testing.T) {
 }
 
 func TestAPIRateLimitPerOfficer(t *testing.T) {
-	env := newAPIEnv(t, Config{APIRateLimit: 2})
+	env := testenv.API(t, handlers.Config{APIRateLimit: 2})
 	for i := range 2 {
-		if resp, _ := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD"}`); resp.StatusCode != 200 {
+		if resp, _ := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AB123CD"}`); resp.StatusCode != 200 {
 			t.Fatalf("request %d: %d", i, resp.StatusCode)
 		}
 	}
-	resp, body := env.do(t, "POST", "/api/v1/infracciones", env.token, `{"placa_patente":"AB123CD"}`)
+	resp, body := env.Send(t, "POST", "/api/v1/infracciones", env.Token, `{"placa_patente":"AB123CD"}`)
 	if resp.StatusCode != 429 {
 		t.Fatalf("3rd write in a minute: %d %s, want 429", resp.StatusCode, body)
 	}
@@ -467,15 +360,15 @@ func TestAPIRateLimitPerOfficer(t *testing.T) {
 }
 
 func TestInternalErrorLeaksNothing(t *testing.T) {
-	env := newAPIEnv(t, Config{})
-	env.store.Close() // the database goes away under the server
-	resp, body := env.do(t, "GET", "/generar_informe?email=ana@example.com", "", "")
+	env := testenv.API(t, handlers.Config{})
+	env.Store.Close() // the database goes away under the server
+	resp, body := env.Send(t, "GET", "/generar_informe?email=ana@example.com", "", "")
 	if resp.StatusCode != 500 {
 		t.Fatalf("status %d, want 500: %s", resp.StatusCode, body)
 	}
 	p := decodeProblem(t, resp, body)
-	if p.RequestID == "" || p.RequestID != resp.Header.Get(HeaderRequestID) {
-		t.Errorf("problem request_id %q, header %q", p.RequestID, resp.Header.Get(HeaderRequestID))
+	if p.RequestID == "" || p.RequestID != resp.Header.Get(handlers.HeaderRequestID) {
+		t.Errorf("problem request_id %q, header %q", p.RequestID, resp.Header.Get(handlers.HeaderRequestID))
 	}
 	for _, leak := range []string{"sql", "database", "closed", "models:", ".go", "goroutine"} {
 		if strings.Contains(strings.ToLower(string(body)), leak) {
@@ -485,13 +378,13 @@ func TestInternalErrorLeaksNothing(t *testing.T) {
 }
 
 func TestRequestID(t *testing.T) {
-	env := newAPIEnv(t, Config{})
-	resp, _ := env.do(t, "GET", "/healthz", "", "", HeaderRequestID, "abc-123")
-	if got := resp.Header.Get(HeaderRequestID); got != "abc-123" {
+	env := testenv.API(t, handlers.Config{})
+	resp, _ := env.Send(t, "GET", "/healthz", "", "", handlers.HeaderRequestID, "abc-123")
+	if got := resp.Header.Get(handlers.HeaderRequestID); got != "abc-123" {
 		t.Errorf("plain client id not echoed: %q", got)
 	}
-	resp, _ = env.do(t, "GET", "/healthz", "", "", HeaderRequestID, "bad\" id")
-	if got := resp.Header.Get(HeaderRequestID); got == "" || strings.Contains(got, "\"") {
+	resp, _ = env.Send(t, "GET", "/healthz", "", "", handlers.HeaderRequestID, "bad\" id")
+	if got := resp.Header.Get(handlers.HeaderRequestID); got == "" || strings.Contains(got, "\"") {
 		t.Errorf("unsafe client id: got %q, want a fresh one", got)
 	}
 }
@@ -500,8 +393,8 @@ func TestRequestID(t *testing.T) {
 // at once right after a write: every answer is right, and each problem
 // carries its own request id.
 func TestConcurrentReportMissesShareOneBuild(t *testing.T) {
-	env := newAPIEnv(t, Config{})
-	env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD"}`)
+	env := testenv.API(t, handlers.Config{})
+	env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AB123CD"}`)
 	var wg sync.WaitGroup
 	for i := range 30 {
 		wg.Add(1)
@@ -512,7 +405,7 @@ func TestConcurrentReportMissesShareOneBuild(t *testing.T) {
 				email = "nadie@example.com"
 			}
 			id := fmt.Sprintf("req-%d", i)
-			resp, body := env.do(t, "GET", "/generar_informe?email="+email, "", "", HeaderRequestID, id)
+			resp, body := env.Send(t, "GET", "/generar_informe?email="+email, "", "", handlers.HeaderRequestID, id)
 			switch {
 			case i%2 == 0 && (resp.StatusCode != 200 || !bytes.Contains(body, []byte("AB123CD"))):
 				t.Errorf("report %d: %d %s", i, resp.StatusCode, body)
@@ -521,7 +414,7 @@ func TestConcurrentReportMissesShareOneBuild(t *testing.T) {
 					t.Errorf("unknown e-mail %d: %d", i, resp.StatusCode)
 					return
 				}
-				var p Problem
+				var p handlers.Problem
 				if err := json.Unmarshal(body, &p); err != nil || p.RequestID != id {
 					t.Errorf("problem %d carries request id %q, want %q", i, p.RequestID, id)
 				}

@@ -1,11 +1,8 @@
-package handlers
+package handlers_test
 
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,7 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"transito/internal/testdb"
-	"transito/models"
+	"transito/internal/testenv"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -26,9 +23,9 @@ const chromiumPath = "/usr/bin/chromium"
 // browserEnv is a real server on a random local port and a headless
 // chromium driving it.
 type browserEnv struct {
+	*testenv.Env
 	t     *testing.T
 	base  string
-	store *models.Store
 	alloc context.Context
 }
 
@@ -40,14 +37,8 @@ func newBrowserEnv(t *testing.T) *browserEnv {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skip("chromium not installed: " + chromiumPath + " is missing (apt-get install chromium)")
 	}
-	e := newTestEnv(t)
-	srv := New(e.store, e.srv.recorder, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{ImportDir: t.TempDir()})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.App.Listener(ln)
-	t.Cleanup(func() { _ = srv.App.ShutdownWithTimeout(5 * time.Second) })
+	e := testenv.New(t, testenv.WithAdmin())
+	base := "http://" + e.Listen()
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath),
@@ -59,7 +50,7 @@ func newBrowserEnv(t *testing.T) *browserEnv {
 	)
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
-	return &browserEnv{t: t, base: "http://" + ln.Addr().String(), store: e.store, alloc: alloc}
+	return &browserEnv{Env: e, t: t, base: base, alloc: alloc}
 }
 
 // tab opens a browser tab that accepts every confirm() dialog.
@@ -143,8 +134,6 @@ func (b *browserEnv) shot(ctx context.Context, name string) {
 	_ = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
 }
 
-func css(s string) chromedp.CSS { return chromedp.CSS(s) }
-
 func waitJS(js string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := chromedp.Poll[bool](js, chromedp.WithPollingTimeout(10*time.Second))(ctx, t)
@@ -155,20 +144,20 @@ func waitJS(js string) chromedp.Action[chromedp.Void] {
 func (b *browserEnv) login(ctx context.Context, next string) {
 	b.do(ctx, "login",
 		chromedp.Navigate(b.base+next),
-		chromedp.WaitVisible(css(`[data-testid="login-form"]`)),
-		chromedp.SendKeys(css("#usuario"), "admin"),
-		chromedp.SendKeys(css("#clave"), testPassword),
-		chromedp.Click(css(`[data-testid="login-submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="current-user"]`)),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="login-form"]`)),
+		chromedp.SendKeys(testenv.CSS("#usuario"), "admin"),
+		chromedp.SendKeys(testenv.CSS("#clave"), testenv.Password),
+		chromedp.Click(testenv.CSS(`[data-testid="login-submit"]`)),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="current-user"]`)),
 	)
 }
 
 func TestBrowserAdminFlow(t *testing.T) {
 	b := newBrowserEnv(t)
 	for i := 1; i <= 30; i++ {
-		mustPerson(t, b.store, fmt.Sprintf("Persona %02d", i), fmt.Sprintf("p%02d@example.com", i))
+		testenv.MustPerson(t, b.Store, fmt.Sprintf("Persona %02d", i), fmt.Sprintf("p%02d@example.com", i))
 	}
-	mustPerson(t, b.store, "Zulema Quiroga", "zulema@example.com")
+	testenv.MustPerson(t, b.Store, "Zulema Quiroga", "zulema@example.com")
 	ctx := b.tab(nil)
 
 	// Log in: the page asked for comes back after the login.
@@ -180,7 +169,7 @@ func TestBrowserAdminFlow(t *testing.T) {
 
 	// Search as you type narrows the list and keeps the state in the URL.
 	b.do(ctx, "search as you type",
-		chromedp.SendKeys(css(`[data-testid="search-input"]`), "zul"),
+		chromedp.SendKeys(testenv.CSS(`[data-testid="search-input"]`), "zul"),
 		waitJS(`document.querySelectorAll('[data-testid="row"]').length === 1`),
 		waitJS(`location.search.includes('q=zul')`),
 	)
@@ -192,11 +181,11 @@ func TestBrowserAdminFlow(t *testing.T) {
 	payload := `<script>window.__xss=1</script>Eva <img src=x onerror="window.__xss=2">`
 	b.do(ctx, "create person",
 		chromedp.Navigate(b.base+"/admin/personas"),
-		chromedp.Click(css(`[data-testid="create-panel"] summary`)),
-		chromedp.SendKeys(css("#f-nombre"), payload),
-		chromedp.SendKeys(css("#f-email"), "eva@example.com"),
-		chromedp.Click(css(`[data-testid="person-form"] [data-testid="submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="delete-link"]`)),
+		chromedp.Click(testenv.CSS(`[data-testid="create-panel"] summary`)),
+		chromedp.SendKeys(testenv.CSS("#f-nombre"), payload),
+		chromedp.SendKeys(testenv.CSS("#f-email"), "eva@example.com"),
+		chromedp.Click(testenv.CSS(`[data-testid="person-form"] [data-testid="submit"]`)),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="delete-link"]`)),
 	)
 	if got := b.text(ctx, `[data-testid="page-title"]`); got != payload {
 		t.Errorf("title = %q, want the payload as text", got)
@@ -211,27 +200,27 @@ func TestBrowserAdminFlow(t *testing.T) {
 	// A person for the vehicle, then the vehicle with the owner picker.
 	b.do(ctx, "create owner",
 		chromedp.Navigate(b.base+"/admin/personas"),
-		chromedp.Click(css(`[data-testid="create-panel"] summary`)),
-		chromedp.SendKeys(css("#f-nombre"), "Ana Prueba"),
-		chromedp.SendKeys(css("#f-email"), "ana.prueba@example.com"),
-		chromedp.Click(css(`[data-testid="person-form"] [data-testid="submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="delete-link"]`)),
+		chromedp.Click(testenv.CSS(`[data-testid="create-panel"] summary`)),
+		chromedp.SendKeys(testenv.CSS("#f-nombre"), "Ana Prueba"),
+		chromedp.SendKeys(testenv.CSS("#f-email"), "ana.prueba@example.com"),
+		chromedp.Click(testenv.CSS(`[data-testid="person-form"] [data-testid="submit"]`)),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="delete-link"]`)),
 	)
 	personURL := b.location(ctx)
 	b.do(ctx, "create vehicle",
 		chromedp.Navigate(b.base+"/admin/vehiculos"),
-		chromedp.Click(css(`[data-testid="create-panel"] summary`)),
-		chromedp.SendKeys(css("#f-placa_patente"), "ab-123-cd"),
-		chromedp.SendKeys(css("#f-marca"), "Toyota"),
-		chromedp.SendKeys(css("#f-color"), "Blanco"),
-		chromedp.SendKeys(css(`[data-testid="person-search"]`), "ana.pru"),
-		chromedp.WaitVisible(css(`[data-testid="person-option"]`)),
-		chromedp.Click(css(`[data-testid="person-option"]`)),
+		chromedp.Click(testenv.CSS(`[data-testid="create-panel"] summary`)),
+		chromedp.SendKeys(testenv.CSS("#f-placa_patente"), "ab-123-cd"),
+		chromedp.SendKeys(testenv.CSS("#f-marca"), "Toyota"),
+		chromedp.SendKeys(testenv.CSS("#f-color"), "Blanco"),
+		chromedp.SendKeys(testenv.CSS(`[data-testid="person-search"]`), "ana.pru"),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="person-option"]`)),
+		chromedp.Click(testenv.CSS(`[data-testid="person-option"]`)),
 	)
 	b.shot(ctx, "vehiculo-nuevo")
 	b.do(ctx, "save vehicle",
-		chromedp.Click(css(`[data-testid="vehicle-form"] [data-testid="submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="delete-link"]`)),
+		chromedp.Click(testenv.CSS(`[data-testid="vehicle-form"] [data-testid="submit"]`)),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="delete-link"]`)),
 	)
 	if got := b.text(ctx, `[data-testid="page-title"]`); got != "AB123CD" {
 		t.Fatalf("vehicle title = %q", got)
@@ -240,13 +229,13 @@ func TestBrowserAdminFlow(t *testing.T) {
 	// An officer and a token, shown once, used against the API.
 	b.do(ctx, "create officer",
 		chromedp.Navigate(b.base+"/admin/oficiales"),
-		chromedp.Click(css(`[data-testid="create-panel"] summary`)),
-		chromedp.SendKeys(css("#f-nombre"), "Laura Benítez"),
-		chromedp.SendKeys(css("#f-numero"), "B-77"),
-		chromedp.Click(css(`[data-testid="officer-form"] [data-testid="submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="issue-token"]`)),
-		chromedp.Click(css(`[data-testid="issue-token"]`)),
-		chromedp.WaitVisible(css(`[data-testid="new-token"]`)),
+		chromedp.Click(testenv.CSS(`[data-testid="create-panel"] summary`)),
+		chromedp.SendKeys(testenv.CSS("#f-nombre"), "Laura Benítez"),
+		chromedp.SendKeys(testenv.CSS("#f-numero"), "B-77"),
+		chromedp.Click(testenv.CSS(`[data-testid="officer-form"] [data-testid="submit"]`)),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="issue-token"]`)),
+		chromedp.Click(testenv.CSS(`[data-testid="issue-token"]`)),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="new-token"]`)),
 	)
 	b.shot(ctx, "oficial-token")
 	token := b.text(ctx, `[data-testid="new-token"]`)
@@ -266,13 +255,13 @@ func TestBrowserAdminFlow(t *testing.T) {
 	// The infraction is in the list and on the dashboard.
 	b.do(ctx, "infractions list",
 		chromedp.Navigate(b.base+"/admin/infracciones"),
-		chromedp.WaitVisible(css(`[data-testid="row"]`)),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="row"]`)),
 	)
 	b.shot(ctx, "infracciones")
 	if row := b.text(ctx, `[data-testid="row"]`); !strings.Contains(row, "AB123CD") || !strings.Contains(row, "Vigente") {
 		t.Errorf("infraction row = %q", row)
 	}
-	b.do(ctx, "dashboard", chromedp.Navigate(b.base+"/admin"), chromedp.WaitVisible(css(`[data-testid="chart"]`)))
+	b.do(ctx, "dashboard", chromedp.Navigate(b.base+"/admin"), chromedp.WaitVisible(testenv.CSS(`[data-testid="chart"]`)))
 	b.shot(ctx, "inicio")
 	if got := b.text(ctx, `[data-testid="total-infracciones"]`); got != "1" {
 		t.Errorf("dashboard total = %q", got)
@@ -283,11 +272,11 @@ func TestBrowserAdminFlow(t *testing.T) {
 
 	// Annul it, with a reason (the confirm dialog is accepted).
 	b.do(ctx, "annul",
-		chromedp.Click(css(`[data-testid="latest-infractions"] a`)),
-		chromedp.WaitVisible(css(`[data-testid="void-form"]`)),
-		chromedp.SendKeys(css("#f-motivo"), "Error de carga"),
-		chromedp.Click(css(`[data-testid="void-submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="void-reason"]`)),
+		chromedp.Click(testenv.CSS(`[data-testid="latest-infractions"] a`)),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="void-form"]`)),
+		chromedp.SendKeys(testenv.CSS("#f-motivo"), "Error de carga"),
+		chromedp.Click(testenv.CSS(`[data-testid="void-submit"]`)),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="void-reason"]`)),
 	)
 	b.shot(ctx, "infraccion-anulada")
 	if !strings.Contains(b.text(ctx, `[data-testid="void-reason"]`), "Error de carga") {
@@ -295,18 +284,18 @@ func TestBrowserAdminFlow(t *testing.T) {
 	}
 
 	// Deleting the owner is refused, naming the vehicle.
-	b.do(ctx, "delete person", chromedp.Navigate(personURL), chromedp.Click(css(`[data-testid="delete-link"]`)),
-		chromedp.WaitVisible(css(`[data-testid="delete-blocked"]`)))
+	b.do(ctx, "delete person", chromedp.Navigate(personURL), chromedp.Click(testenv.CSS(`[data-testid="delete-link"]`)),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="delete-blocked"]`)))
 	b.shot(ctx, "eliminar-bloqueado")
 	if got := b.text(ctx, `[data-testid="delete-blocked"]`); !strings.Contains(got, "La persona tiene 1 vehículo: AB123CD") {
 		t.Errorf("blocked reason = %q", got)
 	}
-	b.do(ctx, "audit", chromedp.Navigate(b.base+"/admin/auditoria"), chromedp.WaitVisible(css(`[data-testid="row"]`)))
+	b.do(ctx, "audit", chromedp.Navigate(b.base+"/admin/auditoria"), chromedp.WaitVisible(testenv.CSS(`[data-testid="row"]`)))
 	b.shot(ctx, "auditoria")
 
 	// A phone-sized screen: the sidebar becomes a top bar, nothing overflows.
 	b.do(ctx, "mobile", chromedp.EmulateViewport(390, 844), chromedp.Navigate(b.base+"/admin/infracciones"),
-		chromedp.WaitVisible(css(`[data-testid="row"]`)))
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="row"]`)))
 	b.shot(ctx, "movil-infracciones")
 	if b.eval(ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
 		t.Error("the page scrolls sideways on a phone")
@@ -315,7 +304,7 @@ func TestBrowserAdminFlow(t *testing.T) {
 
 func TestBrowserAdminWithoutJavaScript(t *testing.T) {
 	b := newBrowserEnv(t)
-	mustPerson(t, b.store, "Ana Prueba", "ana.prueba@example.com")
+	testenv.MustPerson(t, b.Store, "Ana Prueba", "ana.prueba@example.com")
 	ctx := b.tab(nil)
 	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatal(err)
@@ -329,34 +318,34 @@ func TestBrowserAdminWithoutJavaScript(t *testing.T) {
 	}
 	b.do(ctx, "create person without JS",
 		chromedp.Navigate(b.base+"/admin/personas"),
-		chromedp.Click(css(`[data-testid="create-panel"] summary`)),
-		chromedp.SendKeys(css("#f-nombre"), "Bruno Sin JS"),
-		chromedp.SendKeys(css("#f-email"), "bruno@example.com"),
-		chromedp.Click(css(`[data-testid="person-form"] [data-testid="submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="delete-link"]`)),
+		chromedp.Click(testenv.CSS(`[data-testid="create-panel"] summary`)),
+		chromedp.SendKeys(testenv.CSS("#f-nombre"), "Bruno Sin JS"),
+		chromedp.SendKeys(testenv.CSS("#f-email"), "bruno@example.com"),
+		chromedp.Click(testenv.CSS(`[data-testid="person-form"] [data-testid="submit"]`)),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="delete-link"]`)),
 	)
 	if got := b.text(ctx, `[data-testid="page-title"]`); got != "Bruno Sin JS" {
 		t.Fatalf("title = %q", got)
 	}
 	b.do(ctx, "vehicle owner search without JS",
 		chromedp.Navigate(b.base+"/admin/vehiculos"),
-		chromedp.Click(css(`[data-testid="create-panel"] summary`)),
-		chromedp.SendKeys(css("#f-placa_patente"), "AC456EF"),
-		chromedp.SendKeys(css("#f-marca"), "Ford"),
-		chromedp.SendKeys(css("#f-color"), "Gris"),
-		chromedp.SendKeys(css(`[data-testid="person-search"]`), "bruno"),
-		chromedp.Click(css(`[data-testid="person-search-submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="person-option"]`)),
-		chromedp.Click(css(`[data-testid="person-option"]`)),
-		chromedp.Click(css(`[data-testid="vehicle-form"] [data-testid="submit"]`)),
-		chromedp.WaitVisible(css(`[data-testid="delete-link"]`)),
+		chromedp.Click(testenv.CSS(`[data-testid="create-panel"] summary`)),
+		chromedp.SendKeys(testenv.CSS("#f-placa_patente"), "AC456EF"),
+		chromedp.SendKeys(testenv.CSS("#f-marca"), "Ford"),
+		chromedp.SendKeys(testenv.CSS("#f-color"), "Gris"),
+		chromedp.SendKeys(testenv.CSS(`[data-testid="person-search"]`), "bruno"),
+		chromedp.Click(testenv.CSS(`[data-testid="person-search-submit"]`)),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="person-option"]`)),
+		chromedp.Click(testenv.CSS(`[data-testid="person-option"]`)),
+		chromedp.Click(testenv.CSS(`[data-testid="vehicle-form"] [data-testid="submit"]`)),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="delete-link"]`)),
 	)
 	if got := b.text(ctx, `[data-testid="page-title"]`); got != "AC456EF" {
 		t.Fatalf("vehicle title = %q", got)
 	}
 	b.do(ctx, "search without JS",
 		chromedp.Navigate(b.base+"/admin/personas"),
-		chromedp.SendKeys(css(`[data-testid="search-input"]`), "bruno\n"),
+		chromedp.SendKeys(testenv.CSS(`[data-testid="search-input"]`), "bruno\n"),
 	)
 	// The list is on screen before the form is sent: wait for the new page
 	// (evaluating during the navigation fails; try again until it is done).

@@ -1,4 +1,4 @@
-package handlers
+package handlers_test
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"transito/handlers"
+	"transito/internal/testenv"
 	"transito/models"
 	"transito/models/rules"
 )
@@ -25,32 +27,32 @@ type panelForm struct {
 
 // fuzzPanel is a logged-in panel with one record of each kind.
 type fuzzPanel struct {
-	*testEnv
+	*testenv.Client
 	forms []panelForm
 }
 
 func newFuzzPanel(f *testing.F) *fuzzPanel {
-	e := newTestEnv(f)
+	e := testenv.Panel(f)
 	ctx := context.Background()
-	p, err := e.store.CreatePerson(ctx, rules.PersonInput{Name: "Ana", Email: "ana@example.com"}, testActor)
+	p, err := e.Store.CreatePerson(ctx, rules.PersonInput{Name: "Ana", Email: "ana@example.com"}, testenv.Actor)
 	if err != nil {
 		f.Fatal(err)
 	}
-	v, err := e.store.CreateVehicle(ctx, rules.VehicleInput{Plate: "AB123", Brand: "Fiat", Color: "Rojo", PersonID: p.ID}, testActor)
+	v, err := e.Store.CreateVehicle(ctx, rules.VehicleInput{Plate: "AB123", Brand: "Fiat", Color: "Rojo", PersonID: p.ID}, testenv.Actor)
 	if err != nil {
 		f.Fatal(err)
 	}
-	o, err := e.store.CreateOfficer(ctx, rules.OfficerInput{Name: "Oficial", Badge: "B1", Active: true}, testActor)
+	o, err := e.Store.CreateOfficer(ctx, rules.OfficerInput{Name: "Oficial", Badge: "B1", Active: true}, testenv.Actor)
 	if err != nil {
 		f.Fatal(err)
 	}
-	inf, err := e.store.CreateInfraction(ctx, rules.InfractionInput{Plate: v.Plate, Badge: o.Badge, OccurredAt: time.Now().Add(-time.Hour)}, testActor)
+	inf, err := e.Store.CreateInfraction(ctx, rules.InfractionInput{Plate: v.Plate, Badge: o.Badge, OccurredAt: time.Now().Add(-time.Hour)}, testenv.Actor)
 	if err != nil {
 		f.Fatal(err)
 	}
-	e.login()
+	e.Login()
 	pid, vid, oid := itoa64(p.ID), itoa64(v.ID), itoa64(o.ID)
-	return &fuzzPanel{testEnv: e, forms: []panelForm{
+	return &fuzzPanel{Client: e, forms: []panelForm{
 		{path: "/admin/personas", fields: []string{"nombre", "email"}},
 		{path: "/admin/personas/" + pid, fields: []string{"nombre", "email"}},
 		{path: "/admin/vehiculos", fields: []string{"placa_patente", "marca", "color"}, extra: url.Values{"persona_id": {pid}}},
@@ -65,7 +67,7 @@ func newFuzzPanel(f *testing.F) *fuzzPanel {
 }
 
 func (fp *fuzzPanel) auditTotal(t *testing.T) int {
-	res, err := fp.store.ListAudit(context.Background(), &models.ListQuery{}, time.UTC)
+	res, err := fp.Store.ListAudit(context.Background(), &models.ListQuery{}, time.UTC)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +119,7 @@ func FuzzPanelForms(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, which uint8, a, b, c string) {
-		fp.t = t
+		fp.T = t
 		form := fp.forms[int(which)%len(fp.forms)]
 		values := url.Values{}
 		for k, v := range form.extra {
@@ -127,7 +129,7 @@ func FuzzPanelForms(f *testing.F) {
 			values.Set(form.fields[i], v)
 		}
 		before := fp.auditTotal(t)
-		resp, doc := fp.post(form.path, values)
+		resp, doc := fp.Post(form.path, values)
 		after := fp.auditTotal(t)
 		switch {
 		case resp.StatusCode >= 500:
@@ -140,14 +142,14 @@ func FuzzPanelForms(f *testing.F) {
 			if after != before {
 				t.Fatalf("POST %s %q: refused (%d) but %d audit entries written", form.path, values, resp.StatusCode, after-before)
 			}
-			msg := strings.TrimSpace(doc.Find(`[data-testid^="error-"]`).Text() + testid(doc, "form-error").Text())
+			msg := strings.TrimSpace(doc.Find(`[data-testid^="error-"]`).Text() + testenv.Testid(doc, "form-error").Text())
 			if resp.StatusCode != http.StatusOK && msg == "" {
 				t.Fatalf("POST %s %q: %d without a message on the form", form.path, values, resp.StatusCode)
 			}
 		default:
 			t.Fatalf("POST %s %q: unexpected status %d", form.path, values, resp.StatusCode)
 		}
-		persons, err := fp.store.ListPersons(context.Background(), &models.ListQuery{PerPage: 1000})
+		persons, err := fp.Store.ListPersons(context.Background(), &models.ListQuery{PerPage: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +158,7 @@ func FuzzPanelForms(f *testing.F) {
 				t.Fatalf("stored person %q <%q>", p.Name, p.Email)
 			}
 		}
-		vehicles, err := fp.store.ListVehicles(context.Background(), &models.ListQuery{PerPage: 1000})
+		vehicles, err := fp.Store.ListVehicles(context.Background(), &models.ListQuery{PerPage: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,8 +175,8 @@ func FuzzPanelForms(f *testing.F) {
 // FuzzPublicLookup sends arbitrary text as the citizen's e-mail to the page
 // and to the report API: never a 5xx, and a refusal names the field.
 func FuzzPublicLookup(f *testing.F) {
-	e := newTestEnv(f)
-	if _, err := e.store.CreatePerson(context.Background(), rules.PersonInput{Name: "Ana", Email: "ana@example.com"}, testActor); err != nil {
+	e := testenv.Panel(f)
+	if _, err := e.Store.CreatePerson(context.Background(), rules.PersonInput{Name: "Ana", Email: "ana@example.com"}, testenv.Actor); err != nil {
 		f.Fatal(err)
 	}
 	for _, s := range fuzzSeeds {
@@ -184,24 +186,24 @@ func FuzzPublicLookup(f *testing.F) {
 	f.Add("ana@example.com")
 	f.Add(" ANA@Example.com ")
 	f.Fuzz(func(t *testing.T, email string) {
-		e.t = t
+		e.T = t
 		q := "?email=" + url.QueryEscape(email)
-		resp, doc := e.get("/consulta"+q, "Accept", "text/html")
+		resp, doc := e.Get("/consulta"+q, "Accept", "text/html")
 		switch resp.StatusCode {
 		case 200, 404, 400, 422:
 		default:
 			t.Fatalf("/consulta%s: %d", q, resp.StatusCode)
 		}
 		if resp.StatusCode == 400 || resp.StatusCode == 422 {
-			if msg := testid(doc, "state-invalid").Text(); !strings.Contains(msg, "orreo") {
+			if msg := testenv.Testid(doc, "state-invalid").Text(); !strings.Contains(msg, "orreo") {
 				t.Fatalf("/consulta%s: %d with message %q, want one naming the e-mail", q, resp.StatusCode, msg)
 			}
 		}
-		resp, doc = e.get("/generar_informe" + q)
+		resp, doc = e.Get("/generar_informe" + q)
 		switch resp.StatusCode {
 		case 200, 404:
 		case 400:
-			var p Problem
+			var p handlers.Problem
 			if err := json.Unmarshal([]byte(doc.Text()), &p); err != nil || p.Errors["email"] == "" {
 				t.Fatalf("/generar_informe%s: 400 %+v %v, want errors.email", q, p, err)
 			}

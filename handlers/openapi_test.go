@@ -19,6 +19,7 @@ import (
 
 	"transito/docs"
 	"transito/handlers"
+	"transito/internal/testenv"
 	"transito/models"
 	"transito/models/rules"
 )
@@ -54,9 +55,9 @@ func contractKey(path, method string, status int) string {
 // exchange sends req to the environment's server and validates the answer
 // against the operation the document gives for req's path and documented
 // method (a 405 is documented on the operation of the allowed method).
-func (k *contract) exchange(e *pubEnv, req *http.Request, documentedMethod string) (*http.Response, string) {
+func (k *contract) exchange(e *testenv.Env, req *http.Request, documentedMethod string) (*http.Response, string) {
 	k.t.Helper()
-	resp, body := e.do(req)
+	resp, body := e.Request(req)
 	lookup := req.Clone(context.Background())
 	lookup.Method = documentedMethod
 	// Paths here have no templates, and the variants differ only by a
@@ -119,16 +120,16 @@ func TestOpenAPIAgreement(t *testing.T) {
 	createPaths := []string{"/cargar_infraccion", "/cargar_infraccion/", "/api/v1/infracciones"}
 	reportPaths := []string{"/generar_informe", "/generar_informe/", "/api/v1/informes"}
 
-	e := newPubEnv(t, handlers.Config{})
-	inactive, err := e.store.CreateOfficer(ctx, rules.OfficerInput{Name: "Inactivo", Badge: "INACT-1", Active: true}, models.SystemActor)
+	e := testenv.Demo(t, handlers.Config{})
+	inactive, err := e.Store.CreateOfficer(ctx, rules.OfficerInput{Name: "Inactivo", Badge: "INACT-1", Active: true}, models.SystemActor)
 	if err != nil {
 		t.Fatal(err)
 	}
-	inactiveToken, err := e.store.IssueToken(ctx, inactive.ID, models.SystemActor)
+	inactiveToken, err := e.Store.IssueToken(ctx, inactive.ID, models.SystemActor)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.SetOfficerActive(ctx, inactive.ID, false, models.SystemActor); err != nil {
+	if err := e.Store.SetOfficerActive(ctx, inactive.ID, false, models.SystemActor); err != nil {
 		t.Fatal(err)
 	}
 	big := `{"placa_patente":"AB123CD","comentarios":"` + strings.Repeat("x", handlers.APIBodyLimit) + `"}`
@@ -139,16 +140,16 @@ func TestOpenAPIAgreement(t *testing.T) {
 			req    *http.Request
 			status int
 		}{
-			{jsonRequest(post, p, e.token, `{"placa_patente":"ab-123-cd","timestamp":"2024-05-01 14:30","comentarios":"ok"}`), 200},
-			{jsonRequest(post, p, e.token, `{"placa_patente":5,"timestamp":"mañana"}`), 400},
-			{jsonRequest(post, p, e.token, `[1,2]`), 400},
+			{jsonRequest(post, p, e.Token, `{"placa_patente":"ab-123-cd","timestamp":"2024-05-01 14:30","comentarios":"ok"}`), 200},
+			{jsonRequest(post, p, e.Token, `{"placa_patente":5,"timestamp":"mañana"}`), 400},
+			{jsonRequest(post, p, e.Token, `[1,2]`), 400},
 			{jsonRequest(post, p, "", `{"placa_patente":"AB123CD"}`), 401},
 			{jsonRequest(post, p, "tr_no-existe", `{"placa_patente":"AB123CD"}`), 401},
 			{jsonRequest(post, p, inactiveToken, `{"placa_patente":"AB123CD"}`), 403},
-			{jsonRequest(post, p, e.token, `{"placa_patente":"ZZ999ZZ"}`), 404},
-			{jsonRequest(http.MethodGet, p, e.token, ``), 405},
-			{jsonRequest(http.MethodPut, p, e.token, `{}`), 405},
-			{jsonRequest(post, p, e.token, big), 413},
+			{jsonRequest(post, p, e.Token, `{"placa_patente":"ZZ999ZZ"}`), 404},
+			{jsonRequest(http.MethodGet, p, e.Token, ``), 405},
+			{jsonRequest(http.MethodPut, p, e.Token, `{}`), 405},
+			{jsonRequest(post, p, e.Token, big), 413},
 		}
 		for _, c := range cases {
 			if resp, body := k.exchange(e, c.req, post); resp.StatusCode != c.status {
@@ -156,10 +157,10 @@ func TestOpenAPIAgreement(t *testing.T) {
 			}
 		}
 		// The same Idempotency-Key answers the first result again.
-		first := jsonRequest(post, p, e.token, `{"placa_patente":"AB123CD"}`)
+		first := jsonRequest(post, p, e.Token, `{"placa_patente":"AB123CD"}`)
 		first.Header.Set("Idempotency-Key", "clave-"+p)
 		_, body1 := k.exchange(e, first, post)
-		again := jsonRequest(post, p, e.token, `{"placa_patente":"AB123CD"}`)
+		again := jsonRequest(post, p, e.Token, `{"placa_patente":"AB123CD"}`)
 		again.Header.Set("Idempotency-Key", "clave-"+p)
 		resp, body2 := k.exchange(e, again, post)
 		if resp.Header.Get("Idempotent-Replayed") != "true" || jsonID(body1) == 0 || jsonID(body1) != jsonID(body2) {
@@ -195,10 +196,10 @@ func TestOpenAPIAgreement(t *testing.T) {
 	}
 
 	// Rate limits: one request a minute, the second is refused.
-	limited := newPubEnv(t, handlers.Config{RateLimit: 1, APIRateLimit: 1})
+	limited := testenv.Demo(t, handlers.Config{RateLimit: 1, APIRateLimit: 1})
 	for _, p := range createPaths {
 		for range 2 {
-			k.exchange(limited, jsonRequest(http.MethodPost, p, limited.token, `{"placa_patente":"AB123CD"}`), http.MethodPost)
+			k.exchange(limited, jsonRequest(http.MethodPost, p, limited.Token, `{"placa_patente":"AB123CD"}`), http.MethodPost)
 		}
 	}
 	for _, p := range reportPaths {
@@ -208,22 +209,22 @@ func TestOpenAPIAgreement(t *testing.T) {
 	}
 
 	// The write queue closed (the server is stopping): 503.
-	stopping := newPubEnv(t, handlers.Config{})
-	if err := stopping.recorder.Close(ctx); err != nil {
+	stopping := testenv.Demo(t, handlers.Config{})
+	if err := stopping.Recorder.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range createPaths {
-		k.exchange(stopping, jsonRequest(http.MethodPost, p, stopping.token, `{"placa_patente":"AB123CD"}`), http.MethodPost)
+		k.exchange(stopping, jsonRequest(http.MethodPost, p, stopping.Token, `{"placa_patente":"AB123CD"}`), http.MethodPost)
 	}
 
 	// The database closed under the running server: 500, saying nothing
 	// about the cause.
-	broken := newPubEnv(t, handlers.Config{})
-	if err := broken.store.Close(); err != nil {
+	broken := testenv.Demo(t, handlers.Config{})
+	if err := broken.Store.Close(); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range createPaths {
-		_, body := k.exchange(broken, jsonRequest(http.MethodPost, p, broken.token, `{"placa_patente":"AB123CD"}`), http.MethodPost)
+		_, body := k.exchange(broken, jsonRequest(http.MethodPost, p, broken.Token, `{"placa_patente":"AB123CD"}`), http.MethodPost)
 		if strings.Contains(body, "sql") || strings.Contains(body, "closed") {
 			t.Errorf("a 500 leaks internals: %s", body)
 		}
@@ -246,16 +247,16 @@ func TestOpenAPIAgreement(t *testing.T) {
 // TestOpenAPIServed checks that the document the server publishes is the
 // embedded one, and that the API page has a section for every problem type.
 func TestOpenAPIServed(t *testing.T) {
-	e := newPubEnv(t, handlers.Config{})
-	resp, body := e.get("/api/openapi.yaml")
+	e := testenv.Demo(t, handlers.Config{})
+	resp, body := e.GetBody("/api/openapi.yaml")
 	if resp.StatusCode != 200 || !bytes.Equal([]byte(body), docs.OpenAPI) {
 		t.Fatalf("/api/openapi.yaml: %d, %d bytes", resp.StatusCode, len(body))
 	}
-	resp, body = e.get("/api")
+	resp, body = e.GetBody("/api")
 	if resp.StatusCode != 200 {
 		t.Fatalf("/api: %d", resp.StatusCode)
 	}
-	doc := parseHTML(t, body)
+	doc := testenv.ParseHTML(t, body)
 	k := loadContract(t)
 	problem := k.doc.Components.Schemas["Problema"].Value.Properties["type"].Value
 	if len(problem.Enum) == 0 {
@@ -267,7 +268,7 @@ func TestOpenAPIServed(t *testing.T) {
 			t.Errorf("/api has no section #%s", anchor)
 		}
 	}
-	if testid(doc, "curl-example").Length() < 2 {
+	if testenv.Testid(doc, "curl-example").Length() < 2 {
 		t.Error("/api has no curl examples")
 	}
 }

@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"net"
 	"os/exec"
 	"strings"
 	"testing"
@@ -13,11 +12,12 @@ import (
 
 	"transito/handlers"
 	"transito/internal/testdb"
+	"transito/internal/testenv"
 )
 
 // publicBrowser serves an environment on a loopback port and starts a
 // headless Chromium to drive it.
-func publicBrowser(t *testing.T, e *pubEnv) (base string, browser context.Context) {
+func publicBrowser(t *testing.T, e *testenv.Env) (base string, browser context.Context) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser test")
@@ -26,12 +26,7 @@ func publicBrowser(t *testing.T, e *pubEnv) (base string, browser context.Contex
 	if err != nil {
 		t.Skip("chromium not installed (apt-get install chromium)")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go e.srv.App.Listener(ln)
-	t.Cleanup(func() { e.srv.App.ShutdownWithTimeout(2 * time.Second) })
+	addr := e.Listen()
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-extensions", true),
@@ -43,7 +38,7 @@ func publicBrowser(t *testing.T, e *pubEnv) (base string, browser context.Contex
 	if err := chromedp.Do(browser, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatal(err)
 	}
-	return "http://" + ln.Addr().String(), browser
+	return "http://" + addr, browser
 }
 
 func browserTab(t *testing.T, browser context.Context) context.Context {
@@ -62,17 +57,17 @@ func TestPublicPageInBrowser(t *testing.T) {
 	if testdb.Postgres() {
 		t.Skip("browser tests run once, on SQLite: the database does not change what the browser shows")
 	}
-	e := newPubEnv(t, handlers.Config{})
+	e := testenv.Demo(t, handlers.Config{})
 	base, browser := publicBrowser(t, e)
 
 	t.Run("htmx", func(t *testing.T) {
 		ctx := browserTab(t, browser)
 		err := chromedp.Do(ctx,
 			chromedp.Navigate(base+"/"),
-			chromedp.WaitVisible(css(`[data-testid="lookup-email"]`)),
-			chromedp.SendKeys(css(`[data-testid="lookup-email"]`), anaEmail),
-			chromedp.Click(css(`[data-testid="lookup-submit"]`)),
-			chromedp.WaitVisible(css(`#resultado [data-testid="person-name"]`)),
+			chromedp.WaitVisible(testenv.CSS(`[data-testid="lookup-email"]`)),
+			chromedp.SendKeys(testenv.CSS(`[data-testid="lookup-email"]`), anaEmail),
+			chromedp.Click(testenv.CSS(`[data-testid="lookup-submit"]`)),
+			chromedp.WaitVisible(testenv.CSS(`#resultado [data-testid="person-name"]`)),
 		)
 		if err != nil {
 			t.Fatal(err)
@@ -91,9 +86,9 @@ func TestPublicPageInBrowser(t *testing.T) {
 		}
 
 		err = chromedp.Do(ctx,
-			chromedp.SetValue(css(`[data-testid="lookup-email"]`), "nadie@example.com"),
-			chromedp.Click(css(`[data-testid="lookup-submit"]`)),
-			chromedp.WaitVisible(css(`#resultado [data-testid="state-unknown"]`)),
+			chromedp.SetValue(testenv.CSS(`[data-testid="lookup-email"]`), "nadie@example.com"),
+			chromedp.Click(testenv.CSS(`[data-testid="lookup-submit"]`)),
+			chromedp.WaitVisible(testenv.CSS(`#resultado [data-testid="state-unknown"]`)),
 		)
 		if err != nil {
 			t.Fatalf("the 404 state was not swapped in: %v", err)
@@ -113,10 +108,10 @@ func TestPublicPageInBrowser(t *testing.T) {
 		}
 		err := chromedp.Do(ctx,
 			chromedp.Navigate(base+"/"),
-			chromedp.WaitVisible(css(`[data-testid="lookup-email"]`)),
-			chromedp.SendKeys(css(`[data-testid="lookup-email"]`), "carla.gomez@example.com"),
-			chromedp.Submit(css(`[data-testid="lookup-form"]`)),
-			chromedp.WaitVisible(css(`[data-testid="state-empty"]`)),
+			chromedp.WaitVisible(testenv.CSS(`[data-testid="lookup-email"]`)),
+			chromedp.SendKeys(testenv.CSS(`[data-testid="lookup-email"]`), "carla.gomez@example.com"),
+			chromedp.Submit(testenv.CSS(`[data-testid="lookup-form"]`)),
+			chromedp.WaitVisible(testenv.CSS(`[data-testid="state-empty"]`)),
 		)
 		if err != nil {
 			t.Fatal(err)
@@ -133,11 +128,9 @@ func TestPublicPageInBrowser(t *testing.T) {
 	})
 }
 
-func css(s string) chromedp.CSS { return chromedp.CSS(s) }
-
 func browserText(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
+	s, err := chromedp.Run(ctx, chromedp.Text(testenv.CSS(sel)))
 	if err != nil {
 		t.Fatalf("text of %s: %v", sel, err)
 	}

@@ -6,18 +6,19 @@ import (
 	"testing"
 
 	"transito/handlers"
+	"transito/internal/testenv"
 )
 
 const anaEmail = "ana.martinez@example.com"
 
 func TestHomeShowsTheLookupForm(t *testing.T) {
-	e := newPubEnv(t, handlers.Config{})
-	resp, body := e.get("/")
+	e := testenv.Demo(t, handlers.Config{})
+	resp, body := e.GetBody("/")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	doc := parseHTML(t, body)
-	form := testid(doc, "lookup-form")
+	doc := testenv.ParseHTML(t, body)
+	form := testenv.Testid(doc, "lookup-form")
 	if form.Length() != 1 {
 		t.Fatalf("want one lookup form, got %d", form.Length())
 	}
@@ -26,7 +27,7 @@ func TestHomeShowsTheLookupForm(t *testing.T) {
 			t.Errorf("form %s = %q, want %q", attr, got, want)
 		}
 	}
-	input := testid(doc, "lookup-email")
+	input := testenv.Testid(doc, "lookup-email")
 	id, _ := input.Attr("id")
 	if name, _ := input.Attr("name"); name != "email" || id == "" {
 		t.Errorf("input name=%q id=%q", name, id)
@@ -34,7 +35,7 @@ func TestHomeShowsTheLookupForm(t *testing.T) {
 	if doc.Find(`label[for="`+id+`"]`).Length() != 1 {
 		t.Error("the e-mail input has no label")
 	}
-	region := testid(doc, "lookup-region")
+	region := testenv.Testid(doc, "lookup-region")
 	if live, _ := region.Attr("aria-live"); live != "polite" {
 		t.Errorf("result region aria-live = %q, want polite", live)
 	}
@@ -46,22 +47,22 @@ func TestHomeShowsTheLookupForm(t *testing.T) {
 // TestLookupFullPage is the path without JavaScript: the form's GET returns
 // the whole page, the form filled in and the result in place.
 func TestLookupFullPage(t *testing.T) {
-	e := newPubEnv(t, handlers.Config{})
-	resp, body := e.get("/consulta?email=Ana.Martinez@Example.com", "Accept", "text/html")
+	e := testenv.Demo(t, handlers.Config{})
+	resp, body := e.GetBody("/consulta?email=Ana.Martinez@Example.com", "Accept", "text/html")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d: %s", resp.StatusCode, body)
 	}
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 		t.Errorf("content type %q", ct)
 	}
-	doc := parseHTML(t, body)
-	if doc.Find("html head title").Length() != 1 || testid(doc, "lookup-form").Length() != 1 {
+	doc := testenv.ParseHTML(t, body)
+	if doc.Find("html head title").Length() != 1 || testenv.Testid(doc, "lookup-form").Length() != 1 {
 		t.Fatal("want the whole page with the form")
 	}
-	if v, _ := testid(doc, "lookup-email").Attr("value"); v != anaEmail {
+	if v, _ := testenv.Testid(doc, "lookup-email").Attr("value"); v != anaEmail {
 		t.Errorf("form value %q, want %q", v, anaEmail)
 	}
-	region := testid(doc, "lookup-region")
+	region := testenv.Testid(doc, "lookup-region")
 	if got := strings.TrimSpace(region.Find(`[data-testid="person-name"]`).Text()); got != "Ana Martínez" {
 		t.Errorf("person name %q", got)
 	}
@@ -81,14 +82,14 @@ func TestLookupFullPage(t *testing.T) {
 			t.Errorf("%s = %q, want %q", id, got, want)
 		}
 	}
-	if href, _ := testid(doc, "download-json").Attr("href"); href != "/generar_informe?email=ana.martinez%40example.com" {
+	if href, _ := testenv.Testid(doc, "download-json").Attr("href"); href != "/generar_informe?email=ana.martinez%40example.com" {
 		t.Errorf("download link %q", href)
 	}
 }
 
 func TestLookupFragmentForHTMX(t *testing.T) {
-	e := newPubEnv(t, handlers.Config{})
-	resp, body := e.get("/consulta?email="+anaEmail, "HX-Request", "true")
+	e := testenv.Demo(t, handlers.Config{})
+	resp, body := e.GetBody("/consulta?email="+anaEmail, "HX-Request", "true")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
@@ -98,15 +99,15 @@ func TestLookupFragmentForHTMX(t *testing.T) {
 	if !strings.Contains(resp.Header.Get("Vary"), "HX-Request") {
 		t.Errorf("Vary = %q, want HX-Request in it", resp.Header.Get("Vary"))
 	}
-	doc := parseHTML(t, body)
-	if testid(doc, "lookup-result").Length() != 1 || testid(doc, "infraction-row").Length() != 3 {
+	doc := testenv.ParseHTML(t, body)
+	if testenv.Testid(doc, "lookup-result").Length() != 1 || testenv.Testid(doc, "infraction-row").Length() != 3 {
 		t.Errorf("fragment without the result: %.300s", body)
 	}
 
 	// A history restore (htmx's cache missed) and a boosted link want the page.
 	for _, h := range []string{"HX-History-Restore-Request", "HX-Boosted"} {
-		_, body := e.get("/consulta?email="+anaEmail, "HX-Request", "true", h, "true")
-		if testid(parseHTML(t, body), "lookup-form").Length() != 1 {
+		_, body := e.GetBody("/consulta?email="+anaEmail, "HX-Request", "true", h, "true")
+		if testenv.Testid(testenv.ParseHTML(t, body), "lookup-form").Length() != 1 {
 			t.Errorf("with %s: want the whole page", h)
 		}
 	}
@@ -115,7 +116,7 @@ func TestLookupFragmentForHTMX(t *testing.T) {
 // TestLookupStates covers every answer other than a list of infractions,
 // both as a fragment and as a whole page.
 func TestLookupStates(t *testing.T) {
-	e := newPubEnv(t, handlers.Config{})
+	e := testenv.Demo(t, handlers.Config{})
 	tests := []struct {
 		name, query string
 		status      int
@@ -135,25 +136,25 @@ func TestLookupStates(t *testing.T) {
 				if htmx {
 					header = append(header, "HX-Request", "true")
 				}
-				resp, body := e.get("/consulta?"+tt.query, header...)
+				resp, body := e.GetBody("/consulta?"+tt.query, header...)
 				if resp.StatusCode != tt.status {
 					t.Errorf("status %d, want %d", resp.StatusCode, tt.status)
 				}
-				doc := parseHTML(t, body)
-				if testid(doc, tt.testid).Length() != 1 {
+				doc := testenv.ParseHTML(t, body)
+				if testenv.Testid(doc, tt.testid).Length() != 1 {
 					t.Errorf("no %s in %.400s", tt.testid, body)
 				}
-				if testid(doc, "infraction-row").Length() != 0 {
+				if testenv.Testid(doc, "infraction-row").Length() != 0 {
 					t.Error("an error state shows infractions")
 				}
-				if got := testid(doc, "lookup-form").Length(); got != map[bool]int{false: 1, true: 0}[htmx] {
+				if got := testenv.Testid(doc, "lookup-form").Length(); got != map[bool]int{false: 1, true: 0}[htmx] {
 					t.Errorf("%d forms", got)
 				}
 			})
 		}
 	}
-	_, body := e.get("/consulta?email=no-es-un-correo")
-	if v, _ := testid(parseHTML(t, body), "lookup-email").Attr("value"); v != "no-es-un-correo" {
+	_, body := e.GetBody("/consulta?email=no-es-un-correo")
+	if v, _ := testenv.Testid(testenv.ParseHTML(t, body), "lookup-email").Attr("value"); v != "no-es-un-correo" {
 		t.Errorf("the form should keep what was typed, has %q", v)
 	}
 }
@@ -161,29 +162,29 @@ func TestLookupStates(t *testing.T) {
 // TestLookupSharesTheReportRateLimit checks that /consulta and
 // /generar_informe spend one budget per client, and the page's 429 state.
 func TestLookupSharesTheReportRateLimit(t *testing.T) {
-	e := newPubEnv(t, handlers.Config{RateLimit: 2})
-	if resp, _ := e.get("/generar_informe?email=" + anaEmail); resp.StatusCode != http.StatusOK {
+	e := testenv.Demo(t, handlers.Config{RateLimit: 2})
+	if resp, _ := e.GetBody("/generar_informe?email=" + anaEmail); resp.StatusCode != http.StatusOK {
 		t.Fatalf("first report: %d", resp.StatusCode)
 	}
-	if resp, _ := e.get("/consulta?email="+anaEmail, "HX-Request", "true"); resp.StatusCode != http.StatusOK {
+	if resp, _ := e.GetBody("/consulta?email="+anaEmail, "HX-Request", "true"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("first look-up: %d", resp.StatusCode)
 	}
-	resp, body := e.get("/consulta?email="+anaEmail, "HX-Request", "true")
+	resp, body := e.GetBody("/consulta?email="+anaEmail, "HX-Request", "true")
 	if resp.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("third look-up in the minute: %d, want 429", resp.StatusCode)
 	}
 	if resp.Header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
-	if testid(parseHTML(t, body), "state-limited").Length() != 1 {
+	if testenv.Testid(testenv.ParseHTML(t, body), "state-limited").Length() != 1 {
 		t.Errorf("no limited state in %.300s", body)
 	}
-	resp, body = e.get("/consulta?email="+anaEmail, "Accept", "text/html")
-	if resp.StatusCode != http.StatusTooManyRequests || testid(parseHTML(t, body), "state-limited").Length() != 1 ||
-		testid(parseHTML(t, body), "lookup-form").Length() != 1 {
+	resp, body = e.GetBody("/consulta?email="+anaEmail, "Accept", "text/html")
+	if resp.StatusCode != http.StatusTooManyRequests || testenv.Testid(testenv.ParseHTML(t, body), "state-limited").Length() != 1 ||
+		testenv.Testid(testenv.ParseHTML(t, body), "lookup-form").Length() != 1 {
 		t.Errorf("full page 429: status %d, %.300s", resp.StatusCode, body)
 	}
-	resp, body = e.get("/generar_informe?email=" + anaEmail)
+	resp, body = e.GetBody("/generar_informe?email=" + anaEmail)
 	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(resp.Header.Get("Content-Type"), "problem+json") {
 		t.Errorf("report after the page spent the budget: %d %s", resp.StatusCode, body)
 	}
@@ -192,15 +193,15 @@ func TestLookupSharesTheReportRateLimit(t *testing.T) {
 // TestLookupShowsTimesInTheConfiguredZone records an infraction at a known
 // instant and expects it in Buenos Aires time (UTC-3), escaped.
 func TestLookupShowsTimesInTheConfiguredZone(t *testing.T) {
-	e := newPubEnv(t, handlers.Config{Location: mustLocation(t, "America/Argentina/Buenos_Aires")})
-	resp, body := e.postInfraction(`{"placa_patente":"AC-456-EF","timestamp":"2024-05-01T14:30:00Z","comentarios":"<b>giro</b> indebido"}`)
+	e := testenv.Demo(t, handlers.Config{Location: testenv.MustLocation(t, "America/Argentina/Buenos_Aires")})
+	resp, body := e.PostInfraction(`{"placa_patente":"AC-456-EF","timestamp":"2024-05-01T14:30:00Z","comentarios":"<b>giro</b> indebido"}`)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("record: %d %s", resp.StatusCode, body)
 	}
-	_, body = e.get("/consulta?email="+anaEmail, "HX-Request", "true")
-	doc := parseHTML(t, body)
+	_, body = e.GetBody("/consulta?email="+anaEmail, "HX-Request", "true")
+	doc := testenv.ParseHTML(t, body)
 	var found bool
-	rows := testid(doc, "infraction-row")
+	rows := testenv.Testid(doc, "infraction-row")
 	for i := range rows.Length() {
 		row := rows.Eq(i)
 		if strings.TrimSpace(row.Find(`[data-testid="infraction-plate"]`).Text()) != "AC456EF" ||

@@ -1,4 +1,4 @@
-package handlers
+package handlers_test
 
 import (
 	"fmt"
@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"transito/handlers"
+	"transito/internal/testenv"
 )
 
 // TestFlashesCannotOverflowTheSessionCookie posts many creates with long
@@ -13,16 +16,16 @@ import (
 // flash messages): the cookie stays under what a browser keeps, and the
 // administrator stays logged in.
 func TestFlashesCannotOverflowTheSessionCookie(t *testing.T) {
-	e := newTestEnv(t)
-	e.login()
+	e := testenv.Panel(t)
+	e.Login()
 	for i := range 12 {
-		resp, _ := e.post("/admin/personas", url.Values{"nombre": {strings.Repeat("🚓", 200)}, "email": {fmt.Sprintf("p%d@example.com", i)}})
-		wantStatus(t, resp, http.StatusSeeOther)
-		if n := len(e.cookies[SessionCookie]); n > 4000 {
+		resp, _ := e.Post("/admin/personas", url.Values{"nombre": {strings.Repeat("🚓", 200)}, "email": {fmt.Sprintf("p%d@example.com", i)}})
+		testenv.WantStatus(t, resp, http.StatusSeeOther)
+		if n := len(e.Cookies[handlers.SessionCookie]); n > 4000 {
 			t.Fatalf("after %d creates the session cookie is %d bytes: a browser drops it", i+1, n)
 		}
 	}
-	if _, doc := e.get("/admin"); testid(doc, "current-user").Text() != "admin" {
+	if _, doc := e.Get("/admin"); testenv.Testid(doc, "current-user").Text() != "admin" {
 		t.Fatal("logged out after the creates")
 	}
 }

@@ -1,4 +1,4 @@
-package handlers
+package handlers_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"transito/internal/testenv"
 	"transito/models/rules"
 )
 
@@ -24,27 +25,27 @@ const xssPayload = `"'><img src=x onerror=__xss=1><svg onload=__xss=2>`
 func TestBrowserStoredXSSInEveryField(t *testing.T) {
 	b := newBrowserEnv(t)
 	ctx := context.Background()
-	p, err := b.store.CreatePerson(ctx, rules.PersonInput{Name: xssPayload, Email: "xss@example.com"}, testActor)
+	p, err := b.Store.CreatePerson(ctx, rules.PersonInput{Name: xssPayload, Email: "xss@example.com"}, testenv.Actor)
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := b.store.CreateVehicle(ctx, rules.VehicleInput{Plate: "XS123", Brand: xssPayload, Color: xssPayload, PersonID: p.ID}, testActor)
+	v, err := b.Store.CreateVehicle(ctx, rules.VehicleInput{Plate: "XS123", Brand: xssPayload, Color: xssPayload, PersonID: p.ID}, testenv.Actor)
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := b.store.CreateOfficer(ctx, rules.OfficerInput{Name: xssPayload, Badge: "X1", Active: true}, testActor)
+	o, err := b.Store.CreateOfficer(ctx, rules.OfficerInput{Name: xssPayload, Badge: "X1", Active: true}, testenv.Actor)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var infs []int64
 	for range 2 {
-		id, err := b.store.CreateInfraction(ctx, rules.InfractionInput{Plate: v.Plate, Badge: o.Badge, OccurredAt: time.Now().Add(-time.Hour), Comments: xssPayload}, testActor)
+		id, err := b.Store.CreateInfraction(ctx, rules.InfractionInput{Plate: v.Plate, Badge: o.Badge, OccurredAt: time.Now().Add(-time.Hour), Comments: xssPayload}, testenv.Actor)
 		if err != nil {
 			t.Fatal(err)
 		}
 		infs = append(infs, id)
 	}
-	if err := b.store.VoidInfraction(ctx, infs[1], xssPayload, testActor); err != nil {
+	if err := b.Store.VoidInfraction(ctx, infs[1], xssPayload, testenv.Actor); err != nil {
 		t.Fatal(err)
 	}
 	pid, vid, oid := strconv.FormatInt(p.ID, 10), strconv.FormatInt(v.ID, 10), strconv.FormatInt(o.ID, 10)
@@ -77,14 +78,14 @@ func TestBrowserStoredXSSInEveryField(t *testing.T) {
 		}
 	}
 	for _, pg := range pages {
-		b.do(tab, "open "+pg.path, chromedp.Navigate(b.base+pg.path), chromedp.WaitReady(css("body")))
+		b.do(tab, "open "+pg.path, chromedp.Navigate(b.base+pg.path), chromedp.WaitReady(testenv.CSS("body")))
 		check(pg.path, pg.shows)
 	}
 	// The same through an htmx swap: search-as-you-type on the person list.
 	b.do(tab, "htmx search",
 		chromedp.Navigate(b.base+"/admin/personas"),
-		chromedp.WaitVisible(css(`[data-testid="search-input"]`)),
-		chromedp.SendKeys(css(`[data-testid="search-input"]`), `"'>`),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="search-input"]`)),
+		chromedp.SendKeys(testenv.CSS(`[data-testid="search-input"]`), `"'>`),
 		waitJS(`new URL(location.href).searchParams.get('q') === "\"'>"`),
 		chromedp.Sleep(300*time.Millisecond),
 	)

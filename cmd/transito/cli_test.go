@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"transito/internal/testdb"
+	"transito/internal/testenv"
 	"transito/models"
 )
 
@@ -85,11 +86,7 @@ func TestCLICommands(t *testing.T) {
 		if _, _, err := cli(t, "", "backup", backup, "--db", db); err != nil {
 			t.Fatalf("backup: %v", err)
 		}
-		store, err := models.Open(context.Background(), backup)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
+		store := testenv.Open(t, backup)
 		if _, err := store.OfficerByBadge(context.Background(), "LB-7"); err != nil {
 			t.Fatalf("backup lacks the officer: %v", err)
 		}

@@ -43,7 +43,7 @@ func expectUnavailable(t *testing.T, env *testenv.Env, before int) {
 	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("write during the fault: %d (Retry-After %q) %s, want 503", resp.StatusCode, resp.Header.Get("Retry-After"), body)
 	}
-	p := decodeProblem(t, resp, body)
+	p := testenv.DecodeProblem(t, resp, body)
 	if !strings.Contains(p.Detail, "Reintente") {
 		t.Errorf("503 detail %q does not tell the client to retry", p.Detail)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"transito/handlers/web"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -21,13 +23,13 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 // draining.
 func (s *Server) readyz(c *fiber.Ctx) error {
 	if s.draining.Load() {
-		return unavailable("El servidor se está deteniendo.")
+		return web.Unavailable("El servidor se está deteniendo.")
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
 		s.log.Warn("readyz: database unreachable", "request_id", RequestIDOf(c), "err", err)
-		return unavailable("La base de datos no responde.")
+		return web.Unavailable("La base de datos no responde.")
 	}
 	return c.JSON(fiber.Map{"status": "ok"})
 }

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"transito/handlers/web"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -69,7 +71,7 @@ func accessLog(log *slog.Logger) fiber.Handler {
 			slog.String("path", c.Path()),
 			slog.Int("status", status),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-			slog.String("client", clientIP(c)),
+			slog.String("client", web.ClientIP(c)),
 		)
 		return nil
 	}

@@ -18,7 +18,7 @@ func TestLogsCarryRequestIDsAndNoSecrets(t *testing.T) {
 	e := testenv.Demo(t, handlers.Config{}, testenv.WithLog(&buf))
 	e.PostInfraction(`{"placa_patente":"AB123CD","comentarios":"log"}`)
 	e.PostInfraction(`{"placa_patente":"ZZ999ZZ"}`)
-	e.GetBody("/consulta?email=" + anaEmail)
+	e.GetBody("/consulta?email=" + testenv.DemoEmail)
 	e.GetBody("/consulta?email=nadie.secreto@example.com")
 	e.GetBody("/consulta?email=no-valido-secreto")
 

@@ -17,8 +17,8 @@ func TestMetricsAfterTraffic(t *testing.T) {
 		t.Fatalf("record: %d %s", resp.StatusCode, body)
 	}
 	e.PostInfraction(`{"placa_patente":"ZZ999ZZ"}`)
-	e.GetBody("/consulta?email=" + anaEmail)
-	e.GetBody("/consulta?email=" + anaEmail)
+	e.GetBody("/consulta?email=" + testenv.DemoEmail)
+	e.GetBody("/consulta?email=" + testenv.DemoEmail)
 	e.GetBody("/no-existe-1")
 	e.GetBody("/no-existe-2")
 

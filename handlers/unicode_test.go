@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,7 +27,7 @@ func TestLookalikePlatesAreNeverStoredTwice(t *testing.T) {
 	testenv.MustVehicle(t, e.Store, "AB123", ana.ID)
 	same := []string{"ＡＢ１２３", "ab-123", "A\u200bB\u00ad123", "A\u2013B 123", "ａｂ１２３"}
 	foreign := []string{"АВ123" /* Cyrillic */, "ΑΒ123" /* Greek */, "AB１２３\u0301", "AB123\x00", "\xffAB123"}
-	pid := itoa64(bea.ID)
+	pid := fmt.Sprint(bea.ID)
 	for _, p := range same {
 		resp, doc := e.Post("/admin/vehiculos", url.Values{"placa_patente": {p}, "marca": {"Fiat"}, "color": {"Rojo"}, "persona_id": {pid}})
 		if resp.StatusCode != http.StatusConflict || !strings.Contains(testenv.Testid(doc, "error-placa_patente").Text()+testenv.Testid(doc, "form-error").Text(), "AB123") {
@@ -95,7 +96,7 @@ func TestUnicodeStoredAndShownFaithfully(t *testing.T) {
 	e := testenv.Panel(t)
 	e.Login()
 	for i, name := range unicodeText {
-		email := "u" + itoa64(int64(i)) + "@example.com"
+		email := "u" + fmt.Sprint(int64(i)) + "@example.com"
 		resp, _ := e.Post("/admin/personas", url.Values{"nombre": {name}, "email": {email}})
 		testenv.WantStatus(t, resp, http.StatusSeeOther)
 		_, doc := e.Get(resp.Header.Get("Location"))
@@ -134,7 +135,7 @@ func TestUnicodeStoredAndShownFaithfully(t *testing.T) {
 	}
 	for _, bad := range []string{`"a\u0000b"`, "\"a\xffb\"", `"a\u0007b"`} {
 		resp, body := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"CC111CC","comentarios":`+bad+`}`)
-		p := decodeProblem(t, resp, body)
+		p := testenv.DecodeProblem(t, resp, body)
 		// Invalid UTF-8 is refused for the whole body, before fields exist.
 		if resp.StatusCode != 400 || p.Errors["comentarios"] == "" && !strings.Contains(p.Detail, "UTF-8") {
 			t.Errorf("comments %s: %d %s, want 400 naming comentarios", bad, resp.StatusCode, body)

@@ -405,7 +405,7 @@ func PageHeader(title, subtitle string) templ.Component {
 	})
 }
 
-// ErrorPage is the panel's error page.
+// ErrorPage is the panel's error page; it links back to the panel.
 func ErrorPage(p Page, status int, title, detail, requestID string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context

@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/chromedp/chromedp"
 
+	"transito/handlers/web"
 	"transito/models"
 	"transito/models/rules"
 )
@@ -88,4 +90,29 @@ func MustInfraction(t testing.TB, s *models.Store, plate, badge string, at time.
 		t.Fatal(err)
 	}
 	return id
+}
+
+// DecodeProblem reads a problem+json answer and checks that it is complete.
+func DecodeProblem(t testing.TB, resp *http.Response, body []byte) web.Problem {
+	t.Helper()
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		t.Fatalf("Content-Type %q, want application/problem+json; body %s", ct, body)
+	}
+	var p web.Problem
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatalf("problem body %s: %v", body, err)
+	}
+	if p.Status != resp.StatusCode || p.Title == "" || p.Detail == "" || p.Type == "" {
+		t.Fatalf("incomplete problem %+v for status %d", p, resp.StatusCode)
+	}
+	return p
+}
+
+// WrongToken is a token of the same shape that differs from tok (a fixed
+// replacement of the first character would equal tok one time in 64).
+func WrongToken(tok string) string {
+	if strings.HasPrefix(tok, "x") {
+		return "y" + tok[1:]
+	}
+	return "x" + tok[1:]
 }

@@ -31,6 +31,9 @@ import (
 // Password is the password of the administrator WithAdmin creates.
 const Password = "clave-de-prueba-123"
 
+// DemoEmail is the demo data set's person with infractions (WithDemo).
+const DemoEmail = "ana.martinez@example.com"
+
 // Actor is who the fixtures' writes are audited as.
 var Actor = models.Actor{Kind: models.ActorCLI, Name: "test"}
 

@@ -1,0 +1,44 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"transito/models"
+	"transito/views"
+)
+
+// infractionList shows the infractions with their filters.
+func (h *Handler) infractionList(c *fiber.Ctx) error {
+	f := views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/infracciones", Values: map[string]string{}, Errors: map[string]string{}}
+	return h.renderInfractionList(c, fiber.StatusOK, f)
+}
+
+func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Form) error {
+	lq := listQuery(c, "desde", "hasta", "oficial", "patente", "estado", "persona", "vehiculo")
+	res, err := h.store.ListInfractions(c.UserContext(), lq, h.loc)
+	if err != nil {
+		return err
+	}
+	l := newList("/admin/infracciones", "Infracciones", "infracciones", lq, res.Total, res.PerPage)
+	l.SearchLabel, l.SearchHint = "Buscar por patente (comienzo)", "p. ej. AB1"
+	l.Empty = "No hay infracciones que mostrar."
+	l.Columns = []views.Column{{Label: "Fecha", Sort: "fecha"}, {Label: "Patente", Sort: "patente"}, {Label: "Vehículo"}, {Label: "Oficial", Sort: "oficial"}, {Label: "Estado", Sort: "estado"}, {Label: "Comentarios"}}
+	for _, i := range res.Items {
+		st := views.Cell{Text: "Vigente", Badge: "ok"}
+		if i.Status == models.StatusVoided {
+			st = views.Cell{Text: "Anulada", Badge: "warn"}
+		}
+		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
+			{Text: h.fmtTime(i.OccurredAt), Href: "/admin/infracciones/" + itoa64(i.ID)},
+			{Text: i.Plate, Mono: true},
+			{Text: i.Brand + " · " + i.Color},
+			{Text: i.OfficerName + " (" + i.OfficerBadge + ")"},
+			st,
+			{Text: i.Comments},
+		}})
+	}
+	l.Filters = views.InfractionFilters(lq.Filter("desde"), lq.Filter("hasta"), lq.Filter("oficial"), lq.Filter("patente"), lq.Filter("estado"),
+		map[string]string{"persona": lq.Filter("persona"), "vehiculo": lq.Filter("vehiculo")})
+	l.Create, l.CreateLabel, l.CreateOpen = views.InfractionForm(form), "Registrar infracción a mano", form.Invalid()
+	return h.respondList(c, h.page(c, "Infracciones", "infracciones"), l, lq, status, "infracciones")
+}

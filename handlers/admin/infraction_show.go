@@ -1,0 +1,29 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"transito/handlers/web"
+	"transito/views"
+)
+
+// infractionShow shows one infraction with the annul form.
+func (h *Handler) infractionShow(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	return h.renderInfraction(c, fiber.StatusOK, id, nil)
+}
+
+func (h *Handler) renderInfraction(c *fiber.Ctx, status int, id int64, f *views.Form) error {
+	i, err := h.store.InfractionByID(c.UserContext(), id)
+	if err != nil {
+		return notFound(err, "esa infracción")
+	}
+	if f == nil {
+		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/infracciones/" + itoa64(id) + "/anular", Values: map[string]string{}, Errors: map[string]string{}}
+	}
+	return web.Render(c, status, views.InfractionPage(h.page(c, "Infracción "+itoa64(id), "infracciones"), i, *f,
+		h.fmtTime(i.OccurredAt), h.fmtTime(i.RecordedAt)))
+}

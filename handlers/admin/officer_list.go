@@ -1,0 +1,43 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"transito/views"
+)
+
+// officerList shows the officers with their token's last use.
+func (h *Handler) officerList(c *fiber.Ctx) error {
+	f := views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/oficiales", Values: map[string]string{"activo": "1"}, Errors: map[string]string{}}
+	return h.renderOfficerList(c, fiber.StatusOK, f)
+}
+
+func (h *Handler) renderOfficerList(c *fiber.Ctx, status int, form views.Form) error {
+	lq := listQuery(c, "estado")
+	res, err := h.store.ListOfficers(c.UserContext(), lq)
+	if err != nil {
+		return err
+	}
+	l := newList("/admin/oficiales", "Oficiales", "oficiales", lq, res.Total, res.PerPage)
+	l.SearchLabel, l.SearchHint = "Buscar por nombre o número", "p. ej. Benítez o DEMO-001"
+	l.Empty = "No hay oficiales que mostrar."
+	l.Columns = []views.Column{{Label: "Nombre", Sort: "nombre"}, {Label: "Número", Sort: "numero"}, {Label: "Estado", Sort: "activo"}, {Label: "Token"}, {Label: "Último uso del token", Sort: "uso"}}
+	for _, o := range res.Items {
+		st := views.Cell{Text: "Activo", Badge: "ok"}
+		if !o.Active {
+			st = views.Cell{Text: "Inactivo", Badge: "muted"}
+		}
+		tok := "—"
+		if o.TokenPrefix != nil {
+			tok = *o.TokenPrefix + "…"
+		}
+		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
+			{Text: o.Name, Href: "/admin/oficiales/" + itoa64(o.ID)},
+			{Text: o.Badge, Mono: true}, st, {Text: tok, Mono: true},
+			{Text: h.fmtTimePtr(o.TokenLastUsed)},
+		}})
+	}
+	l.Filters = views.OfficerFilters(lq.Filter("estado"))
+	l.Create, l.CreateLabel, l.CreateOpen = views.OfficerForm(form, "Crear oficial"), "Nuevo oficial", form.Invalid()
+	return h.respondList(c, h.page(c, "Oficiales", "oficiales"), l, lq, status, "oficiales")
+}

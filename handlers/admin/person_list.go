@@ -1,0 +1,37 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"transito/views"
+)
+
+// personList shows the persons: search, sort, pages, CSV, create form.
+func (h *Handler) personList(c *fiber.Ctx) error {
+	return h.renderPersonList(c, fiber.StatusOK, h.newPersonForm(c))
+}
+
+func (h *Handler) newPersonForm(c *fiber.Ctx) views.Form {
+	return views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/personas", Values: map[string]string{}, Errors: map[string]string{}}
+}
+
+func (h *Handler) renderPersonList(c *fiber.Ctx, status int, form views.Form) error {
+	lq := listQuery(c)
+	res, err := h.store.ListPersons(c.UserContext(), lq)
+	if err != nil {
+		return err
+	}
+	l := newList("/admin/personas", "Personas", "personas", lq, res.Total, res.PerPage)
+	l.SearchLabel, l.SearchHint = "Buscar por nombre o correo", "p. ej. María o maria@"
+	l.Empty = "No hay personas que mostrar."
+	l.Columns = []views.Column{{Label: "Nombre", Sort: "nombre"}, {Label: "Correo", Sort: "email"}, {Label: "Vehículos", Num: true}}
+	for _, p := range res.Items {
+		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
+			{Text: p.Name, Href: "/admin/personas/" + itoa64(p.ID)},
+			{Text: p.Email},
+			{Text: itoa64(int64(p.Vehicles))},
+		}})
+	}
+	l.Create, l.CreateLabel, l.CreateOpen = views.PersonForm(form, "Crear persona"), "Nueva persona", form.Invalid()
+	return h.respondList(c, h.page(c, "Personas", "personas"), l, lq, status, "personas")
+}

@@ -1,0 +1,42 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"transito/models"
+	"transito/views"
+)
+
+// vehicleList shows the vehicles: search by plate, filters, sort, pages, CSV.
+func (h *Handler) vehicleList(c *fiber.Ctx) error {
+	f := views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/vehiculos", Values: map[string]string{}, Errors: map[string]string{}}
+	return h.renderVehicleList(c, fiber.StatusOK, f, nil, nil)
+}
+
+func (h *Handler) renderVehicleList(c *fiber.Ctx, status int, form views.Form, owner *models.Person, candidates []models.Person) error {
+	ctx := c.UserContext()
+	lq := listQuery(c, "marca", "color", "titular", "persona")
+	res, err := h.store.ListVehicles(ctx, lq)
+	if err != nil {
+		return err
+	}
+	brands, err := h.store.VehicleBrands(ctx)
+	if err != nil {
+		return err
+	}
+	l := newList("/admin/vehiculos", "Vehículos", "vehículos", lq, res.Total, res.PerPage)
+	l.SearchLabel, l.SearchHint = "Buscar por patente", "p. ej. AB123"
+	l.Empty = "No hay vehículos que mostrar."
+	l.Columns = []views.Column{{Label: "Patente", Sort: "patente"}, {Label: "Marca", Sort: "marca"}, {Label: "Color", Sort: "color"}, {Label: "Titular", Sort: "titular"}, {Label: "Correo del titular"}}
+	for _, v := range res.Items {
+		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
+			{Text: v.Plate, Href: "/admin/vehiculos/" + itoa64(v.ID), Mono: true},
+			{Text: v.Brand}, {Text: v.Color},
+			{Text: v.OwnerName, Href: "/admin/personas/" + itoa64(v.PersonID)},
+			{Text: v.OwnerEmail},
+		}})
+	}
+	l.Filters = views.VehicleFilters(brands, lq.Filter("marca"), lq.Filter("color"), lq.Filter("titular"), lq.Filter("persona"))
+	l.Create, l.CreateLabel, l.CreateOpen = views.VehicleForm(form, "Crear vehículo", owner, candidates), "Nuevo vehículo", form.Invalid() || form.V("persona_q") != ""
+	return h.respondList(c, h.page(c, "Vehículos", "vehiculos"), l, lq, status, "vehiculos")
+}

@@ -1,0 +1,31 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"transito/handlers/web"
+	"transito/models"
+	"transito/views"
+)
+
+// vehicleShow shows a vehicle with its edit form.
+func (h *Handler) vehicleShow(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	return h.renderVehicle(c, fiber.StatusOK, id, nil, nil, nil)
+}
+
+func (h *Handler) renderVehicle(c *fiber.Ctx, status int, id int64, f *views.Form, owner *models.Person, cands []models.Person) error {
+	v, err := h.store.VehicleByID(c.UserContext(), id)
+	if err != nil {
+		return notFound(err, "ese vehículo")
+	}
+	if f == nil {
+		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/vehiculos/" + itoa64(id), Errors: map[string]string{},
+			Values: map[string]string{"placa_patente": v.Plate, "marca": v.Brand, "color": v.Color, "persona_id": itoa64(v.PersonID)}}
+		owner = v.Person
+	}
+	return web.Render(c, status, views.VehiclePage(h.page(c, v.Plate, "vehiculos"), v, *f, owner, cands))
+}

@@ -24,6 +24,7 @@ import (
 	"transito/handlers/web"
 	"transito/models"
 	"transito/models/rules"
+	"transito/paths"
 )
 
 // Config is what the HTTP surface needs from the configuration.
@@ -129,8 +130,8 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	}), securityHeaders)
 	s.routesHealth()
 	s.routesStatic()
-	s.App.Get("/metrics", s.metricsHandler())
-	s.App.All("/metrics", web.MethodNotAllowed(fiber.MethodGet+", "+fiber.MethodHead))
+	s.App.Get(paths.Metrics, s.metricsHandler())
+	s.App.All(paths.Metrics, web.MethodNotAllowed(fiber.MethodGet+", "+fiber.MethodHead))
 
 	// The report API and the portal's look-up count against one budget.
 	lookups := s.rateLimit("consulta", cfg.RateLimit, web.ClientIP)

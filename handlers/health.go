@@ -5,13 +5,14 @@ import (
 	"time"
 
 	"transito/handlers/web"
+	"transito/paths"
 
 	"github.com/gofiber/fiber/v2"
 )
 
 func (s *Server) routesHealth() {
-	s.App.Get("/healthz", s.healthz)
-	s.App.Get("/readyz", s.readyz)
+	s.App.Get(paths.Healthz, s.healthz)
+	s.App.Get(paths.Readyz, s.readyz)
 }
 
 // healthz answers while the process is alive.

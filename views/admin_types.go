@@ -222,13 +222,3 @@ func AuditActor(kind string) string {
 	}
 	return kind
 }
-
-// EntityPath is the panel page of an audited record, "" when it has none.
-func EntityPath(entity string, id int64) string {
-	base := map[string]string{"person": "/admin/personas/", "vehicle": "/admin/vehiculos/", "officer": "/admin/oficiales/",
-		"infraction": "/admin/infracciones/", "admin": "/admin/administradores/"}[entity]
-	if base == "" || id == 0 {
-		return ""
-	}
-	return base + strconv.FormatInt(id, 10)
-}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"transito/models/rules"
+	"transito/paths"
 )
 
 // The limits the API page states, read from the rules the API enforces.
@@ -73,7 +74,7 @@ var apiErrors = []APIError{
 }
 
 func curlCreate(base string) string {
-	return `curl -X POST ` + base + `/cargar_infraccion \
+	return `curl -X POST ` + base + paths.CreateInfraction + ` \
   -H 'Authorization: Bearer trn_…' \
   -H 'Content-Type: application/json' \
   -H 'Idempotency-Key: 7f9c2b1e-4a5d-4c1b-9e0f-2a3b4c5d6e7f' \
@@ -91,7 +92,7 @@ const createResponse = `{
 }`
 
 func curlReport(base string) string {
-	return `curl '` + base + `/generar_informe?email=ana.martinez@example.com'`
+	return `curl '` + base + paths.Report + `?email=ana.martinez@example.com'`
 }
 
 const reportResponse = `[
@@ -109,7 +110,7 @@ const reportResponse = `[
 ]`
 
 func curlConditional(base string) string {
-	return `curl -i '` + base + `/generar_informe?email=ana.martinez@example.com' \
+	return `curl -i '` + base + paths.Report + `?email=ana.martinez@example.com' \
   -H 'If-None-Match: "3k9x2m1q7v0a"'    # 304 si nada cambió`
 }
 

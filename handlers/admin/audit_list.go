@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"transito/paths"
 	"transito/views"
 )
 
@@ -20,7 +21,7 @@ func (h *Handler) auditList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l := newList("/admin/auditoria", "Auditoría", "eventos", lq, res.Total, res.PerPage)
+	l := newList(paths.Audit, "Auditoría", "eventos", lq, res.Total, res.PerPage)
 	l.SearchLabel, l.SearchHint = "Buscar por quién", "usuario, número de oficial…"
 	l.Empty = "No hay eventos que mostrar."
 	l.Columns = []views.Column{{Label: "Fecha", Sort: "fecha"}, {Label: "Origen"}, {Label: "Quién"}, {Label: "Acción"}, {Label: "Registro"}, {Label: "Detalle"}}
@@ -36,7 +37,7 @@ func (h *Handler) auditList(c *fiber.Ctx) error {
 		detail := auditDetail(e.Detail)
 		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
 			{Text: h.fmtTime(e.At)}, {Text: views.AuditActor(e.ActorKind)}, {Text: e.ActorName},
-			{Text: views.AuditAction(e.Action)}, {Text: what, Href: views.EntityPath(e.Entity, id)},
+			{Text: views.AuditAction(e.Action)}, {Text: what, Href: paths.Entity(e.Entity, id)},
 			{Text: detail},
 		}})
 	}

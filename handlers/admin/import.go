@@ -14,6 +14,7 @@ import (
 	"transito/handlers/web"
 	"transito/models"
 	"transito/models/rules"
+	"transito/paths"
 	"transito/views"
 )
 
@@ -129,7 +130,7 @@ func (h *Handler) importConfirm(c *fiber.Ctx) error {
 	s.Import = ""
 	if err != nil {
 		flash(c, "error", "La vista previa expiró o ya se importó: vuelva a subir el archivo.")
-		return redirect(c, "/admin/importar")
+		return redirect(c, paths.Import)
 	}
 	res, err := h.store.Import(c.UserContext(), bytes.NewReader(data), actor(c), false)
 	var invalid *models.ImportInvalidError
@@ -141,5 +142,5 @@ func (h *Handler) importConfirm(c *fiber.Ctx) error {
 	}
 	flash(c, "ok", "Importación completa: "+itoa64(int64(res.PersonsCreated))+" personas nuevas, "+itoa64(int64(res.PersonsUpdated))+
 		" actualizadas; "+itoa64(int64(res.VehiclesCreated))+" vehículos nuevos, "+itoa64(int64(res.VehiclesUpdated+res.VehiclesMoved))+" actualizados.")
-	return redirect(c, "/admin/personas")
+	return redirect(c, paths.Persons)
 }

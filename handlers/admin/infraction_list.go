@@ -4,12 +4,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
+	"transito/paths"
 	"transito/views"
 )
 
 // infractionList shows the infractions with their filters.
 func (h *Handler) infractionList(c *fiber.Ctx) error {
-	f := views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/infracciones", Values: map[string]string{}, Errors: map[string]string{}}
+	f := views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Infractions, Values: map[string]string{}, Errors: map[string]string{}}
 	return h.renderInfractionList(c, fiber.StatusOK, f)
 }
 
@@ -19,7 +20,7 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Form
 	if err != nil {
 		return err
 	}
-	l := newList("/admin/infracciones", "Infracciones", "infracciones", lq, res.Total, res.PerPage)
+	l := newList(paths.Infractions, "Infracciones", "infracciones", lq, res.Total, res.PerPage)
 	l.SearchLabel, l.SearchHint = "Buscar por patente (comienzo)", "p. ej. AB1"
 	l.Empty = "No hay infracciones que mostrar."
 	l.Columns = []views.Column{{Label: "Fecha", Sort: "fecha"}, {Label: "Patente", Sort: "patente"}, {Label: "Vehículo"}, {Label: "Oficial", Sort: "oficial"}, {Label: "Estado", Sort: "estado"}, {Label: "Comentarios"}}
@@ -29,7 +30,7 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Form
 			st = views.Cell{Text: "Anulada", Badge: "warn"}
 		}
 		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
-			{Text: h.fmtTime(i.OccurredAt), Href: "/admin/infracciones/" + itoa64(i.ID)},
+			{Text: h.fmtTime(i.OccurredAt), Href: paths.Of(paths.Infraction, i.ID)},
 			{Text: i.Plate, Mono: true},
 			{Text: i.Brand + " · " + i.Color},
 			{Text: i.OfficerName + " (" + i.OfficerBadge + ")"},

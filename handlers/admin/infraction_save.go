@@ -6,12 +6,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models/rules"
+	"transito/paths"
 	"transito/views"
 )
 
 // infractionCreate registers an infraction by hand.
 func (h *Handler) infractionCreate(c *fiber.Ctx) error {
-	f := formOf(c, "/admin/infracciones", "placa_patente", "oficial", "timestamp", "comentarios")
+	f := formOf(c, paths.Infractions, "placa_patente", "oficial", "timestamp", "comentarios")
 	in := rules.InfractionInput{Plate: f.V("placa_patente"), Badge: f.V("oficial"), Comments: f.V("comentarios")}
 	var err error
 	if f.V("timestamp") != "" {
@@ -35,7 +36,7 @@ func (h *Handler) infractionCreate(c *fiber.Ctx) error {
 		return err
 	}
 	flash(c, "ok", "Infracción registrada.")
-	return redirect(c, "/admin/infracciones/"+itoa64(id))
+	return redirect(c, paths.Of(paths.Infraction, id))
 }
 
 // infractionVoid annuls an infraction with a reason.
@@ -55,5 +56,5 @@ func (h *Handler) infractionVoid(c *fiber.Ctx) error {
 		return notFound(err, "esa infracción")
 	}
 	flash(c, "ok", "Infracción anulada.")
-	return redirect(c, "/admin/infracciones/"+itoa64(id))
+	return redirect(c, paths.Of(paths.Infraction, id))
 }

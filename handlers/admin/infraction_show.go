@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/handlers/web"
+	"transito/paths"
 	"transito/views"
 )
 
@@ -22,7 +23,7 @@ func (h *Handler) renderInfraction(c *fiber.Ctx, status int, id int64, f *views.
 		return notFound(err, "esa infracción")
 	}
 	if f == nil {
-		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/infracciones/" + itoa64(id) + "/anular", Values: map[string]string{}, Errors: map[string]string{}}
+		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Of(paths.InfractionVoid, id), Values: map[string]string{}, Errors: map[string]string{}}
 	}
 	return web.Render(c, status, views.InfractionPage(h.page(c, "Infracción "+itoa64(id), "infracciones"), i, *f,
 		h.fmtTime(i.OccurredAt), h.fmtTime(i.RecordedAt)))

@@ -10,6 +10,7 @@ import (
 
 	"transito/handlers/web"
 	"transito/models"
+	"transito/paths"
 	"transito/views"
 )
 
@@ -51,5 +52,5 @@ func (h *Handler) login(c *fiber.Ctx) error {
 func (h *Handler) logout(c *fiber.Ctx) error {
 	s := rotate(c)
 	s.Flashes = append(s.Flashes, views.Flash{Kind: "ok", Message: "Sesión cerrada."})
-	return redirect(c, "/admin/login")
+	return redirect(c, paths.Login)
 }

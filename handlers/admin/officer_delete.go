@@ -7,6 +7,7 @@ import (
 
 	"transito/handlers/web"
 	"transito/models"
+	"transito/paths"
 	"transito/views"
 )
 
@@ -30,7 +31,7 @@ func (h *Handler) renderOfficerDelete(c *fiber.Ctx, status int, id int64, blocke
 			return err
 		}
 	}
-	back := "/admin/oficiales/" + itoa64(id)
+	back := paths.Of(paths.Officer, id)
 	return web.Render(c, status, views.ConfirmDeletePage(h.page(c, "Eliminar oficial", "oficiales"),
 		"Eliminar a "+o.Name, "al oficial "+o.Name+" ("+o.Badge+")", blocked, back+"/eliminar", back))
 }
@@ -50,5 +51,5 @@ func (h *Handler) officerDelete(c *fiber.Ctx) error {
 		return notFound(err, "ese oficial")
 	}
 	flash(c, "ok", "Oficial eliminado.")
-	return redirect(c, "/admin/oficiales")
+	return redirect(c, paths.Officers)
 }

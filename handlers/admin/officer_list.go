@@ -3,12 +3,13 @@ package admin
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"transito/paths"
 	"transito/views"
 )
 
 // officerList shows the officers with their token's last use.
 func (h *Handler) officerList(c *fiber.Ctx) error {
-	f := views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/oficiales", Values: map[string]string{"activo": "1"}, Errors: map[string]string{}}
+	f := views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Officers, Values: map[string]string{"activo": "1"}, Errors: map[string]string{}}
 	return h.renderOfficerList(c, fiber.StatusOK, f)
 }
 
@@ -18,7 +19,7 @@ func (h *Handler) renderOfficerList(c *fiber.Ctx, status int, form views.Form) e
 	if err != nil {
 		return err
 	}
-	l := newList("/admin/oficiales", "Oficiales", "oficiales", lq, res.Total, res.PerPage)
+	l := newList(paths.Officers, "Oficiales", "oficiales", lq, res.Total, res.PerPage)
 	l.SearchLabel, l.SearchHint = "Buscar por nombre o número", "p. ej. Benítez o DEMO-001"
 	l.Empty = "No hay oficiales que mostrar."
 	l.Columns = []views.Column{{Label: "Nombre", Sort: "nombre"}, {Label: "Número", Sort: "numero"}, {Label: "Estado", Sort: "activo"}, {Label: "Token"}, {Label: "Último uso del token", Sort: "uso"}}
@@ -32,7 +33,7 @@ func (h *Handler) renderOfficerList(c *fiber.Ctx, status int, form views.Form) e
 			tok = *o.TokenPrefix + "…"
 		}
 		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
-			{Text: o.Name, Href: "/admin/oficiales/" + itoa64(o.ID)},
+			{Text: o.Name, Href: paths.Of(paths.Officer, o.ID)},
 			{Text: o.Badge, Mono: true}, st, {Text: tok, Mono: true},
 			{Text: h.fmtTimePtr(o.TokenLastUsed)},
 		}})

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models/rules"
+	"transito/paths"
 	"transito/views"
 )
 
@@ -29,7 +30,7 @@ func officerForm(c *fiber.Ctx, action string) views.Form {
 
 // officerCreate adds an officer.
 func (h *Handler) officerCreate(c *fiber.Ctx) error {
-	f := officerForm(c, "/admin/oficiales")
+	f := officerForm(c, paths.Officers)
 	o, err := h.store.CreateOfficer(c.UserContext(), officerInput(f), actor(c))
 	if failed(&f, err) {
 		return formFailed(c, statusOf(err), views.OfficerForm(f, "Crear oficial"), func() error {
@@ -40,7 +41,7 @@ func (h *Handler) officerCreate(c *fiber.Ctx) error {
 		return err
 	}
 	flash(c, "ok", "Oficial «"+o.Name+"» creado. Emita su token para que pueda usar la aplicación.")
-	return redirect(c, "/admin/oficiales/"+itoa64(o.ID))
+	return redirect(c, paths.Of(paths.Officer, o.ID))
 }
 
 // officerUpdate saves an officer's edit form.
@@ -60,7 +61,7 @@ func (h *Handler) officerUpdate(c *fiber.Ctx) error {
 		return notFound(err, "ese oficial")
 	}
 	flash(c, "ok", "Cambios guardados.")
-	return redirect(c, "/admin/oficiales/"+itoa64(id))
+	return redirect(c, paths.Of(paths.Officer, id))
 }
 
 // officerToggleActive activates or deactivates an officer.
@@ -78,5 +79,5 @@ func (h *Handler) officerToggleActive(c *fiber.Ctx) error {
 	} else {
 		flash(c, "ok", "Oficial desactivado: la API rechazará su token (403).")
 	}
-	return redirect(c, "/admin/oficiales/"+itoa64(id))
+	return redirect(c, paths.Of(paths.Officer, id))
 }

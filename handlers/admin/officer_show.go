@@ -7,6 +7,7 @@ import (
 
 	"transito/handlers/web"
 	"transito/models"
+	"transito/paths"
 	"transito/views"
 )
 
@@ -29,7 +30,7 @@ func (h *Handler) renderOfficer(c *fiber.Ctx, status int, id int64, f *views.For
 		if o.Active {
 			active = "1"
 		}
-		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/oficiales/" + itoa64(id), Errors: map[string]string{},
+		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Of(paths.Officer, id), Errors: map[string]string{},
 			Values: map[string]string{"nombre": o.Name, "numero": o.Badge, "activo": active}}
 	}
 	return web.Render(c, status, views.OfficerPage(h.page(c, o.Name, "oficiales"), o, *f, newToken, h.fmtTimePtr))

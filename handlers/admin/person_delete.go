@@ -7,6 +7,7 @@ import (
 
 	"transito/handlers/web"
 	"transito/models"
+	"transito/paths"
 	"transito/views"
 )
 
@@ -30,7 +31,7 @@ func (h *Handler) renderPersonDelete(c *fiber.Ctx, status int, id int64, blocked
 			return err
 		}
 	}
-	back := "/admin/personas/" + itoa64(id)
+	back := paths.Of(paths.Person, id)
 	return web.Render(c, status, views.ConfirmDeletePage(h.page(c, "Eliminar persona", "personas"),
 		"Eliminar a "+p.Name, "a "+p.Name+" ("+p.Email+")", blocked, back+"/eliminar", back))
 }
@@ -50,5 +51,5 @@ func (h *Handler) personDelete(c *fiber.Ctx) error {
 		return notFound(err, "esa persona")
 	}
 	flash(c, "ok", "Persona eliminada.")
-	return redirect(c, "/admin/personas")
+	return redirect(c, paths.Persons)
 }

@@ -3,6 +3,7 @@ package admin
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"transito/paths"
 	"transito/views"
 )
 
@@ -12,7 +13,7 @@ func (h *Handler) personList(c *fiber.Ctx) error {
 }
 
 func (h *Handler) newPersonForm(c *fiber.Ctx) views.Form {
-	return views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/personas", Values: map[string]string{}, Errors: map[string]string{}}
+	return views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Persons, Values: map[string]string{}, Errors: map[string]string{}}
 }
 
 func (h *Handler) renderPersonList(c *fiber.Ctx, status int, form views.Form) error {
@@ -21,13 +22,13 @@ func (h *Handler) renderPersonList(c *fiber.Ctx, status int, form views.Form) er
 	if err != nil {
 		return err
 	}
-	l := newList("/admin/personas", "Personas", "personas", lq, res.Total, res.PerPage)
+	l := newList(paths.Persons, "Personas", "personas", lq, res.Total, res.PerPage)
 	l.SearchLabel, l.SearchHint = "Buscar por nombre o correo", "p. ej. María o maria@"
 	l.Empty = "No hay personas que mostrar."
 	l.Columns = []views.Column{{Label: "Nombre", Sort: "nombre"}, {Label: "Correo", Sort: "email"}, {Label: "Vehículos", Num: true}}
 	for _, p := range res.Items {
 		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
-			{Text: p.Name, Href: "/admin/personas/" + itoa64(p.ID)},
+			{Text: p.Name, Href: paths.Of(paths.Person, p.ID)},
 			{Text: p.Email},
 			{Text: itoa64(int64(p.Vehicles))},
 		}})

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models/rules"
+	"transito/paths"
 	"transito/views"
 )
 
@@ -13,7 +14,7 @@ func personInput(f views.Form) rules.PersonInput {
 
 // personCreate adds a person from the list page's form.
 func (h *Handler) personCreate(c *fiber.Ctx) error {
-	f := formOf(c, "/admin/personas", "nombre", "email")
+	f := formOf(c, paths.Persons, "nombre", "email")
 	p, err := h.store.CreatePerson(c.UserContext(), personInput(f), actor(c))
 	if failed(&f, err) {
 		return formFailed(c, statusOf(err), views.PersonForm(f, "Crear persona"), func() error {
@@ -24,7 +25,7 @@ func (h *Handler) personCreate(c *fiber.Ctx) error {
 		return err
 	}
 	flash(c, "ok", "Persona «"+p.Name+"» creada.")
-	return redirect(c, "/admin/personas/"+itoa64(p.ID))
+	return redirect(c, paths.Of(paths.Person, p.ID))
 }
 
 // personUpdate saves a person's edit form.
@@ -44,5 +45,5 @@ func (h *Handler) personUpdate(c *fiber.Ctx) error {
 		return notFound(err, "esa persona")
 	}
 	flash(c, "ok", "Cambios guardados.")
-	return redirect(c, "/admin/personas/"+itoa64(p.ID))
+	return redirect(c, paths.Of(paths.Person, p.ID))
 }

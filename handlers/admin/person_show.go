@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/handlers/web"
+	"transito/paths"
 	"transito/views"
 )
 
@@ -29,7 +30,7 @@ func (h *Handler) renderPerson(c *fiber.Ctx, status int, id int64, f *views.Form
 		return err
 	}
 	if f == nil {
-		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/personas/" + itoa64(id), Errors: map[string]string{},
+		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Of(paths.Person, id), Errors: map[string]string{},
 			Values: map[string]string{"nombre": p.Name, "email": p.Email}}
 	}
 	return web.Render(c, status, views.PersonPage(h.page(c, p.Name, "personas"), p, *f, vs))

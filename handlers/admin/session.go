@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/sessions"
 
 	"transito/handlers/web"
+	"transito/paths"
 	"transito/views"
 )
 
@@ -112,7 +113,7 @@ func (m *sessionManager) save(c *fiber.Ctx, s *session) error {
 		return err
 	}
 	c.Cookie(&fiber.Cookie{
-		Name: SessionCookie, Value: v, Path: "/admin",
+		Name: SessionCookie, Value: v, Path: paths.Panel,
 		MaxAge: int(m.idle / time.Second), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
 		Secure: m.secure || c.Protocol() == "https",
 	})
@@ -189,8 +190,8 @@ func (h *Handler) requireAdmin(c *fiber.Ctx) error {
 			next = u.RequestURI()
 		}
 	}
-	to := "/admin/login"
-	if next = safeNext(next); next != "/admin" {
+	to := paths.Login
+	if next = safeNext(next); next != paths.Panel {
 		to += "?next=" + url.QueryEscape(next)
 	}
 	if c.Get("HX-Request") == "true" {
@@ -203,8 +204,8 @@ func (h *Handler) requireAdmin(c *fiber.Ctx) error {
 // safeNext returns next when it is a local path of the panel, "/admin"
 // otherwise: no scheme, no host, no protocol-relative or backslash tricks.
 func safeNext(next string) string {
-	const home = "/admin"
-	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/admin") ||
+	const home = paths.Panel
+	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, paths.Panel) ||
 		strings.ContainsAny(next, "\\\r\n\t") || strings.HasPrefix(next, "//") {
 		return home
 	}
@@ -212,10 +213,10 @@ func safeNext(next string) string {
 	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return home
 	}
-	if u.Path != "/admin" && !strings.HasPrefix(u.Path, "/admin/") && !strings.HasPrefix(u.Path, "/admin?") {
+	if u.Path != paths.Panel && !strings.HasPrefix(u.Path, paths.Panel+"/") && !strings.HasPrefix(u.Path, paths.Panel+"?") {
 		return home
 	}
-	if strings.HasPrefix(u.Path, "/admin/login") || strings.HasPrefix(u.Path, "/admin/logout") {
+	if strings.HasPrefix(u.Path, paths.Login) || strings.HasPrefix(u.Path, paths.Logout) {
 		return home
 	}
 	return next

@@ -8,12 +8,13 @@ import (
 	"transito/handlers/web"
 	"transito/models"
 	"transito/models/rules"
+	"transito/paths"
 	"transito/views"
 )
 
 // adminList shows the administrators.
 func (h *Handler) adminList(c *fiber.Ctx) error {
-	f := views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/administradores", Values: map[string]string{}, Errors: map[string]string{}}
+	f := views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Admins, Values: map[string]string{}, Errors: map[string]string{}}
 	return h.renderAdminList(c, fiber.StatusOK, f)
 }
 
@@ -23,13 +24,13 @@ func (h *Handler) renderAdminList(c *fiber.Ctx, status int, form views.Form) err
 	if err != nil {
 		return err
 	}
-	l := newList("/admin/administradores", "Administradores", "administradores", lq, res.Total, res.PerPage)
+	l := newList(paths.Admins, "Administradores", "administradores", lq, res.Total, res.PerPage)
 	l.SearchLabel, l.SearchHint = "Buscar por usuario", ""
 	l.Empty = "No hay administradores que mostrar."
 	l.Columns = []views.Column{{Label: "Usuario", Sort: "usuario"}, {Label: "Último ingreso", Sort: "acceso"}, {Label: "Creado", Sort: "creado"}}
 	for _, a := range res.Items {
 		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
-			{Text: a.Username, Href: "/admin/administradores/" + itoa64(a.ID)},
+			{Text: a.Username, Href: paths.Of(paths.Admin, a.ID)},
 			{Text: h.fmtTimePtr(a.LastLoginAt)}, {Text: h.fmtTime(a.CreatedAt)},
 		}})
 	}
@@ -40,7 +41,7 @@ func (h *Handler) renderAdminList(c *fiber.Ctx, status int, form views.Form) err
 
 // adminCreate adds an administrator.
 func (h *Handler) adminCreate(c *fiber.Ctx) error {
-	f := formOf(c, "/admin/administradores", "usuario", "clave")
+	f := formOf(c, paths.Admins, "usuario", "clave")
 	a, err := h.store.CreateAdmin(c.UserContext(), rules.AdminInput{Username: f.V("usuario"), Password: f.V("clave")}, actor(c))
 	if failed(&f, err) {
 		f.Values["clave"] = ""
@@ -52,7 +53,7 @@ func (h *Handler) adminCreate(c *fiber.Ctx) error {
 		return err
 	}
 	flash(c, "ok", "Administrador «"+a.Username+"» creado.")
-	return redirect(c, "/admin/administradores")
+	return redirect(c, paths.Admins)
 }
 
 // adminShow shows an administrator; on one's own page, the password form.
@@ -70,7 +71,7 @@ func (h *Handler) renderAdmin(c *fiber.Ctx, status int, id int64, f *views.Form)
 		return notFound(err, "ese administrador")
 	}
 	if f == nil {
-		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/administradores/" + itoa64(id), Values: map[string]string{}, Errors: map[string]string{}}
+		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Of(paths.Admin, id), Values: map[string]string{}, Errors: map[string]string{}}
 	}
 	self := sessionOf(c).AdminID == id
 	return web.Render(c, status, views.AdminPage(h.page(c, a.Username, "administradores"), a, self, *f, h.fmtTimePtr(a.LastLoginAt)))
@@ -96,7 +97,7 @@ func (h *Handler) adminUpdate(c *fiber.Ctx) error {
 		return notFound(err, "ese administrador")
 	}
 	flash(c, "ok", "Contraseña cambiada.")
-	return redirect(c, "/admin/administradores/"+itoa64(id))
+	return redirect(c, paths.Of(paths.Admin, id))
 }
 
 // adminDeleteConfirm asks before deleting an administrator.
@@ -116,7 +117,7 @@ func (h *Handler) renderAdminDelete(c *fiber.Ctx, status int, id int64, blocked 
 	if blocked == "" && sessionOf(c).AdminID == id {
 		blocked = "No puede eliminar su propia cuenta."
 	}
-	back := "/admin/administradores/" + itoa64(id)
+	back := paths.Of(paths.Admin, id)
 	return web.Render(c, status, views.ConfirmDeletePage(h.page(c, "Eliminar administrador", "administradores"),
 		"Eliminar a "+a.Username, "al administrador "+a.Username, blocked, back+"/eliminar", back))
 }
@@ -136,5 +137,5 @@ func (h *Handler) adminDelete(c *fiber.Ctx) error {
 		return notFound(err, "ese administrador")
 	}
 	flash(c, "ok", "Administrador eliminado.")
-	return redirect(c, "/admin/administradores")
+	return redirect(c, paths.Admins)
 }

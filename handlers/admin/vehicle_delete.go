@@ -7,6 +7,7 @@ import (
 
 	"transito/handlers/web"
 	"transito/models"
+	"transito/paths"
 	"transito/views"
 )
 
@@ -30,7 +31,7 @@ func (h *Handler) renderVehicleDelete(c *fiber.Ctx, status int, id int64, blocke
 			return err
 		}
 	}
-	back := "/admin/vehiculos/" + itoa64(id)
+	back := paths.Of(paths.Vehicle, id)
 	return web.Render(c, status, views.ConfirmDeletePage(h.page(c, "Eliminar vehículo", "vehiculos"),
 		"Eliminar el vehículo "+v.Plate, "el vehículo "+v.Plate, blocked, back+"/eliminar", back))
 }
@@ -50,5 +51,5 @@ func (h *Handler) vehicleDelete(c *fiber.Ctx) error {
 		return notFound(err, "ese vehículo")
 	}
 	flash(c, "ok", "Vehículo eliminado.")
-	return redirect(c, "/admin/vehiculos")
+	return redirect(c, paths.Vehicles)
 }

@@ -4,12 +4,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
+	"transito/paths"
 	"transito/views"
 )
 
 // vehicleList shows the vehicles: search by plate, filters, sort, pages, CSV.
 func (h *Handler) vehicleList(c *fiber.Ctx) error {
-	f := views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/vehiculos", Values: map[string]string{}, Errors: map[string]string{}}
+	f := views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Vehicles, Values: map[string]string{}, Errors: map[string]string{}}
 	return h.renderVehicleList(c, fiber.StatusOK, f, nil, nil)
 }
 
@@ -24,15 +25,15 @@ func (h *Handler) renderVehicleList(c *fiber.Ctx, status int, form views.Form, o
 	if err != nil {
 		return err
 	}
-	l := newList("/admin/vehiculos", "Vehículos", "vehículos", lq, res.Total, res.PerPage)
+	l := newList(paths.Vehicles, "Vehículos", "vehículos", lq, res.Total, res.PerPage)
 	l.SearchLabel, l.SearchHint = "Buscar por patente", "p. ej. AB123"
 	l.Empty = "No hay vehículos que mostrar."
 	l.Columns = []views.Column{{Label: "Patente", Sort: "patente"}, {Label: "Marca", Sort: "marca"}, {Label: "Color", Sort: "color"}, {Label: "Titular", Sort: "titular"}, {Label: "Correo del titular"}}
 	for _, v := range res.Items {
 		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
-			{Text: v.Plate, Href: "/admin/vehiculos/" + itoa64(v.ID), Mono: true},
+			{Text: v.Plate, Href: paths.Of(paths.Vehicle, v.ID), Mono: true},
 			{Text: v.Brand}, {Text: v.Color},
-			{Text: v.OwnerName, Href: "/admin/personas/" + itoa64(v.PersonID)},
+			{Text: v.OwnerName, Href: paths.Of(paths.Person, v.PersonID)},
 			{Text: v.OwnerEmail},
 		}})
 	}

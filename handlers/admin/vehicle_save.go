@@ -7,6 +7,7 @@ import (
 
 	"transito/models"
 	"transito/models/rules"
+	"transito/paths"
 	"transito/views"
 )
 
@@ -39,14 +40,14 @@ func (h *Handler) ownerChoice(c *fiber.Ctx, f views.Form) (*models.Person, []mod
 
 // vehicleCreate adds a vehicle; the «Buscar titular» button only searches.
 func (h *Handler) vehicleCreate(c *fiber.Ctx) error {
-	f := formOf(c, "/admin/vehiculos", vehicleFields...)
+	f := formOf(c, paths.Vehicles, vehicleFields...)
 	var err error
 	if c.FormValue("_accion") != "buscar" {
 		var v *models.Vehicle
 		v, err = h.store.CreateVehicle(c.UserContext(), vehicleInput(f), actor(c))
 		if err == nil {
 			flash(c, "ok", "Vehículo "+v.Plate+" creado.")
-			return redirect(c, "/admin/vehiculos/"+itoa64(v.ID))
+			return redirect(c, paths.Of(paths.Vehicle, v.ID))
 		}
 		if !failed(&f, err) {
 			return err
@@ -77,7 +78,7 @@ func (h *Handler) vehicleUpdate(c *fiber.Ctx) error {
 		v, err = h.store.UpdateVehicle(c.UserContext(), id, vehicleInput(f), actor(c))
 		if err == nil {
 			flash(c, "ok", "Cambios guardados.")
-			return redirect(c, "/admin/vehiculos/"+itoa64(v.ID))
+			return redirect(c, paths.Of(paths.Vehicle, v.ID))
 		}
 		if !failed(&f, err) {
 			return notFound(err, "ese vehículo")

@@ -5,6 +5,7 @@ import (
 
 	"transito/handlers/web"
 	"transito/models"
+	"transito/paths"
 	"transito/views"
 )
 
@@ -23,7 +24,7 @@ func (h *Handler) renderVehicle(c *fiber.Ctx, status int, id int64, f *views.For
 		return notFound(err, "ese vehículo")
 	}
 	if f == nil {
-		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: "/admin/vehiculos/" + itoa64(id), Errors: map[string]string{},
+		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Of(paths.Vehicle, id), Errors: map[string]string{},
 			Values: map[string]string{"placa_patente": v.Plate, "marca": v.Brand, "color": v.Color, "persona_id": itoa64(v.PersonID)}}
 		owner = v.Person
 	}

@@ -10,6 +10,7 @@ import (
 
 	"transito/handlers/web"
 	"transito/models"
+	"transito/paths"
 )
 
 // Config is what the API needs beside the store and the recorder.
@@ -61,21 +62,21 @@ func New(store *models.Store, recorder *models.Recorder, cfg Config) *Handler {
 // problem+json, an unknown one included; the documentation page answers
 // like the public pages.
 func (h *Handler) Routes(r fiber.Router) {
-	for _, prefix := range []string{"/cargar_infraccion", "/generar_informe", "/api"} {
+	for _, prefix := range paths.APIPrefixes() {
 		r.Use(prefix, web.ProblemsAs(web.ProblemJSON))
 	}
-	for _, path := range []string{"/cargar_infraccion", "/cargar_infraccion/", "/api/v1/infracciones"} {
+	for _, path := range paths.CreateInfractionPaths() {
 		r.Post(path, h.requireOfficer, h.cfg.Writes, h.countRecorded, h.createInfraction)
 		r.All(path, web.MethodNotAllowed(fiber.MethodPost))
 	}
-	for _, path := range []string{"/generar_informe", "/generar_informe/", "/api/v1/informes"} {
+	for _, path := range paths.ReportPaths() {
 		r.Get(path, h.cfg.Lookups, h.report)
 		r.All(path, web.MethodNotAllowed(fiber.MethodGet+", "+fiber.MethodHead))
 	}
-	r.Get("/api", web.ProblemsAs(web.PublicProblem), h.apiPage)
-	r.Get("/api/openapi.yaml", h.openAPI)
-	r.All("/api", web.ProblemsAs(web.PublicProblem), web.MethodNotAllowed(fiber.MethodGet+", "+fiber.MethodHead))
-	r.All("/api/openapi.yaml", web.MethodNotAllowed(fiber.MethodGet+", "+fiber.MethodHead))
+	r.Get(paths.APIDocs, web.ProblemsAs(web.PublicProblem), h.apiPage)
+	r.Get(paths.OpenAPI, h.openAPI)
+	r.All(paths.APIDocs, web.ProblemsAs(web.PublicProblem), web.MethodNotAllowed(fiber.MethodGet+", "+fiber.MethodHead))
+	r.All(paths.OpenAPI, web.MethodNotAllowed(fiber.MethodGet+", "+fiber.MethodHead))
 }
 
 // OfficerKey keys the officers' write limiter: the officer the request's

@@ -10,6 +10,7 @@ import (
 	"transito/handlers/web"
 	"transito/models"
 	"transito/models/rules"
+	"transito/paths"
 	"transito/views"
 )
 
@@ -75,7 +76,7 @@ func invalidEmailMessage(email string) string {
 func (h *Handler) newLookup(c *fiber.Ctx) views.Lookup {
 	return views.Lookup{
 		Zone:    h.cfg.Location.String(),
-		JSONURL: "/generar_informe?email=" + url.QueryEscape(rules.NormalizeEmail(c.Query("email"))),
+		JSONURL: paths.Report + "?email=" + url.QueryEscape(rules.NormalizeEmail(c.Query("email"))),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"transito/handlers/web"
 	"transito/models"
+	"transito/paths"
 )
 
 // Config is what the portal needs beside the store.
@@ -42,9 +43,9 @@ func New(store *models.Store, cfg Config) *Handler {
 // page's result region; every other error is the public error page.
 func (h *Handler) Routes(r fiber.Router) {
 	public := web.ProblemsAs(web.PublicProblem)
-	r.Get("/", public, h.home)
-	r.Get("/consulta", web.ProblemsAs(h.renderLookupProblem), h.cfg.Lookups, h.lookup)
-	for _, path := range []string{"/", "/consulta"} {
+	r.Get(paths.Home, public, h.home)
+	r.Get(paths.Lookup, web.ProblemsAs(h.renderLookupProblem), h.cfg.Lookups, h.lookup)
+	for _, path := range []string{paths.Home, paths.Lookup} {
 		r.All(path, public, web.MethodNotAllowed(fiber.MethodGet+", "+fiber.MethodHead))
 	}
 }

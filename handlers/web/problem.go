@@ -13,6 +13,7 @@ import (
 
 	"transito/models"
 	"transito/models/rules"
+	"transito/paths"
 )
 
 // Problem is an RFC 9457 problem detail. Handlers return it as an error; the
@@ -54,16 +55,16 @@ func (p *Problem) WithHeader(k, v string) *Problem {
 // problemTypes names each kind of problem; the anchors are sections of the
 // API page at /api.
 var problemTypes = map[int][2]string{
-	fiber.StatusBadRequest:            {"/api#error-validacion", "Solicitud inválida"},
-	fiber.StatusUnauthorized:          {"/api#error-autenticacion", "No autenticado"},
-	fiber.StatusForbidden:             {"/api#error-prohibido", "Acceso denegado"},
-	fiber.StatusNotFound:              {"/api#error-no-encontrado", "No encontrado"},
-	fiber.StatusMethodNotAllowed:      {"/api#error-metodo", "Método no permitido"},
-	fiber.StatusRequestEntityTooLarge: {"/api#error-tamano", "Cuerpo demasiado grande"},
-	fiber.StatusUnprocessableEntity:   {"/api#error-validacion", "Datos inválidos"},
-	fiber.StatusTooManyRequests:       {"/api#error-limite", "Demasiadas solicitudes"},
-	fiber.StatusInternalServerError:   {"/api#error-interno", "Error interno"},
-	fiber.StatusServiceUnavailable:    {"/api#error-no-disponible", "Servicio no disponible"},
+	fiber.StatusBadRequest:            {paths.APIDocs + "#error-validacion", "Solicitud inválida"},
+	fiber.StatusUnauthorized:          {paths.APIDocs + "#error-autenticacion", "No autenticado"},
+	fiber.StatusForbidden:             {paths.APIDocs + "#error-prohibido", "Acceso denegado"},
+	fiber.StatusNotFound:              {paths.APIDocs + "#error-no-encontrado", "No encontrado"},
+	fiber.StatusMethodNotAllowed:      {paths.APIDocs + "#error-metodo", "Método no permitido"},
+	fiber.StatusRequestEntityTooLarge: {paths.APIDocs + "#error-tamano", "Cuerpo demasiado grande"},
+	fiber.StatusUnprocessableEntity:   {paths.APIDocs + "#error-validacion", "Datos inválidos"},
+	fiber.StatusTooManyRequests:       {paths.APIDocs + "#error-limite", "Demasiadas solicitudes"},
+	fiber.StatusInternalServerError:   {paths.APIDocs + "#error-interno", "Error interno"},
+	fiber.StatusServiceUnavailable:    {paths.APIDocs + "#error-no-disponible", "Servicio no disponible"},
 }
 
 // NewProblem builds a problem of the given status with a Spanish detail.
@@ -121,7 +122,7 @@ func AsProblem(err error) *Problem {
 		return ValidationProblem(fe)
 	case errors.As(err, &conflict):
 		p := NewProblem(fiber.StatusConflict, conflict.Message)
-		p.Type, p.Title = "/api#error-conflicto", "Conflicto"
+		p.Type, p.Title = paths.APIDocs+"#error-conflicto", "Conflicto"
 		return p
 	case errors.Is(err, models.ErrOverloaded), errors.Is(err, models.ErrClosed), models.IsUnavailable(err):
 		return Unavailable("El servicio no puede registrar datos en este momento. Reintente en unos segundos.")

@@ -78,10 +78,21 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 	})
 }
 
-// AdminDependents explains what keeps an administrator from being deleted
-// (being the last one), or "".
-func (s *Store) AdminDependents(ctx context.Context, id int64) (string, error) {
+// AdminDependents explains what keeps actor from deleting administrator
+// id: it is actor's own account, or the last one; "" when nothing does.
+func (s *Store) AdminDependents(ctx context.Context, id int64, actor Actor) (string, error) {
+	if msg := selfDelete(id, actor); msg != "" {
+		return msg, nil
+	}
 	return adminDependents(ctx, s.rdb, id)
+}
+
+// selfDelete refuses an administrator's deletion of their own account.
+func selfDelete(id int64, actor Actor) string {
+	if actor.Kind == ActorAdmin && actor.ID == id {
+		return "No puede eliminar su propia cuenta."
+	}
+	return ""
 }
 
 func adminDependents(ctx context.Context, idb bun.IDB, id int64) (string, error) {
@@ -104,8 +115,8 @@ var adminDeletion = deletion[Admin]{
 // DeleteAdmin deletes another administrator; the last one and oneself are
 // refused with a *ConflictError.
 func (s *Store) DeleteAdmin(ctx context.Context, id int64, actor Actor) error {
-	if actor.Kind == ActorAdmin && actor.ID == id {
-		return &ConflictError{Message: "No puede eliminar su propia cuenta."}
+	if msg := selfDelete(id, actor); msg != "" {
+		return &ConflictError{Message: msg}
 	}
 	return adminDeletion.run(ctx, s, id, actor)
 }

@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"errors"
-
 	"github.com/gofiber/fiber/v2"
 
 	"transito/handlers/web"
@@ -100,42 +98,21 @@ func (h *Handler) adminUpdate(c *fiber.Ctx) error {
 	return redirect(c, paths.Of(paths.Admin, id))
 }
 
-// adminDeleteConfirm asks before deleting an administrator.
-func (h *Handler) adminDeleteConfirm(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	return h.renderAdminDelete(c, fiber.StatusOK, id, "")
-}
-
-func (h *Handler) renderAdminDelete(c *fiber.Ctx, status int, id int64, blocked string) error {
-	a, err := h.store.AdminByID(c.UserContext(), id)
-	if err != nil {
-		return notFound(err, "ese administrador")
-	}
-	if blocked == "" && sessionOf(c).AdminID == id {
-		blocked = "No puede eliminar su propia cuenta."
-	}
-	back := paths.Of(paths.Admin, id)
-	return web.Render(c, status, views.ConfirmDeletePage(h.page(c, "Eliminar administrador", "administradores"),
-		"Eliminar a "+a.Username, "al administrador "+a.Username, blocked, back+"/eliminar", back))
-}
-
-// adminDelete deletes another administrator (never oneself or the last one).
-func (h *Handler) adminDelete(c *fiber.Ctx) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	err = h.store.DeleteAdmin(c.UserContext(), id, actor(c))
-	var ce *models.ConflictError
-	if errors.As(err, &ce) {
-		return h.renderAdminDelete(c, fiber.StatusConflict, id, ce.Message)
-	}
-	if err != nil {
-		return notFound(err, "ese administrador")
-	}
-	flash(c, "ok", "Administrador eliminado.")
-	return redirect(c, paths.Admins)
+// adminDeletion deletes another administrator (never oneself or the last one).
+var adminDeletion = deletion{
+	nav: "administradores", title: "Eliminar administrador", page: paths.Admin, confirm: paths.AdminDelete, list: paths.Admins,
+	missing: "ese administrador", done: "Administrador eliminado.",
+	describe: func(c *fiber.Ctx, s *models.Store, id int64) (string, string, error) {
+		a, err := s.AdminByID(c.UserContext(), id)
+		if err != nil {
+			return "", "", err
+		}
+		return "Eliminar a " + a.Username, "al administrador " + a.Username, nil
+	},
+	dependents: func(c *fiber.Ctx, s *models.Store, id int64) (string, error) {
+		return s.AdminDependents(c.UserContext(), id, actor(c))
+	},
+	del: func(c *fiber.Ctx, s *models.Store, id int64) error {
+		return s.DeleteAdmin(c.UserContext(), id, actor(c))
+	},
 }

@@ -60,10 +60,10 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 		return fmt.Errorf("models: admin: %w", err)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(a.PasswordHash), []byte(current)) != nil {
-		return rules.FieldErrors{"clave_actual": "la contraseña actual no es correcta"}
+		return rules.FieldErrors{rules.FieldCurrentPassword: "la contraseña actual no es correcta"}
 	}
 	if msg := rules.CheckPassword(next); msg != "" {
-		return rules.FieldErrors{"clave": msg}
+		return rules.FieldErrors{rules.FieldPassword: msg}
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(next), BcryptCost)
 	if err != nil {

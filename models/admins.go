@@ -30,7 +30,7 @@ func (s *Store) CreateAdmin(ctx context.Context, in rules.AdminInput, actor Acto
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
-				return &ConflictError{Field: "usuario", Message: "ya existe un administrador «" + in.Username + "»"}
+				return &ConflictError{Field: rules.FieldUsername, Message: "ya existe un administrador «" + in.Username + "»"}
 			}
 			return fmt.Errorf("models: insert admin: %w", err)
 		}

@@ -133,19 +133,19 @@ func (s *Store) CreateInfraction(ctx context.Context, in rules.InfractionInput, 
 		o := new(Officer)
 		if err := tx.NewSelect().Model(o).Where("badge = ?", in.Badge).Scan(ctx); err != nil {
 			if isNoRows(err) {
-				return rules.FieldErrors{"oficial": "no hay ningún oficial con el número " + in.Badge}
+				return rules.FieldErrors{rules.FieldOfficer: "no hay ningún oficial con el número " + in.Badge}
 			}
 			return fmt.Errorf("models: officer: %w", err)
 		}
 		if !o.Active {
-			return rules.FieldErrors{"oficial": "el oficial " + o.Badge + " está inactivo"}
+			return rules.FieldErrors{rules.FieldOfficer: "el oficial " + o.Badge + " está inactivo"}
 		}
 		rec, err := recordInTx(ctx, tx, s.dialect, RecordRequest{
 			Officer: OfficerAuth{OfficerID: o.ID, Name: o.Name, Badge: o.Badge, Active: true},
 			Plate:   in.Plate, OccurredAt: in.OccurredAt, Comments: in.Comments,
 		})
 		if errors.Is(err, ErrNotFound) {
-			return rules.FieldErrors{"placa_patente": "no hay ningún vehículo con la patente " + in.Plate}
+			return rules.FieldErrors{rules.FieldPlate: "no hay ningún vehículo con la patente " + in.Plate}
 		}
 		if err != nil {
 			return err

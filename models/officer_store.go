@@ -74,6 +74,10 @@ func (s *Store) OfficerByID(ctx context.Context, id int64) (*OfficerRow, error) 
 	return row, nil
 }
 
+func badgeConflict(badge string) *ConflictError {
+	return &ConflictError{Field: rules.FieldBadge, Message: "ya existe un oficial con el número " + badge}
+}
+
 // UpdateOfficer changes an officer's name, badge and whether they are active.
 func (s *Store) UpdateOfficer(ctx context.Context, id int64, in rules.OfficerInput, actor Actor) (*Officer, error) {
 	if err := in.Clean().Err(); err != nil {
@@ -94,7 +98,7 @@ func (s *Store) UpdateOfficer(ctx context.Context, id int64, in rules.OfficerInp
 		o.Name, o.Badge, o.Active, o.UpdatedAt = in.Name, in.Badge, in.Active, now()
 		if _, err := tx.NewUpdate().Model(o).Column("name", "badge", "active", "updated_at").WherePK().Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
-				return &ConflictError{Field: "numero", Message: "ya existe un oficial con el número " + in.Badge}
+				return badgeConflict(in.Badge)
 			}
 			return fmt.Errorf("models: update officer: %w", err)
 		}

@@ -48,7 +48,7 @@ func (s *Store) CreateOfficer(ctx context.Context, in rules.OfficerInput, actor 
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(o).Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
-				return &ConflictError{Field: "numero", Message: "ya existe un oficial con el número " + in.Badge}
+				return badgeConflict(in.Badge)
 			}
 			return fmt.Errorf("models: insert officer: %w", err)
 		}

@@ -87,7 +87,7 @@ func (s *Store) VehiclesOf(ctx context.Context, personID int64) ([]Vehicle, erro
 }
 
 func emailConflict(email string) *ConflictError {
-	return &ConflictError{Field: "email", Message: "ya existe otra persona con el correo " + email}
+	return &ConflictError{Field: rules.FieldEmail, Message: "ya existe otra persona con el correo " + email}
 }
 
 // CreatePerson adds a person.

@@ -107,7 +107,7 @@ func (s *Store) VehicleByID(ctx context.Context, id int64) (*Vehicle, error) {
 }
 
 func plateConflict(plate string) *ConflictError {
-	return &ConflictError{Field: "placa_patente", Message: "ya existe un vehículo con la patente " + plate}
+	return &ConflictError{Field: rules.FieldPlate, Message: "ya existe un vehículo con la patente " + plate}
 }
 
 func ownerExists(ctx context.Context, tx bun.Tx, id int64) error {
@@ -116,7 +116,7 @@ func ownerExists(ctx context.Context, tx bun.Tx, id int64) error {
 		return fmt.Errorf("models: owner: %w", err)
 	}
 	if !ok {
-		return rules.FieldErrors{"persona_id": "la persona elegida no existe"}
+		return rules.FieldErrors{rules.FieldOwner: "la persona elegida no existe"}
 	}
 	return nil
 }

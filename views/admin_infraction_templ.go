@@ -15,8 +15,8 @@ import (
 	"transito/paths"
 )
 
-// InfractionForm registers an infraction by hand.
-func InfractionForm(f Form) templ.Component {
+// InfractionFormView registers an infraction by hand.
+func InfractionFormView(f InfractionForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -67,7 +67,7 @@ func InfractionForm(f Form) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = FormMessage(f).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = FormMessage(&f).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -75,15 +75,15 @@ func InfractionForm(f Form) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Field(f, "placa_patente", "Patente", "text", "El vehículo debe estar registrado.").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Input(f.Plate, "Patente", "text", "El vehículo debe estar registrado.").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Field(f, "oficial", "Número del oficial", "text", "El oficial debe estar activo.").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Input(f.Officer, "Número del oficial", "text", "El oficial debe estar activo.").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Field(f, "timestamp", "Fecha y hora", "datetime-local", "Hora local.").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Input(f.Timestamp, "Fecha y hora", "datetime-local", "Hora local.").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -91,7 +91,7 @@ func InfractionForm(f Form) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextArea(f, "comentarios", "Comentarios", "Opcional; hasta "+itoa(rules.MaxCommentsLen)+" caracteres.").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = TextArea(f.Comments, "Comentarios", "Opcional; hasta "+itoa(rules.MaxCommentsLen)+" caracteres.").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -217,7 +217,7 @@ func InfractionFilters(desde, hasta, oficial, patente, estado string, hidden map
 
 // InfractionPage shows one infraction and, while it is in force, the form
 // that annuls it.
-func InfractionPage(p Page, i *models.InfractionDetail, f Form, when, recorded string) templ.Component {
+func InfractionPage(p Page, i *models.InfractionDetail, f VoidForm, when, recorded string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -282,7 +282,7 @@ func InfractionPage(p Page, i *models.InfractionDetail, f Form, when, recorded s
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if i.Status == models.StatusVoided && f.Invalid() {
+				if i.Status == models.StatusVoided && Invalid(&f) {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<div role=\"alert\" data-testid=\"form-error\" class=\"mb-4 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900\">La infracción ya está anulada: no se hizo ningún cambio.</div>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -373,7 +373,7 @@ func InfractionPage(p Page, i *models.InfractionDetail, f Form, when, recorded s
 						}()
 					}
 					ctx = templ.InitializeContext(ctx)
-					templ_7745c5c3_Err = VoidForm(f).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = VoidFormView(f).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -394,8 +394,8 @@ func InfractionPage(p Page, i *models.InfractionDetail, f Form, when, recorded s
 	})
 }
 
-// VoidForm annuls an infraction; the reason is required.
-func VoidForm(f Form) templ.Component {
+// VoidFormView annuls an infraction; the reason is required.
+func VoidFormView(f VoidForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -446,7 +446,7 @@ func VoidForm(f Form) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = FormMessage(f).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = FormMessage(&f).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -454,7 +454,7 @@ func VoidForm(f Form) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextArea(f, "motivo", "Motivo de la anulación", "Obligatorio.").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = TextArea(f.Reason, "Motivo de la anulación", "Obligatorio.").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

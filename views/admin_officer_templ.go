@@ -16,8 +16,8 @@ import (
 	"transito/paths"
 )
 
-// OfficerForm creates or edits an officer.
-func OfficerForm(f Form, submit string) templ.Component {
+// OfficerFormView creates or edits an officer.
+func OfficerFormView(f OfficerForm, submit string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -68,7 +68,7 @@ func OfficerForm(f Form, submit string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = FormMessage(f).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = FormMessage(&f).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -76,11 +76,11 @@ func OfficerForm(f Form, submit string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Field(f, "nombre", "Nombre y apellido", "text", "").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Input(f.Name, "Nombre y apellido", "text", "").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Field(f, "numero", "Número (identificación única)", "text", "Letras, dígitos y . _ / -; se guarda en mayúsculas.").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Input(f.Badge, "Número (identificación única)", "text", "Letras, dígitos y . _ / -; se guarda en mayúsculas.").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -88,7 +88,7 @@ func OfficerForm(f Form, submit string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Checkbox(f, "activo", "Activo (sus tokens pueden registrar infracciones)").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Checkbox(f.Active, "Activo (sus tokens pueden registrar infracciones)").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -440,7 +440,7 @@ func tokenConfirm(o *models.OfficerRow) string {
 }
 
 // OfficerPage shows an officer: edit form, status, token.
-func OfficerPage(p Page, o *models.OfficerRow, f Form, newToken string, fmtTime func(*time.Time) string) templ.Component {
+func OfficerPage(p Page, o *models.OfficerRow, f OfficerForm, newToken string, fmtTime func(*time.Time) string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -629,7 +629,7 @@ func OfficerPage(p Page, o *models.OfficerRow, f Form, newToken string, fmtTime 
 					}()
 				}
 				ctx = templ.InitializeContext(ctx)
-				templ_7745c5c3_Err = OfficerForm(f, "Guardar cambios").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = OfficerFormView(f, "Guardar cambios").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

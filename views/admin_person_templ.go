@@ -15,8 +15,8 @@ import (
 	"transito/paths"
 )
 
-// PersonForm creates or edits a person.
-func PersonForm(f Form, submit string) templ.Component {
+// PersonFormView creates or edits a person.
+func PersonFormView(f PersonForm, submit string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -67,7 +67,7 @@ func PersonForm(f Form, submit string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = FormMessage(f).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = FormMessage(&f).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -75,11 +75,11 @@ func PersonForm(f Form, submit string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Field(f, "nombre", "Nombre y apellido", "text", "").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Input(f.Name, "Nombre y apellido", "text", "").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Field(f, "email", "Correo electrónico", "email", "Único; se guarda en minúsculas.").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Input(f.Email, "Correo electrónico", "email", "Único; se guarda en minúsculas.").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -145,7 +145,7 @@ func PersonForm(f Form, submit string) templ.Component {
 }
 
 // PersonPage shows a person with their edit form and vehicles.
-func PersonPage(p Page, person *models.Person, f Form, vehicles []models.Vehicle) templ.Component {
+func PersonPage(p Page, person *models.Person, f PersonForm, vehicles []models.Vehicle) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -186,7 +186,7 @@ func PersonPage(p Page, person *models.Person, f Form, vehicles []models.Vehicle
 					}()
 				}
 				ctx = templ.InitializeContext(ctx)
-				templ_7745c5c3_Err = PersonForm(f, "Guardar cambios").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = PersonFormView(f, "Guardar cambios").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -132,25 +132,6 @@ func (l List) OrderValue() string {
 	return l.Sort
 }
 
-// Form is the state of a form: the submitted values and the errors per
-// field, plus a message for the whole form.
-type Form struct {
-	CSRF    string
-	Action  string
-	Values  map[string]string
-	Errors  map[string]string
-	Message string
-}
-
-// V returns a submitted value.
-func (f Form) V(name string) string { return f.Values[name] }
-
-// E returns a field's error message.
-func (f Form) E(name string) string { return f.Errors[name] }
-
-// Invalid reports whether the form has errors.
-func (f Form) Invalid() bool { return len(f.Errors) > 0 || f.Message != "" }
-
 // Option is one choice of a select.
 type Option struct {
 	Value, Label string

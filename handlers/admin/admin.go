@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"transito/handlers/web"
@@ -71,6 +70,9 @@ func (h *Handler) page(c *fiber.Ctx, title, nav string) views.Page {
 	s.Flashes = nil
 	return p
 }
+
+// csrf is the session's CSRF token, which every form carries.
+func csrf(c *fiber.Ctx) string { return sessionOf(c).CSRF }
 
 // actor is the logged-in administrator, for the audit log.
 func actor(c *fiber.Ctx) models.Actor {
@@ -182,65 +184,6 @@ func writeCSV(c *fiber.Ctx, filename string, l views.List) error {
 	}
 	w.Flush()
 	return w.Error()
-}
-
-// formOf reads the named fields of the submitted form.
-func formOf(c *fiber.Ctx, action string, names ...string) views.Form {
-	f := views.Form{CSRF: sessionOf(c).CSRF, Action: action, Values: map[string]string{}, Errors: map[string]string{}}
-	for _, n := range names {
-		f.Values[n] = c.FormValue(n)
-	}
-	return f
-}
-
-// failed puts a validation or conflict error into the form and reports
-// whether it did; other errors are the error handler's.
-func failed(f *views.Form, err error) bool {
-	var fe rules.FieldErrors
-	var ce *models.ConflictError
-	switch {
-	case errors.As(err, &fe):
-		for k, v := range fe {
-			f.Errors[k] = v
-		}
-		return true
-	case errors.As(err, &ce):
-		if ce.Field != "" {
-			f.Errors[ce.Field] = ce.Message
-		} else {
-			f.Message = ce.Message
-		}
-		return true
-	}
-	return false
-}
-
-// statusOf is 409 for a conflict and 422 for invalid fields.
-func statusOf(err error) int {
-	if errors.As(err, new(*models.ConflictError)) {
-		return fiber.StatusConflict
-	}
-	return fiber.StatusUnprocessableEntity
-}
-
-// formFailed answers a rejected form (or one shown again, status 200): under
-// htmx the form fragment (with an out-of-band flash when rejected),
-// otherwise the whole page again.
-func formFailed(c *fiber.Ctx, status int, fragment templ.Component, page func() error) error {
-	if web.IsHTMX(c) {
-		c.Status(status)
-		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-		if err := fragment.Render(c.UserContext(), c.Response().BodyWriter()); err != nil {
-			return err
-		}
-		if status < 400 {
-			return nil
-		}
-		return views.Flashes([]views.Flash{{Kind: "error", Message: "No se guardó: revise los campos marcados."}}, true).
-			Render(c.UserContext(), c.Response().BodyWriter())
-	}
-	c.Status(status)
-	return page()
 }
 
 // fmtTime formats a time in the display zone.

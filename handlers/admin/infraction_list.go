@@ -10,11 +10,10 @@ import (
 
 // infractionList shows the infractions with their filters.
 func (h *Handler) infractionList(c *fiber.Ctx) error {
-	f := views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Infractions, Values: map[string]string{}, Errors: map[string]string{}}
-	return h.renderInfractionList(c, fiber.StatusOK, f)
+	return h.renderInfractionList(c, fiber.StatusOK, views.NewInfractionForm(paths.Infractions, csrf(c)))
 }
 
-func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Form) error {
+func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.InfractionForm) error {
 	lq := listQuery(c, "desde", "hasta", "oficial", "patente", "estado", "persona", "vehiculo")
 	res, err := h.store.ListInfractions(c.UserContext(), lq, h.loc)
 	if err != nil {
@@ -40,6 +39,6 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Form
 	}
 	l.Filters = views.InfractionFilters(lq.Filter("desde"), lq.Filter("hasta"), lq.Filter("oficial"), lq.Filter("patente"), lq.Filter("estado"),
 		map[string]string{"persona": lq.Filter("persona"), "vehiculo": lq.Filter("vehiculo")})
-	l.Create, l.CreateLabel, l.CreateOpen = views.InfractionForm(form), "Registrar infracción a mano", form.Invalid()
+	l.Create, l.CreateLabel, l.CreateOpen = views.InfractionFormView(form), "Registrar infracción a mano", views.Invalid(&form)
 	return h.respondList(c, h.page(c, "Infracciones", "infracciones"), l, lq, status, "infracciones")
 }

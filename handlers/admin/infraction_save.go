@@ -5,30 +5,21 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"transito/models/rules"
 	"transito/paths"
 	"transito/views"
 )
 
 // infractionCreate registers an infraction by hand.
 func (h *Handler) infractionCreate(c *fiber.Ctx) error {
-	f := formOf(c, paths.Infractions, "placa_patente", "oficial", "timestamp", "comentarios")
-	in := rules.InfractionInput{Plate: f.V("placa_patente"), Badge: f.V("oficial"), Comments: f.V("comentarios")}
-	var err error
-	if f.V("timestamp") != "" {
-		in.OccurredAt, err = rules.ParseTimestamp(f.V("timestamp"), h.loc, time.Now())
-		if err != nil {
-			f.Errors["timestamp"] = err.Error()
-		}
-	}
+	f := views.NewInfractionForm(paths.Infractions, csrf(c))
+	readForm(c, &f)
+	in, err := f.Input(h.loc, time.Now())
 	var id int64
-	if len(f.Errors) == 0 {
+	if err == nil {
 		id, err = h.store.CreateInfraction(c.UserContext(), in, actor(c))
-	} else {
-		err = rules.FieldErrors(f.Errors)
 	}
 	if failed(&f, err) {
-		return formFailed(c, statusOf(err), views.InfractionForm(f), func() error {
+		return formFailed(c, statusOf(err), views.InfractionFormView(f), func() error {
 			return h.renderInfractionList(c, statusOf(err), f)
 		})
 	}
@@ -45,10 +36,11 @@ func (h *Handler) infractionVoid(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := formOf(c, c.Path(), "motivo")
-	err = h.store.VoidInfraction(c.UserContext(), id, f.V("motivo"), actor(c))
+	f := views.NewVoidForm(paths.Of(paths.InfractionVoid, id), csrf(c))
+	readForm(c, &f)
+	err = h.store.VoidInfraction(c.UserContext(), id, f.Reason.Value, actor(c))
 	if failed(&f, err) {
-		return formFailed(c, statusOf(err), views.VoidForm(f), func() error {
+		return formFailed(c, statusOf(err), views.VoidFormView(f), func() error {
 			return h.renderInfraction(c, statusOf(err), id, &f)
 		})
 	}

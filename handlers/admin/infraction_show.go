@@ -17,13 +17,14 @@ func (h *Handler) infractionShow(c *fiber.Ctx) error {
 	return h.renderInfraction(c, fiber.StatusOK, id, nil)
 }
 
-func (h *Handler) renderInfraction(c *fiber.Ctx, status int, id int64, f *views.Form) error {
+func (h *Handler) renderInfraction(c *fiber.Ctx, status int, id int64, f *views.VoidForm) error {
 	i, err := h.store.InfractionByID(c.UserContext(), id)
 	if err != nil {
 		return notFound(err, "esa infracción")
 	}
 	if f == nil {
-		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Of(paths.InfractionVoid, id), Values: map[string]string{}, Errors: map[string]string{}}
+		form := views.NewVoidForm(paths.Of(paths.InfractionVoid, id), csrf(c))
+		f = &form
 	}
 	return web.Render(c, status, views.InfractionPage(h.page(c, "Infracción "+itoa64(id), "infracciones"), i, *f,
 		h.fmtTime(i.OccurredAt), h.fmtTime(i.RecordedAt)))

@@ -9,11 +9,12 @@ import (
 
 // officerList shows the officers with their token's last use.
 func (h *Handler) officerList(c *fiber.Ctx) error {
-	f := views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Officers, Values: map[string]string{"activo": "1"}, Errors: map[string]string{}}
+	f := views.NewOfficerForm(paths.Officers, csrf(c))
+	f.Active.Value = "1"
 	return h.renderOfficerList(c, fiber.StatusOK, f)
 }
 
-func (h *Handler) renderOfficerList(c *fiber.Ctx, status int, form views.Form) error {
+func (h *Handler) renderOfficerList(c *fiber.Ctx, status int, form views.OfficerForm) error {
 	lq := listQuery(c, "estado")
 	res, err := h.store.ListOfficers(c.UserContext(), lq)
 	if err != nil {
@@ -39,6 +40,6 @@ func (h *Handler) renderOfficerList(c *fiber.Ctx, status int, form views.Form) e
 		}})
 	}
 	l.Filters = views.OfficerFilters(lq.Filter("estado"))
-	l.Create, l.CreateLabel, l.CreateOpen = views.OfficerForm(form, "Crear oficial"), "Nuevo oficial", form.Invalid()
+	l.Create, l.CreateLabel, l.CreateOpen = views.OfficerFormView(form, "Crear oficial"), "Nuevo oficial", views.Invalid(&form)
 	return h.respondList(c, h.page(c, "Oficiales", "oficiales"), l, lq, status, "oficiales")
 }

@@ -8,32 +8,13 @@ import (
 	"transito/views"
 )
 
-func officerInput(f views.Form) rules.OfficerInput {
-	return rules.OfficerInput{Name: f.V("nombre"), Badge: f.V("numero"), Active: f.V("activo") == "1"}
-}
-
-// officerForm reads the officer form; the checkbox sends "0" (hidden) and
-// "1" (checked), so the last value wins.
-func officerForm(c *fiber.Ctx, action string) views.Form {
-	f := formOf(c, action, "nombre", "numero")
-	f.Values["activo"] = "0"
-	for _, v := range c.Context().PostArgs().PeekMulti("activo") {
-		f.Values["activo"] = string(v)
-	}
-	if form, err := c.MultipartForm(); err == nil {
-		if vs := form.Value["activo"]; len(vs) > 0 {
-			f.Values["activo"] = vs[len(vs)-1]
-		}
-	}
-	return f
-}
-
 // officerCreate adds an officer.
 func (h *Handler) officerCreate(c *fiber.Ctx) error {
-	f := officerForm(c, paths.Officers)
-	o, err := h.store.CreateOfficer(c.UserContext(), officerInput(f), actor(c))
+	f := views.NewOfficerForm(paths.Officers, csrf(c))
+	readForm(c, &f)
+	o, err := h.store.CreateOfficer(c.UserContext(), f.Input(), actor(c))
 	if failed(&f, err) {
-		return formFailed(c, statusOf(err), views.OfficerForm(f, "Crear oficial"), func() error {
+		return formFailed(c, statusOf(err), views.OfficerFormView(f, "Crear oficial"), func() error {
 			return h.renderOfficerList(c, statusOf(err), f)
 		})
 	}
@@ -50,10 +31,11 @@ func (h *Handler) officerUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := officerForm(c, c.Path())
-	_, err = h.store.UpdateOfficer(c.UserContext(), id, officerInput(f), actor(c))
+	f := views.NewOfficerForm(paths.Of(paths.Officer, id), csrf(c))
+	readForm(c, &f)
+	_, err = h.store.UpdateOfficer(c.UserContext(), id, f.Input(), actor(c))
 	if failed(&f, err) {
-		return formFailed(c, statusOf(err), views.OfficerForm(f, "Guardar cambios"), func() error {
+		return formFailed(c, statusOf(err), views.OfficerFormView(f, "Guardar cambios"), func() error {
 			return h.renderOfficer(c, statusOf(err), id, &f, "")
 		})
 	}
@@ -70,7 +52,7 @@ func (h *Handler) officerToggleActive(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	active := c.FormValue("activo") == "1"
+	active := c.FormValue(rules.FieldActive) == "1"
 	if err := h.store.SetOfficerActive(c.UserContext(), id, active, actor(c)); err != nil {
 		return notFound(err, "ese oficial")
 	}

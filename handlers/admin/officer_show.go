@@ -20,18 +20,18 @@ func (h *Handler) officerShow(c *fiber.Ctx) error {
 	return h.renderOfficer(c, fiber.StatusOK, id, nil, "")
 }
 
-func (h *Handler) renderOfficer(c *fiber.Ctx, status int, id int64, f *views.Form, newToken string) error {
+func (h *Handler) renderOfficer(c *fiber.Ctx, status int, id int64, f *views.OfficerForm, newToken string) error {
 	o, err := h.store.OfficerByID(c.UserContext(), id)
 	if err != nil {
 		return notFound(err, "ese oficial")
 	}
 	if f == nil {
-		active := "0"
+		form := views.NewOfficerForm(paths.Of(paths.Officer, id), csrf(c))
+		form.Name.Value, form.Badge.Value, form.Active.Value = o.Name, o.Badge, "0"
 		if o.Active {
-			active = "1"
+			form.Active.Value = "1"
 		}
-		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Of(paths.Officer, id), Errors: map[string]string{},
-			Values: map[string]string{"nombre": o.Name, "numero": o.Badge, "activo": active}}
+		f = &form
 	}
 	return web.Render(c, status, views.OfficerPage(h.page(c, o.Name, "oficiales"), o, *f, newToken, h.fmtTimePtr))
 }

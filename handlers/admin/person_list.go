@@ -9,14 +9,10 @@ import (
 
 // personList shows the persons: search, sort, pages, CSV, create form.
 func (h *Handler) personList(c *fiber.Ctx) error {
-	return h.renderPersonList(c, fiber.StatusOK, h.newPersonForm(c))
+	return h.renderPersonList(c, fiber.StatusOK, views.NewPersonForm(paths.Persons, csrf(c)))
 }
 
-func (h *Handler) newPersonForm(c *fiber.Ctx) views.Form {
-	return views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Persons, Values: map[string]string{}, Errors: map[string]string{}}
-}
-
-func (h *Handler) renderPersonList(c *fiber.Ctx, status int, form views.Form) error {
+func (h *Handler) renderPersonList(c *fiber.Ctx, status int, form views.PersonForm) error {
 	lq := listQuery(c)
 	res, err := h.store.ListPersons(c.UserContext(), lq)
 	if err != nil {
@@ -33,6 +29,6 @@ func (h *Handler) renderPersonList(c *fiber.Ctx, status int, form views.Form) er
 			{Text: itoa64(int64(p.Vehicles))},
 		}})
 	}
-	l.Create, l.CreateLabel, l.CreateOpen = views.PersonForm(form, "Crear persona"), "Nueva persona", form.Invalid()
+	l.Create, l.CreateLabel, l.CreateOpen = views.PersonFormView(form, "Crear persona"), "Nueva persona", views.Invalid(&form)
 	return h.respondList(c, h.page(c, "Personas", "personas"), l, lq, status, "personas")
 }

@@ -3,21 +3,17 @@ package admin
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"transito/models/rules"
 	"transito/paths"
 	"transito/views"
 )
 
-func personInput(f views.Form) rules.PersonInput {
-	return rules.PersonInput{Name: f.V("nombre"), Email: f.V("email")}
-}
-
 // personCreate adds a person from the list page's form.
 func (h *Handler) personCreate(c *fiber.Ctx) error {
-	f := formOf(c, paths.Persons, "nombre", "email")
-	p, err := h.store.CreatePerson(c.UserContext(), personInput(f), actor(c))
+	f := views.NewPersonForm(paths.Persons, csrf(c))
+	readForm(c, &f)
+	p, err := h.store.CreatePerson(c.UserContext(), f.Input(), actor(c))
 	if failed(&f, err) {
-		return formFailed(c, statusOf(err), views.PersonForm(f, "Crear persona"), func() error {
+		return formFailed(c, statusOf(err), views.PersonFormView(f, "Crear persona"), func() error {
 			return h.renderPersonList(c, statusOf(err), f)
 		})
 	}
@@ -34,10 +30,11 @@ func (h *Handler) personUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := formOf(c, c.Path(), "nombre", "email")
-	p, err := h.store.UpdatePerson(c.UserContext(), id, personInput(f), actor(c))
+	f := views.NewPersonForm(paths.Of(paths.Person, id), csrf(c))
+	readForm(c, &f)
+	p, err := h.store.UpdatePerson(c.UserContext(), id, f.Input(), actor(c))
 	if failed(&f, err) {
-		return formFailed(c, statusOf(err), views.PersonForm(f, "Guardar cambios"), func() error {
+		return formFailed(c, statusOf(err), views.PersonFormView(f, "Guardar cambios"), func() error {
 			return h.renderPerson(c, statusOf(err), id, &f)
 		})
 	}

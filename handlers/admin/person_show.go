@@ -19,7 +19,7 @@ func (h *Handler) personShow(c *fiber.Ctx) error {
 
 // renderPerson renders the person's page; f, when given, is a rejected
 // edit form to show again.
-func (h *Handler) renderPerson(c *fiber.Ctx, status int, id int64, f *views.Form) error {
+func (h *Handler) renderPerson(c *fiber.Ctx, status int, id int64, f *views.PersonForm) error {
 	ctx := c.UserContext()
 	p, err := h.store.PersonByID(ctx, id)
 	if err != nil {
@@ -30,8 +30,9 @@ func (h *Handler) renderPerson(c *fiber.Ctx, status int, id int64, f *views.Form
 		return err
 	}
 	if f == nil {
-		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Of(paths.Person, id), Errors: map[string]string{},
-			Values: map[string]string{"nombre": p.Name, "email": p.Email}}
+		form := views.NewPersonForm(paths.Of(paths.Person, id), csrf(c))
+		form.Name.Value, form.Email.Value = p.Name, p.Email
+		f = &form
 	}
 	return web.Render(c, status, views.PersonPage(h.page(c, p.Name, "personas"), p, *f, vs))
 }

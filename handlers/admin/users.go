@@ -5,18 +5,16 @@ import (
 
 	"transito/handlers/web"
 	"transito/models"
-	"transito/models/rules"
 	"transito/paths"
 	"transito/views"
 )
 
 // adminList shows the administrators.
 func (h *Handler) adminList(c *fiber.Ctx) error {
-	f := views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Admins, Values: map[string]string{}, Errors: map[string]string{}}
-	return h.renderAdminList(c, fiber.StatusOK, f)
+	return h.renderAdminList(c, fiber.StatusOK, views.NewAdminForm(paths.Admins, csrf(c)))
 }
 
-func (h *Handler) renderAdminList(c *fiber.Ctx, status int, form views.Form) error {
+func (h *Handler) renderAdminList(c *fiber.Ctx, status int, form views.AdminForm) error {
 	lq := listQuery(c)
 	res, err := h.store.ListAdmins(c.UserContext(), lq)
 	if err != nil {
@@ -32,18 +30,17 @@ func (h *Handler) renderAdminList(c *fiber.Ctx, status int, form views.Form) err
 			{Text: h.fmtTimePtr(a.LastLoginAt)}, {Text: h.fmtTime(a.CreatedAt)},
 		}})
 	}
-	form.Values["clave"] = ""
-	l.Create, l.CreateLabel, l.CreateOpen = views.AdminForm(form), "Nuevo administrador", form.Invalid()
+	l.Create, l.CreateLabel, l.CreateOpen = views.AdminFormView(form), "Nuevo administrador", views.Invalid(&form)
 	return h.respondList(c, h.page(c, "Administradores", "administradores"), l, lq, status, "administradores")
 }
 
 // adminCreate adds an administrator.
 func (h *Handler) adminCreate(c *fiber.Ctx) error {
-	f := formOf(c, paths.Admins, "usuario", "clave")
-	a, err := h.store.CreateAdmin(c.UserContext(), rules.AdminInput{Username: f.V("usuario"), Password: f.V("clave")}, actor(c))
+	f := views.NewAdminForm(paths.Admins, csrf(c))
+	readForm(c, &f)
+	a, err := h.store.CreateAdmin(c.UserContext(), f.Input(), actor(c))
 	if failed(&f, err) {
-		f.Values["clave"] = ""
-		return formFailed(c, statusOf(err), views.AdminForm(f), func() error {
+		return formFailed(c, statusOf(err), views.AdminFormView(f), func() error {
 			return h.renderAdminList(c, statusOf(err), f)
 		})
 	}
@@ -63,13 +60,14 @@ func (h *Handler) adminShow(c *fiber.Ctx) error {
 	return h.renderAdmin(c, fiber.StatusOK, id, nil)
 }
 
-func (h *Handler) renderAdmin(c *fiber.Ctx, status int, id int64, f *views.Form) error {
+func (h *Handler) renderAdmin(c *fiber.Ctx, status int, id int64, f *views.PasswordForm) error {
 	a, err := h.store.AdminByID(c.UserContext(), id)
 	if err != nil {
 		return notFound(err, "ese administrador")
 	}
 	if f == nil {
-		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Of(paths.Admin, id), Values: map[string]string{}, Errors: map[string]string{}}
+		form := views.NewPasswordForm(paths.Of(paths.Admin, id), csrf(c))
+		f = &form
 	}
 	self := sessionOf(c).AdminID == id
 	return web.Render(c, status, views.AdminPage(h.page(c, a.Username, "administradores"), a, self, *f, h.fmtTimePtr(a.LastLoginAt)))
@@ -84,10 +82,11 @@ func (h *Handler) adminUpdate(c *fiber.Ctx) error {
 	if sessionOf(c).AdminID != id {
 		return web.NewProblem(fiber.StatusForbidden, "Solo puede cambiar su propia contraseña.")
 	}
-	f := formOf(c, c.Path())
-	err = h.store.ChangePassword(c.UserContext(), id, c.FormValue("clave_actual"), c.FormValue("clave"), actor(c))
+	f := views.NewPasswordForm(paths.Of(paths.Admin, id), csrf(c))
+	readForm(c, &f)
+	err = h.store.ChangePassword(c.UserContext(), id, f.Current.Value, f.Password.Value, actor(c))
 	if failed(&f, err) {
-		return formFailed(c, statusOf(err), views.PasswordForm(f), func() error {
+		return formFailed(c, statusOf(err), views.PasswordFormView(f), func() error {
 			return h.renderAdmin(c, statusOf(err), id, &f)
 		})
 	}

@@ -10,11 +10,10 @@ import (
 
 // vehicleList shows the vehicles: search by plate, filters, sort, pages, CSV.
 func (h *Handler) vehicleList(c *fiber.Ctx) error {
-	f := views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Vehicles, Values: map[string]string{}, Errors: map[string]string{}}
-	return h.renderVehicleList(c, fiber.StatusOK, f, nil, nil)
+	return h.renderVehicleList(c, fiber.StatusOK, views.NewVehicleForm(paths.Vehicles, csrf(c)), nil, nil)
 }
 
-func (h *Handler) renderVehicleList(c *fiber.Ctx, status int, form views.Form, owner *models.Person, candidates []models.Person) error {
+func (h *Handler) renderVehicleList(c *fiber.Ctx, status int, form views.VehicleForm, owner *models.Person, candidates []models.Person) error {
 	ctx := c.UserContext()
 	lq := listQuery(c, "marca", "color", "titular", "persona")
 	res, err := h.store.ListVehicles(ctx, lq)
@@ -38,6 +37,6 @@ func (h *Handler) renderVehicleList(c *fiber.Ctx, status int, form views.Form, o
 		}})
 	}
 	l.Filters = views.VehicleFilters(brands, lq.Filter("marca"), lq.Filter("color"), lq.Filter("titular"), lq.Filter("persona"))
-	l.Create, l.CreateLabel, l.CreateOpen = views.VehicleForm(form, "Crear vehículo", owner, candidates), "Nuevo vehículo", form.Invalid() || form.V("persona_q") != ""
+	l.Create, l.CreateLabel, l.CreateOpen = views.VehicleFormView(form, "Crear vehículo", owner, candidates), "Nuevo vehículo", views.Invalid(&form) || form.OwnerQuery.Value != ""
 	return h.respondList(c, h.page(c, "Vehículos", "vehiculos"), l, lq, status, "vehiculos")
 }

@@ -1,35 +1,25 @@
 package admin
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
-	"transito/models/rules"
 	"transito/paths"
 	"transito/views"
 )
 
-var vehicleFields = []string{"placa_patente", "marca", "color", "persona_id", "persona_q"}
-
-func vehicleInput(f views.Form) rules.VehicleInput {
-	id, _ := strconv.ParseInt(f.V("persona_id"), 10, 64)
-	return rules.VehicleInput{Plate: f.V("placa_patente"), Brand: f.V("marca"), Color: f.V("color"), PersonID: id}
-}
-
 // ownerChoice returns the owner the form has chosen (if any) and the persons
 // matching its owner search.
-func (h *Handler) ownerChoice(c *fiber.Ctx, f views.Form) (*models.Person, []models.Person, error) {
+func (h *Handler) ownerChoice(c *fiber.Ctx, f *views.VehicleForm) (*models.Person, []models.Person, error) {
 	ctx := c.UserContext()
 	var owner *models.Person
-	if id, err := strconv.ParseInt(f.V("persona_id"), 10, 64); err == nil && id > 0 {
+	if id := f.OwnerID(); id > 0 {
 		if p, err := h.store.PersonByID(ctx, id); err == nil {
 			owner = p
 		}
 	}
 	var cands []models.Person
-	if q := f.V("persona_q"); q != "" {
+	if q := f.OwnerQuery.Value; q != "" {
 		var err error
 		if cands, err = h.store.SearchPersons(ctx, q, 10); err != nil {
 			return nil, nil, err
@@ -40,11 +30,12 @@ func (h *Handler) ownerChoice(c *fiber.Ctx, f views.Form) (*models.Person, []mod
 
 // vehicleCreate adds a vehicle; the «Buscar titular» button only searches.
 func (h *Handler) vehicleCreate(c *fiber.Ctx) error {
-	f := formOf(c, paths.Vehicles, vehicleFields...)
+	f := views.NewVehicleForm(paths.Vehicles, csrf(c))
+	readForm(c, &f)
 	var err error
 	if c.FormValue("_accion") != "buscar" {
 		var v *models.Vehicle
-		v, err = h.store.CreateVehicle(c.UserContext(), vehicleInput(f), actor(c))
+		v, err = h.store.CreateVehicle(c.UserContext(), f.Input(), actor(c))
 		if err == nil {
 			flash(c, "ok", "Vehículo "+v.Plate+" creado.")
 			return redirect(c, paths.Of(paths.Vehicle, v.ID))
@@ -53,7 +44,7 @@ func (h *Handler) vehicleCreate(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	owner, cands, oerr := h.ownerChoice(c, f)
+	owner, cands, oerr := h.ownerChoice(c, &f)
 	if oerr != nil {
 		return oerr
 	}
@@ -61,7 +52,7 @@ func (h *Handler) vehicleCreate(c *fiber.Ctx) error {
 	if err != nil {
 		status = statusOf(err)
 	}
-	return formFailed(c, status, views.VehicleForm(f, "Crear vehículo", owner, cands), func() error {
+	return formFailed(c, status, views.VehicleFormView(f, "Crear vehículo", owner, cands), func() error {
 		return h.renderVehicleList(c, status, f, owner, cands)
 	})
 }
@@ -72,10 +63,11 @@ func (h *Handler) vehicleUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := formOf(c, c.Path(), vehicleFields...)
+	f := views.NewVehicleForm(paths.Of(paths.Vehicle, id), csrf(c))
+	readForm(c, &f)
 	if c.FormValue("_accion") != "buscar" {
 		var v *models.Vehicle
-		v, err = h.store.UpdateVehicle(c.UserContext(), id, vehicleInput(f), actor(c))
+		v, err = h.store.UpdateVehicle(c.UserContext(), id, f.Input(), actor(c))
 		if err == nil {
 			flash(c, "ok", "Cambios guardados.")
 			return redirect(c, paths.Of(paths.Vehicle, v.ID))
@@ -84,7 +76,7 @@ func (h *Handler) vehicleUpdate(c *fiber.Ctx) error {
 			return notFound(err, "ese vehículo")
 		}
 	}
-	owner, cands, oerr := h.ownerChoice(c, f)
+	owner, cands, oerr := h.ownerChoice(c, &f)
 	if oerr != nil {
 		return oerr
 	}
@@ -92,7 +84,7 @@ func (h *Handler) vehicleUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		status = statusOf(err)
 	}
-	return formFailed(c, status, views.VehicleForm(f, "Guardar cambios", owner, cands), func() error {
+	return formFailed(c, status, views.VehicleFormView(f, "Guardar cambios", owner, cands), func() error {
 		return h.renderVehicle(c, status, id, &f, owner, cands)
 	})
 }

@@ -18,14 +18,15 @@ func (h *Handler) vehicleShow(c *fiber.Ctx) error {
 	return h.renderVehicle(c, fiber.StatusOK, id, nil, nil, nil)
 }
 
-func (h *Handler) renderVehicle(c *fiber.Ctx, status int, id int64, f *views.Form, owner *models.Person, cands []models.Person) error {
+func (h *Handler) renderVehicle(c *fiber.Ctx, status int, id int64, f *views.VehicleForm, owner *models.Person, cands []models.Person) error {
 	v, err := h.store.VehicleByID(c.UserContext(), id)
 	if err != nil {
 		return notFound(err, "ese vehículo")
 	}
 	if f == nil {
-		f = &views.Form{CSRF: sessionOf(c).CSRF, Action: paths.Of(paths.Vehicle, id), Errors: map[string]string{},
-			Values: map[string]string{"placa_patente": v.Plate, "marca": v.Brand, "color": v.Color, "persona_id": itoa64(v.PersonID)}}
+		form := views.NewVehicleForm(paths.Of(paths.Vehicle, id), csrf(c))
+		form.Plate.Value, form.Brand.Value, form.Color.Value, form.Owner.Value = v.Plate, v.Brand, v.Color, itoa64(v.PersonID)
+		f = &form
 		owner = v.Person
 	}
 	return web.Render(c, status, views.VehiclePage(h.page(c, v.Plate, "vehiculos"), v, *f, owner, cands))

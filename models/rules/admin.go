@@ -23,10 +23,10 @@ func (in *AdminInput) Clean() FieldErrors {
 	fe := FieldErrors{}
 	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
 	if !usernameRE.MatchString(in.Username) {
-		fe.Add("usuario", "debe tener de 2 a 40 letras minúsculas, dígitos o los signos . _ -")
+		fe.Add(FieldUsername, "debe tener de 2 a 40 letras minúsculas, dígitos o los signos . _ -")
 	}
 	if msg := CheckPassword(in.Password); msg != "" {
-		fe.Add("clave", msg)
+		fe.Add(FieldPassword, msg)
 	}
 	return fe
 }

@@ -70,7 +70,7 @@ func readImport(r io.Reader) ([]ImportRecord, []ImportError) {
 	return parseImportCSV(data)
 }
 
-var importHeader = []string{"nombre", "email", "placa_patente", "marca", "color"}
+var importHeader = []string{FieldName, FieldEmail, FieldPlate, FieldBrand, FieldColor}
 
 func parseImportCSV(data []byte) ([]ImportRecord, []ImportError) {
 	cr := csv.NewReader(bytes.NewReader(data))
@@ -117,7 +117,7 @@ func parseImportCSV(data []byte) ([]ImportRecord, []ImportError) {
 		if strings.TrimSpace(strings.Join(row, "")) == "" {
 			continue
 		}
-		person := PersonInput{Name: get("nombre"), Email: get("email")}
+		person := PersonInput{Name: get(FieldName), Email: get(FieldEmail)}
 		key := NormalizeEmail(person.Email)
 		i, seen := byEmail[key]
 		if !seen || key == "" {
@@ -125,7 +125,7 @@ func parseImportCSV(data []byte) ([]ImportRecord, []ImportError) {
 			i = len(recs) - 1
 			byEmail[key] = i
 		}
-		v := VehicleInput{Plate: get("placa_patente"), Brand: get("marca"), Color: get("color")}
+		v := VehicleInput{Plate: get(FieldPlate), Brand: get(FieldBrand), Color: get(FieldColor)}
 		if v.Plate != "" || v.Brand != "" || v.Color != "" {
 			recs[i].Vehicles = append(recs[i].Vehicles, ImportVehicle{Line: line, Vehicle: v})
 		}
@@ -201,16 +201,16 @@ func validateImport(recs []ImportRecord) []ImportError {
 			v := &rec.Vehicles[k]
 			v.Vehicle.PersonID = 1 // the owner is the record's person
 			fe := v.Vehicle.Clean()
-			for _, field := range []string{"placa_patente", "marca", "color"} {
+			for _, field := range []string{FieldPlate, FieldBrand, FieldColor} {
 				if msg, ok := fe[field]; ok {
 					errs = append(errs, ImportError{Line: v.Line, Field: field, Message: msg})
 				}
 			}
-			if _, bad := fe["placa_patente"]; bad {
+			if _, bad := fe[FieldPlate]; bad {
 				continue
 			}
 			if first, dup := plates[v.Vehicle.Plate]; dup {
-				errs = append(errs, ImportError{Line: v.Line, Field: "placa_patente",
+				errs = append(errs, ImportError{Line: v.Line, Field: FieldPlate,
 					Message: fmt.Sprintf("la patente %s ya figura en la línea %d", v.Vehicle.Plate, first)})
 				continue
 			}

@@ -21,13 +21,13 @@ func (in *InfractionInput) Clean() FieldErrors {
 	in.Comments = strings.TrimSpace(in.Comments)
 	checkPlate(fe, in.Plate)
 	if in.Badge == "" {
-		fe.Add("oficial", "es obligatorio: indique el número del oficial")
+		fe.Add(FieldOfficer, "es obligatorio: indique el número del oficial")
 	}
 	if in.OccurredAt.IsZero() {
-		fe.Add("timestamp", "es obligatoria")
+		fe.Add(FieldTimestamp, "es obligatoria")
 	}
 	if msg := CheckComments(in.Comments); msg != "" {
-		fe.Add("comentarios", msg)
+		fe.Add(FieldComments, msg)
 	}
 	return fe
 }
@@ -42,9 +42,9 @@ func (in *VoidInput) Clean() FieldErrors {
 	fe := FieldErrors{}
 	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Reason == "" {
-		fe.Add("motivo", "es obligatorio: explique por qué se anula")
+		fe.Add(FieldVoidReason, "es obligatorio: explique por qué se anula")
 	} else if msg := checkText(in.Reason, MaxVoidReasonLen, true); msg != "" {
-		fe.Add("motivo", msg)
+		fe.Add(FieldVoidReason, msg)
 	}
 	return fe
 }

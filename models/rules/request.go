@@ -19,9 +19,9 @@ func LookupEmail(s string) (string, error) {
 	email := NormalizeEmail(s)
 	switch {
 	case email == "":
-		return "", FieldErrors{"email": "es obligatorio: indique el correo electrónico del titular"}
+		return "", FieldErrors{FieldEmail: "es obligatorio: indique el correo electrónico del titular"}
 	case !ValidEmail(email):
-		return "", FieldErrors{"email": "no es una dirección de correo válida"}
+		return "", FieldErrors{FieldEmail: "no es una dirección de correo válida"}
 	}
 	return email, nil
 }

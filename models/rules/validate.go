@@ -55,9 +55,9 @@ func ValidPlate(plate string) bool { return plateRE.MatchString(plate) }
 func checkPlate(fe FieldErrors, plate string) {
 	switch {
 	case plate == "":
-		fe.Add("placa_patente", "es obligatoria")
+		fe.Add(FieldPlate, "es obligatoria")
 	case !ValidPlate(plate):
-		fe.Add("placa_patente", "debe tener de 2 a 10 letras (A–Z) o dígitos; se ignoran espacios y guiones")
+		fe.Add(FieldPlate, "debe tener de 2 a 10 letras (A–Z) o dígitos; se ignoran espacios y guiones")
 	}
 }
 
@@ -120,12 +120,12 @@ func (in *PersonInput) Clean() FieldErrors {
 	fe := FieldErrors{}
 	in.Name = strings.TrimSpace(in.Name)
 	in.Email = NormalizeEmail(in.Email)
-	requiredText(fe, "nombre", in.Name, MaxNameLen)
+	requiredText(fe, FieldName, in.Name, MaxNameLen)
 	switch {
 	case in.Email == "":
-		fe.Add("email", "es obligatorio")
+		fe.Add(FieldEmail, "es obligatorio")
 	case !ValidEmail(in.Email):
-		fe.Add("email", "no es una dirección de correo válida")
+		fe.Add(FieldEmail, "no es una dirección de correo válida")
 	}
 	return fe
 }
@@ -148,13 +148,13 @@ func (in *VehicleInput) Clean() FieldErrors {
 	checkPlate(fe, in.Plate)
 	// Brand and colour may be unknown (an import with blank cells).
 	if msg := checkText(in.Brand, MaxShortLen, false); msg != "" {
-		fe.Add("marca", msg)
+		fe.Add(FieldBrand, msg)
 	}
 	if msg := checkText(in.Color, MaxShortLen, false); msg != "" {
-		fe.Add("color", msg)
+		fe.Add(FieldColor, msg)
 	}
 	if in.PersonID <= 0 {
-		fe.Add("persona_id", "es obligatorio: elija el titular")
+		fe.Add(FieldOwner, "es obligatorio: elija el titular")
 	}
 	return fe
 }
@@ -173,12 +173,12 @@ func (in *OfficerInput) Clean() FieldErrors {
 	fe := FieldErrors{}
 	in.Name = strings.TrimSpace(in.Name)
 	in.Badge = NormalizeBadge(in.Badge)
-	requiredText(fe, "nombre", in.Name, MaxNameLen)
+	requiredText(fe, FieldName, in.Name, MaxNameLen)
 	switch {
 	case in.Badge == "":
-		fe.Add("numero", "es obligatorio")
+		fe.Add(FieldBadge, "es obligatorio")
 	case !badgeRE.MatchString(in.Badge):
-		fe.Add("numero", "debe tener de 1 a 40 letras, dígitos o los signos . _ / - (sin espacios)")
+		fe.Add(FieldBadge, "debe tener de 1 a 40 letras, dígitos o los signos . _ / - (sin espacios)")
 	}
 	return fe
 }

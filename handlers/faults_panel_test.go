@@ -39,7 +39,7 @@ func fillDisk(t *testing.T, dir string) string {
 
 func personTotal(e *testenv.Client) int {
 	e.T.Helper()
-	res, err := e.Store.ListPersons(e.T.Context(), &models.ListQuery{})
+	res, err := e.Store.ListPersons(e.T.Context(), models.ListQuery{})
 	if err != nil {
 		e.T.Fatal(err)
 	}

@@ -61,7 +61,7 @@ func (f *secFixture) concrete(path string) string {
 
 func (f *secFixture) auditTotal(t *testing.T) int {
 	t.Helper()
-	res, err := f.Store.ListAudit(context.Background(), &models.ListQuery{}, time.UTC)
+	res, err := f.Store.ListAudit(context.Background(), models.ListQuery{}, time.UTC)
 	if err != nil {
 		t.Fatal(err)
 	}

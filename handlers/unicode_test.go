@@ -54,7 +54,7 @@ func TestLookalikePlatesAreNeverStoredTwice(t *testing.T) {
 			t.Errorf("import %q: %v, want a refusal of line 2, placa_patente", p, err)
 		}
 	}
-	res, err := e.Store.ListVehicles(context.Background(), &models.ListQuery{})
+	res, err := e.Store.ListVehicles(context.Background(), models.ListQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}

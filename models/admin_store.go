@@ -18,7 +18,8 @@ var adminSorts = sortTable{
 }
 
 // ListAdmins returns one page of administrators; q matches the username.
-func (s *Store) ListAdmins(ctx context.Context, lq *ListQuery) (*Paged[Admin], error) {
+func (s *Store) ListAdmins(ctx context.Context, q ListQuery) (*Paged[Admin], error) {
+	lq := &q
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		if t := strings.TrimSpace(lq.Q); t != "" {
 			q = q.Where(`a.username LIKE ? ESCAPE '\'`, likePattern(t))
@@ -33,7 +34,7 @@ func (s *Store) ListAdmins(ctx context.Context, lq *ListQuery) (*Paged[Admin], e
 	if err != nil {
 		return nil, err
 	}
-	return &Paged[Admin]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
+	return pageOf(rows, total, lq), nil
 }
 
 // AdminByID returns one administrator.

@@ -29,9 +29,9 @@ var infractionSorts = sortTable{
 	"estado":     {"i.status", "i.occurred_at DESC", "i.id DESC"},
 }
 
-// InfractionFilters are the filters of the infractions list: desde and hasta
-// (dates, YYYY-MM-DD, inclusive, in loc), oficial (badge), patente (exact
-// plate), estado (vigente or anulada), persona and vehiculo (ids).
+// filterInfractions applies the filters of the infractions list: desde and
+// hasta (dates, YYYY-MM-DD, inclusive, in loc), oficial (badge), patente
+// (exact plate), estado (vigente or anulada), persona and vehiculo (ids).
 func filterInfractions(q *bun.SelectQuery, lq *ListQuery, loc *time.Location) *bun.SelectQuery {
 	if loc == nil {
 		loc = time.UTC
@@ -77,10 +77,8 @@ func infractionFrom(q *bun.SelectQuery, key string) *bun.SelectQuery {
 
 // ListInfractions returns one page of infractions, newest first by default.
 // q matches the start of the plate.
-func (s *Store) ListInfractions(ctx context.Context, lq *ListQuery, loc *time.Location) (*Paged[InfractionRow], error) {
-	if lq.Sort == "" {
-		lq.Sort, lq.Desc = "fecha", true
-	}
+func (s *Store) ListInfractions(ctx context.Context, q ListQuery, loc *time.Location) (*Paged[InfractionRow], error) {
+	lq := &q
 	infractionSorts.normalize(lq, "-fecha")
 	count := filterInfractions(s.rdb.NewSelect().TableExpr("infractions AS i"), lq, loc)
 	ids := filterInfractions(infractionFrom(s.rdb.NewSelect().Column("i.id"), lq.Sort), lq, loc)
@@ -99,7 +97,7 @@ func (s *Store) ListInfractions(ctx context.Context, lq *ListQuery, loc *time.Lo
 	if err != nil {
 		return nil, err
 	}
-	return &Paged[InfractionRow]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
+	return pageOf(rows, total, lq), nil
 }
 
 // InfractionByID returns one infraction with its vehicle, officer and person.

@@ -16,7 +16,8 @@ import (
 const DefaultPerPage = 25
 
 // ListQuery is what a list page asks for: search text, sort, page and the
-// list's own filters. Handlers fill it from the URL (q, orden, pagina).
+// list's own filters. Handlers fill it from the URL (q, orden, pagina); the
+// store answers the page and the sort it actually used in the Paged.
 type ListQuery struct {
 	Q       string
 	Sort    string // a key of the list's sort table; "" picks the default
@@ -29,12 +30,21 @@ type ListQuery struct {
 // Filter returns the trimmed value of a filter.
 func (q ListQuery) Filter(name string) string { return strings.TrimSpace(q.Filters[name]) }
 
-// Paged is one page of a list with the total number of matching rows.
+// Paged is one page of a list with the total number of matching rows, and
+// the query as the store answered it: the page brought into range and the
+// sort the list used (its default for an unknown or missing key).
 type Paged[T any] struct {
 	Items   []T
 	Total   int
 	Page    int
 	PerPage int
+	Sort    string
+	Desc    bool
+}
+
+// pageOf is one page of items with the query as the list normalised it.
+func pageOf[T any](items []T, total int, lq *ListQuery) *Paged[T] {
+	return &Paged[T]{Items: items, Total: total, Page: lq.Page, PerPage: lq.PerPage, Sort: lq.Sort, Desc: lq.Desc}
 }
 
 // Pages is the number of pages (at least 1).

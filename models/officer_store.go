@@ -34,7 +34,8 @@ func officerRowQuery(q *bun.SelectQuery) *bun.SelectQuery {
 
 // ListOfficers returns one page of officers; q matches name or badge; filter
 // estado: "activo" or "inactivo".
-func (s *Store) ListOfficers(ctx context.Context, lq *ListQuery) (*Paged[OfficerRow], error) {
+func (s *Store) ListOfficers(ctx context.Context, q ListQuery) (*Paged[OfficerRow], error) {
+	lq := &q
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		if t := strings.TrimSpace(lq.Q); t != "" {
 			pat := likePattern(t)
@@ -58,7 +59,7 @@ func (s *Store) ListOfficers(ctx context.Context, lq *ListQuery) (*Paged[Officer
 	if err != nil {
 		return nil, err
 	}
-	return &Paged[OfficerRow]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
+	return pageOf(rows, total, lq), nil
 }
 
 // OfficerByID returns an officer with their current token.

@@ -23,7 +23,8 @@ var personSorts = sortTable{
 }
 
 // ListPersons returns one page of persons matching q (name or e-mail).
-func (s *Store) ListPersons(ctx context.Context, lq *ListQuery) (*Paged[PersonRow], error) {
+func (s *Store) ListPersons(ctx context.Context, q ListQuery) (*Paged[PersonRow], error) {
+	lq := &q
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		if t := strings.TrimSpace(lq.Q); t != "" {
 			pat := likePattern(t)
@@ -44,7 +45,7 @@ func (s *Store) ListPersons(ctx context.Context, lq *ListQuery) (*Paged[PersonRo
 	if err != nil {
 		return nil, err
 	}
-	return &Paged[PersonRow]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
+	return pageOf(rows, total, lq), nil
 }
 
 // SearchPersons returns at most limit persons whose name or e-mail contains

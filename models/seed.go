@@ -74,8 +74,10 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 	t := now()
 	res := &SeedResult{Persons: opts.Persons, Officers: opts.Officers}
 
+	// Persons and their vehicles are inserted chunk at a time.
 	const chunk = 500
-	// vehicles[i] and owners[i] are the id and owner of every seeded vehicle.
+	// vehicleIDs[i] and owners[i] are the id and owner of every seeded
+	// vehicle; officerIDs are the seeded officers'.
 	var vehicleIDs, owners, officerIDs []int64
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		persons := make([]Person, 0, chunk)

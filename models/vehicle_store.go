@@ -29,7 +29,8 @@ var vehicleSorts = sortTable{
 // ListVehicles returns one page of vehicles. q matches the start of the
 // plate; filters: marca, color (exact, case-insensitive), persona (owner
 // id), titular (the owner's e-mail, or the start of their name).
-func (s *Store) ListVehicles(ctx context.Context, lq *ListQuery) (*Paged[VehicleRow], error) {
+func (s *Store) ListVehicles(ctx context.Context, q ListQuery) (*Paged[VehicleRow], error) {
+	lq := &q
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		if t := rules.NormalizePlate(lq.Q); t != "" {
 			lo, hi := platePrefixRange(t)
@@ -74,7 +75,7 @@ func (s *Store) ListVehicles(ctx context.Context, lq *ListQuery) (*Paged[Vehicle
 	if err != nil {
 		return nil, err
 	}
-	return &Paged[VehicleRow]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
+	return pageOf(rows, total, lq), nil
 }
 
 // VehicleBrands returns the distinct brands, for the list's filter. It

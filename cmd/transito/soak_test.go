@@ -278,7 +278,7 @@ func verifySoakLedger(t *testing.T, db string, l *soakLedger, cycle int) {
 		}
 	}
 	for email, name := range l.persons {
-		res, err := store.ListPersons(ctx, &models.ListQuery{Q: email})
+		res, err := store.ListPersons(ctx, models.ListQuery{Q: email})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -287,7 +287,7 @@ func verifySoakLedger(t *testing.T, db string, l *soakLedger, cycle int) {
 		}
 	}
 	for plate, email := range l.imports {
-		res, err := store.ListVehicles(ctx, &models.ListQuery{Q: plate})
+		res, err := store.ListVehicles(ctx, models.ListQuery{Q: plate})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -59,7 +59,7 @@ func TestAccountFormsRefuseBadInputCleanly(t *testing.T) {
 			t.Errorf("password change with current %.20q: %d", v, resp.StatusCode)
 		}
 	}
-	res, err := e.Store.ListAdmins(t.Context(), &models.ListQuery{})
+	res, err := e.Store.ListAdmins(t.Context(), models.ListQuery{})
 	if err != nil || res.Total != 1 {
 		t.Errorf("%v administrators after the bad input (%v), want 1", res, err)
 	}

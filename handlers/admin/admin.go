@@ -100,8 +100,8 @@ func notFound(err error, what string) error {
 
 // listQuery reads q, orden, pagina and the named filters from the URL.
 // A pagina that is not a number is page 1; the store clamps the range.
-func listQuery(c *fiber.Ctx, filters ...string) *models.ListQuery {
-	lq := &models.ListQuery{Q: rules.SearchText(c.Query("q")), Filters: map[string]string{}}
+func listQuery(c *fiber.Ctx, filters ...string) models.ListQuery {
+	lq := models.ListQuery{Q: rules.SearchText(c.Query("q")), Filters: map[string]string{}}
 	o := c.Query("orden")
 	if strings.HasPrefix(o, "-") {
 		lq.Desc, o = true, o[1:]
@@ -119,9 +119,9 @@ func listQuery(c *fiber.Ctx, filters ...string) *models.ListQuery {
 	return lq
 }
 
-// newList fills the state every list page shares from the query the store
-// answered (with its sort and page normalised).
-func newList(base, title, noun string, lq *models.ListQuery, total, perPage int) views.List {
+// newList fills the state every list page shares from the query and the
+// page the store answered (with its sort and page number normalised).
+func newList[T any](base, title, noun string, lq models.ListQuery, res *models.Paged[T]) views.List {
 	v := url.Values{}
 	if lq.Q != "" {
 		v.Set("q", lq.Q)
@@ -131,20 +131,16 @@ func newList(base, title, noun string, lq *models.ListQuery, total, perPage int)
 			v.Set(k, x)
 		}
 	}
-	l := views.List{
-		Base: base, Title: title, Noun: noun, Query: v, Sort: lq.Sort, Desc: lq.Desc,
-		Page: lq.Page, Total: total, SearchLabel: "Buscar",
+	return views.List{
+		Base: base, Title: title, Noun: noun, Query: v, Sort: res.Sort, Desc: res.Desc,
+		Page: res.Page, Pages: res.Pages(), Total: res.Total, SearchLabel: "Buscar",
 	}
-	if perPage > 0 {
-		l.Pages = max(1, (total+perPage-1)/perPage)
-	}
-	return l
 }
 
 // respondList answers a list request: the CSV export, the results fragment
 // for htmx (search, sort, page), or the whole page.
-func (h *Handler) respondList(c *fiber.Ctx, p views.Page, l views.List, lq *models.ListQuery, status int, filename string) error {
-	if lq.Sort != "" && c.Query("orden") != "" {
+func (h *Handler) respondList(c *fiber.Ctx, p views.Page, l views.List, status int, filename string) error {
+	if l.Sort != "" && c.Query("orden") != "" {
 		l.Query.Set("orden", c.Query("orden"))
 	}
 	if c.Query("formato") == "csv" {

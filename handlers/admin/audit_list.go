@@ -21,7 +21,7 @@ func (h *Handler) auditList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Audit, "Auditoría", "eventos", lq, res.Total, res.PerPage)
+	l := newList(paths.Audit, "Auditoría", "eventos", lq, res)
 	l.SearchLabel, l.SearchHint = "Buscar por quién", "usuario, número de oficial…"
 	l.Empty = "No hay eventos que mostrar."
 	l.Columns = []views.Column{{Label: "Fecha", Sort: "fecha"}, {Label: "Origen"}, {Label: "Quién"}, {Label: "Acción"}, {Label: "Registro"}, {Label: "Detalle"}}
@@ -42,7 +42,7 @@ func (h *Handler) auditList(c *fiber.Ctx) error {
 		}})
 	}
 	l.Filters = views.AuditFilters(lq.Filter("entidad"), lq.Filter("accion"), lq.Filter("actor"), lq.Filter("desde"), lq.Filter("hasta"))
-	return h.respondList(c, h.page(c, "Auditoría", "auditoria"), l, lq, fiber.StatusOK, "auditoria")
+	return h.respondList(c, h.page(c, "Auditoría", "auditoria"), l, fiber.StatusOK, "auditoria")
 }
 
 // auditDetail writes an audit entry's JSON detail for people: "campo: valor"

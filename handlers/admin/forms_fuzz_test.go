@@ -68,7 +68,7 @@ func newFuzzPanel(f *testing.F) *fuzzPanel {
 }
 
 func (fp *fuzzPanel) auditTotal(t *testing.T) int {
-	res, err := fp.Store.ListAudit(context.Background(), &models.ListQuery{}, time.UTC)
+	res, err := fp.Store.ListAudit(context.Background(), models.ListQuery{}, time.UTC)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func FuzzPanelForms(f *testing.F) {
 		default:
 			t.Fatalf("POST %s %q: unexpected status %d", form.path, values, resp.StatusCode)
 		}
-		persons, err := fp.Store.ListPersons(context.Background(), &models.ListQuery{PerPage: 1000})
+		persons, err := fp.Store.ListPersons(context.Background(), models.ListQuery{PerPage: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,7 +159,7 @@ func FuzzPanelForms(f *testing.F) {
 				t.Fatalf("stored person %q <%q>", p.Name, p.Email)
 			}
 		}
-		vehicles, err := fp.Store.ListVehicles(context.Background(), &models.ListQuery{PerPage: 1000})
+		vehicles, err := fp.Store.ListVehicles(context.Background(), models.ListQuery{PerPage: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}

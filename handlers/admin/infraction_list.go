@@ -19,7 +19,7 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Infractions, "Infracciones", "infracciones", lq, res.Total, res.PerPage)
+	l := newList(paths.Infractions, "Infracciones", "infracciones", lq, res)
 	l.SearchLabel, l.SearchHint = "Buscar por patente (comienzo)", "p. ej. AB1"
 	l.Empty = "No hay infracciones que mostrar."
 	l.Columns = []views.Column{{Label: "Fecha", Sort: "fecha"}, {Label: "Patente", Sort: "patente"}, {Label: "Vehículo"}, {Label: "Oficial", Sort: "oficial"}, {Label: "Estado", Sort: "estado"}, {Label: "Comentarios"}}
@@ -40,5 +40,5 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 	l.Filters = views.InfractionFilters(lq.Filter("desde"), lq.Filter("hasta"), lq.Filter("oficial"), lq.Filter("patente"), lq.Filter("estado"),
 		map[string]string{"persona": lq.Filter("persona"), "vehiculo": lq.Filter("vehiculo")})
 	l.Create, l.CreateLabel, l.CreateOpen = views.InfractionFormView(form), "Registrar infracción a mano", views.Invalid(&form)
-	return h.respondList(c, h.page(c, "Infracciones", "infracciones"), l, lq, status, "infracciones")
+	return h.respondList(c, h.page(c, "Infracciones", "infracciones"), l, status, "infracciones")
 }

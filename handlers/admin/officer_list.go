@@ -20,7 +20,7 @@ func (h *Handler) renderOfficerList(c *fiber.Ctx, status int, form views.Officer
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Officers, "Oficiales", "oficiales", lq, res.Total, res.PerPage)
+	l := newList(paths.Officers, "Oficiales", "oficiales", lq, res)
 	l.SearchLabel, l.SearchHint = "Buscar por nombre o número", "p. ej. Benítez o DEMO-001"
 	l.Empty = "No hay oficiales que mostrar."
 	l.Columns = []views.Column{{Label: "Nombre", Sort: "nombre"}, {Label: "Número", Sort: "numero"}, {Label: "Estado", Sort: "activo"}, {Label: "Token"}, {Label: "Último uso del token", Sort: "uso"}}
@@ -41,5 +41,5 @@ func (h *Handler) renderOfficerList(c *fiber.Ctx, status int, form views.Officer
 	}
 	l.Filters = views.OfficerFilters(lq.Filter("estado"))
 	l.Create, l.CreateLabel, l.CreateOpen = views.OfficerFormView(form, "Crear oficial"), "Nuevo oficial", views.Invalid(&form)
-	return h.respondList(c, h.page(c, "Oficiales", "oficiales"), l, lq, status, "oficiales")
+	return h.respondList(c, h.page(c, "Oficiales", "oficiales"), l, status, "oficiales")
 }

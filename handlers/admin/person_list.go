@@ -18,7 +18,7 @@ func (h *Handler) renderPersonList(c *fiber.Ctx, status int, form views.PersonFo
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Persons, "Personas", "personas", lq, res.Total, res.PerPage)
+	l := newList(paths.Persons, "Personas", "personas", lq, res)
 	l.SearchLabel, l.SearchHint = "Buscar por nombre o correo", "p. ej. María o maria@"
 	l.Empty = "No hay personas que mostrar."
 	l.Columns = []views.Column{{Label: "Nombre", Sort: "nombre"}, {Label: "Correo", Sort: "email"}, {Label: "Vehículos", Num: true}}
@@ -30,5 +30,5 @@ func (h *Handler) renderPersonList(c *fiber.Ctx, status int, form views.PersonFo
 		}})
 	}
 	l.Create, l.CreateLabel, l.CreateOpen = views.PersonFormView(form, "Crear persona"), "Nueva persona", views.Invalid(&form)
-	return h.respondList(c, h.page(c, "Personas", "personas"), l, lq, status, "personas")
+	return h.respondList(c, h.page(c, "Personas", "personas"), l, status, "personas")
 }

@@ -20,7 +20,7 @@ func (h *Handler) renderAdminList(c *fiber.Ctx, status int, form views.AdminForm
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Admins, "Administradores", "administradores", lq, res.Total, res.PerPage)
+	l := newList(paths.Admins, "Administradores", "administradores", lq, res)
 	l.SearchLabel, l.SearchHint = "Buscar por usuario", ""
 	l.Empty = "No hay administradores que mostrar."
 	l.Columns = []views.Column{{Label: "Usuario", Sort: "usuario"}, {Label: "Último ingreso", Sort: "acceso"}, {Label: "Creado", Sort: "creado"}}
@@ -31,7 +31,7 @@ func (h *Handler) renderAdminList(c *fiber.Ctx, status int, form views.AdminForm
 		}})
 	}
 	l.Create, l.CreateLabel, l.CreateOpen = views.AdminFormView(form), "Nuevo administrador", views.Invalid(&form)
-	return h.respondList(c, h.page(c, "Administradores", "administradores"), l, lq, status, "administradores")
+	return h.respondList(c, h.page(c, "Administradores", "administradores"), l, status, "administradores")
 }
 
 // adminCreate adds an administrator.

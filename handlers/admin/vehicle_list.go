@@ -24,7 +24,7 @@ func (h *Handler) renderVehicleList(c *fiber.Ctx, status int, form views.Vehicle
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Vehicles, "Vehículos", "vehículos", lq, res.Total, res.PerPage)
+	l := newList(paths.Vehicles, "Vehículos", "vehículos", lq, res)
 	l.SearchLabel, l.SearchHint = "Buscar por patente", "p. ej. AB123"
 	l.Empty = "No hay vehículos que mostrar."
 	l.Columns = []views.Column{{Label: "Patente", Sort: "patente"}, {Label: "Marca", Sort: "marca"}, {Label: "Color", Sort: "color"}, {Label: "Titular", Sort: "titular"}, {Label: "Correo del titular"}}
@@ -38,5 +38,5 @@ func (h *Handler) renderVehicleList(c *fiber.Ctx, status int, form views.Vehicle
 	}
 	l.Filters = views.VehicleFilters(brands, lq.Filter("marca"), lq.Filter("color"), lq.Filter("titular"), lq.Filter("persona"))
 	l.Create, l.CreateLabel, l.CreateOpen = views.VehicleFormView(form, "Crear vehículo", owner, candidates), "Nuevo vehículo", views.Invalid(&form) || form.OwnerQuery.Value != ""
-	return h.respondList(c, h.page(c, "Vehículos", "vehiculos"), l, lq, status, "vehiculos")
+	return h.respondList(c, h.page(c, "Vehículos", "vehiculos"), l, status, "vehiculos")
 }

@@ -44,13 +44,13 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	}
 	s := rotate(c)
 	s.AdminID, s.User = a.ID, a.Username
-	s.Flashes = append(s.Flashes, views.Flash{Kind: "ok", Message: "Bienvenido, " + a.Username + "."})
+	flash(c, "ok", "Bienvenido, "+a.Username+".")
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
 
 // logout ends the session.
 func (h *Handler) logout(c *fiber.Ctx) error {
-	s := rotate(c)
-	s.Flashes = append(s.Flashes, views.Flash{Kind: "ok", Message: "Sesión cerrada."})
+	rotate(c)
+	flash(c, "ok", "Sesión cerrada.")
 	return redirect(c, paths.Login)
 }

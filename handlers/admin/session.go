@@ -185,7 +185,7 @@ func (h *Handler) requireAdmin(c *fiber.Ctx) error {
 	if c.Method() == fiber.MethodGet {
 		next = c.OriginalURL()
 	}
-	if cur := c.Get("HX-Current-URL"); cur != "" && c.Get("HX-Request") == "true" {
+	if cur := c.Get("HX-Current-URL"); cur != "" && web.FromHTMX(c) {
 		if u, err := url.Parse(cur); err == nil {
 			next = u.RequestURI()
 		}
@@ -194,7 +194,7 @@ func (h *Handler) requireAdmin(c *fiber.Ctx) error {
 	if next = safeNext(next); next != paths.Panel {
 		to += "?next=" + url.QueryEscape(next)
 	}
-	if c.Get("HX-Request") == "true" {
+	if web.FromHTMX(c) {
 		c.Set("HX-Redirect", to)
 		return c.SendStatus(fiber.StatusUnauthorized)
 	}
@@ -245,7 +245,7 @@ func flash(c *fiber.Ctx, kind, msg string) {
 
 // redirect answers a successful POST: 303 for plain forms, HX-Redirect for htmx.
 func redirect(c *fiber.Ctx, to string) error {
-	if c.Get("HX-Request") == "true" {
+	if web.FromHTMX(c) {
 		c.Set("HX-Redirect", to)
 		return c.SendStatus(fiber.StatusOK)
 	}

@@ -12,10 +12,15 @@ func Render(c *fiber.Ctx, status int, component templ.Component) error {
 	return component.Render(c.UserContext(), c.Response().BodyWriter())
 }
 
+// FromHTMX reports whether htmx sent the request at all (a fragment, a
+// boosted navigation or a history restore): such a request follows a
+// redirect given as HX-Redirect.
+func FromHTMX(c *fiber.Ctx) bool { return c.Get("HX-Request") == "true" }
+
 // IsHTMX reports whether the request came from htmx (and wants a fragment)
 // rather than from a full page load, a boosted navigation or a history
 // restore (htmx asks for the whole page when its history cache misses).
 func IsHTMX(c *fiber.Ctx) bool {
-	return c.Get("HX-Request") == "true" && c.Get("HX-Boosted") != "true" &&
+	return FromHTMX(c) && c.Get("HX-Boosted") != "true" &&
 		c.Get("HX-History-Restore-Request") != "true"
 }

@@ -56,22 +56,22 @@ type Config struct {
 	// (the system's temporary directory when empty).
 	ImportDir string
 	// ReadTimeout bounds how long a client may take to send a request
-	// (DefaultReadTimeout when zero), so that a slow client cannot hold a
+	// (15 s when zero), so that a slow client cannot hold a
 	// connection.
 	ReadTimeout time.Duration
 	// WriteTimeout bounds how long a response may take to be written
-	// (DefaultWriteTimeout when zero).
+	// (30 s when zero).
 	WriteTimeout time.Duration
 	// IdleTimeout bounds how long a keep-alive connection waits for the next
-	// request (DefaultIdleTimeout when zero).
+	// request (90 s when zero).
 	IdleTimeout time.Duration
 }
 
 // Default connection timeouts; Config overrides them.
 const (
-	DefaultReadTimeout  = 15 * time.Second
-	DefaultWriteTimeout = 30 * time.Second
-	DefaultIdleTimeout  = 90 * time.Second
+	defaultReadTimeout  = 15 * time.Second
+	defaultWriteTimeout = 30 * time.Second
+	defaultIdleTimeout  = 90 * time.Second
 )
 
 // Server is the HTTP application with its dependencies.
@@ -85,9 +85,9 @@ type Server struct {
 	metrics  *Metrics
 }
 
-// BodyLimit is the largest request body the server reads at all (the import
+// bodyLimit is the largest request body the server reads at all (the import
 // upload); the API refuses bodies over rules.MaxAPIBody.
-const BodyLimit = rules.MaxUploadSize
+const bodyLimit = rules.MaxUploadSize
 
 // New builds the application: middleware, error handler and every route.
 func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg Config) *Server {
@@ -97,9 +97,9 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
 	}
-	cfg.ReadTimeout = orDefault(cfg.ReadTimeout, DefaultReadTimeout)
-	cfg.WriteTimeout = orDefault(cfg.WriteTimeout, DefaultWriteTimeout)
-	cfg.IdleTimeout = orDefault(cfg.IdleTimeout, DefaultIdleTimeout)
+	cfg.ReadTimeout = orDefault(cfg.ReadTimeout, defaultReadTimeout)
+	cfg.WriteTimeout = orDefault(cfg.WriteTimeout, defaultWriteTimeout)
+	cfg.IdleTimeout = orDefault(cfg.IdleTimeout, defaultIdleTimeout)
 	s := &Server{store: store, recorder: recorder, log: log, cfg: cfg, metrics: cfg.Metrics}
 	if recorder != nil {
 		if err := s.metrics.watchRecorder(recorder); err != nil {
@@ -113,7 +113,7 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 		// kept past the request (a cache key) can never change under us.
 		Immutable:               true,
 		DisableStartupMessage:   true,
-		BodyLimit:               BodyLimit,
+		BodyLimit:               bodyLimit,
 		ReadTimeout:             cfg.ReadTimeout,
 		WriteTimeout:            cfg.WriteTimeout,
 		IdleTimeout:             cfg.IdleTimeout,
@@ -125,7 +125,7 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	s.App.Use(requestID, web.ResolveClient(cfg.TrustedProxies), s.metrics.middleware, accessLog(log), recover.New(recover.Config{
 		EnableStackTrace: true,
 		StackTraceHandler: func(c *fiber.Ctx, e any) {
-			log.Error("panic", "request_id", RequestIDOf(c), "panic", e, "stack", string(debug.Stack()))
+			log.Error("panic", "request_id", requestIDOf(c), "panic", e, "stack", string(debug.Stack()))
 		},
 	}), securityHeaders)
 	s.routesHealth()
@@ -188,7 +188,7 @@ func (s *Server) Drain() { s.draining.Store(true) }
 // renderer the route group chose draw it (web.ProblemsAs).
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	p := web.AsProblem(err)
-	p.RequestID = RequestIDOf(c)
+	p.RequestID = requestIDOf(c)
 	attrs := []any{"request_id", p.RequestID, "status", p.Status, "method", c.Method(), "path", c.Path()}
 	switch {
 	case p.Status >= 500:

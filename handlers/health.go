@@ -29,7 +29,7 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
-		s.log.Warn("readyz: database unreachable", "request_id", RequestIDOf(c), "err", err)
+		s.log.Warn("readyz: database unreachable", "request_id", requestIDOf(c), "err", err)
 		return web.Unavailable("La base de datos no responde.")
 	}
 	return c.JSON(fiber.Map{"status": "ok"})

@@ -46,8 +46,8 @@ func plainID(s string) bool {
 	return true
 }
 
-// RequestIDOf returns the request id of c.
-func RequestIDOf(c *fiber.Ctx) string {
+// requestIDOf returns the request id of c.
+func requestIDOf(c *fiber.Ctx) string {
 	id, _ := c.Locals(localsRequestID).(string)
 	return id
 }
@@ -65,7 +65,7 @@ func accessLog(log *slog.Logger) fiber.Handler {
 		}
 		status := c.Response().StatusCode()
 		log.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
-			slog.String("request_id", RequestIDOf(c)),
+			slog.String("request_id", requestIDOf(c)),
 			slog.String("method", c.Method()),
 			slog.String("route", c.Route().Path),
 			slog.String("path", c.Path()),

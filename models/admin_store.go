@@ -26,9 +26,9 @@ func (s *Store) ListAdmins(ctx context.Context, q ListQuery) (*Paged[Admin], err
 		}
 		return q
 	}
-	count := filter(s.rdb.NewSelect().TableExpr("admins AS a"))
+	count := filter(s.readers.NewSelect().TableExpr("admins AS a"))
 	var rows []Admin
-	list := filter(s.rdb.NewSelect().Model(&rows).ModelTableExpr("admins AS a").ColumnExpr("a.*"))
+	list := filter(s.readers.NewSelect().Model(&rows).ModelTableExpr("admins AS a").ColumnExpr("a.*"))
 	adminSorts.apply(list, lq, "usuario")
 	total, err := s.paginate(ctx, count, list, lq, &rows)
 	if err != nil {
@@ -40,7 +40,7 @@ func (s *Store) ListAdmins(ctx context.Context, q ListQuery) (*Paged[Admin], err
 // AdminByID returns one administrator.
 func (s *Store) AdminByID(ctx context.Context, id int64) (*Admin, error) {
 	a := new(Admin)
-	err := s.rdb.NewSelect().Model(a).Where("id = ?", id).Scan(ctx)
+	err := s.readers.NewSelect().Model(a).Where("id = ?", id).Scan(ctx)
 	if isNoRows(err) {
 		return nil, ErrNotFound
 	}
@@ -54,7 +54,7 @@ func (s *Store) AdminByID(ctx context.Context, id int64) (*Admin, error) {
 // current one. Errors are rules.FieldErrors on clave_actual or clave.
 func (s *Store) ChangePassword(ctx context.Context, id int64, current, next string, actor Actor) error {
 	a := new(Admin)
-	if err := s.db.NewSelect().Model(a).Where("id = ?", id).Scan(ctx); err != nil {
+	if err := s.writer.NewSelect().Model(a).Where("id = ?", id).Scan(ctx); err != nil {
 		if isNoRows(err) {
 			return ErrNotFound
 		}
@@ -85,7 +85,7 @@ func (s *Store) AdminDependents(ctx context.Context, id int64, actor Actor) (str
 	if msg := selfDelete(id, actor); msg != "" {
 		return msg, nil
 	}
-	return adminDependents(ctx, s.rdb, id)
+	return adminDependents(ctx, s.readers, id)
 }
 
 // selfDelete refuses an administrator's deletion of their own account.

@@ -46,7 +46,7 @@ func (s *Store) CreateAdmin(ctx context.Context, in rules.AdminInput, actor Acto
 // at all. With an empty password it generates one. It returns the password
 // it set, or "" when an admin already existed.
 func (s *Store) EnsureFirstAdmin(ctx context.Context, password string) (string, error) {
-	n, err := s.db.NewSelect().Model((*Admin)(nil)).Count(ctx)
+	n, err := s.writer.NewSelect().Model((*Admin)(nil)).Count(ctx)
 	if err != nil {
 		return "", fmt.Errorf("models: count admins: %w", err)
 	}

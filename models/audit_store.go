@@ -35,9 +35,9 @@ func (s *Store) ListAudit(ctx context.Context, q ListQuery, loc *time.Location) 
 		}
 		return whereDates(q, "a.at", lq, loc)
 	}
-	count := filter(s.rdb.NewSelect().TableExpr("audit_log AS a"))
+	count := filter(s.readers.NewSelect().TableExpr("audit_log AS a"))
 	var rows []AuditEntry
-	list := filter(s.rdb.NewSelect().Model(&rows).ModelTableExpr("audit_log AS a").ColumnExpr("a.*"))
+	list := filter(s.readers.NewSelect().Model(&rows).ModelTableExpr("audit_log AS a").ColumnExpr("a.*"))
 	auditSorts.apply(list, lq, "-fecha")
 	total, err := s.paginate(ctx, count, list, lq, &rows)
 	if err != nil {

@@ -20,14 +20,15 @@ import (
 )
 
 // Store is the database and every query Tránsito runs. On SQLite it holds
-// two handles: db, a single connection that serialises every write (SQLite
-// allows one writer at a time), and rdb, a pool of readers; in WAL mode
-// readers never wait for the writer. On PostgreSQL db and rdb are two pools
-// on the same server, a small one for writes (see postgres.go).
+// two handles: writer, a single connection that serialises every write
+// (SQLite allows one writer at a time), and readers, a pool of readers; in
+// WAL mode readers never wait for the writer. On PostgreSQL writer and
+// readers are two pools on the same server, a small one for writes (see
+// postgres.go).
 type Store struct {
-	db   *bun.DB
-	rdb  *bun.DB
-	path string
+	writer  *bun.DB
+	readers *bun.DB
+	path    string
 	// dialect is what the store does its own way on each database.
 	dialect dialect
 	// versions watches for commits from any connection or process (SQLite's
@@ -62,7 +63,7 @@ func (s *Store) Close() error {
 		if s.versions != nil {
 			s.versions.close()
 		}
-		s.closeErr = errors.Join(s.db.Close(), s.rdb.Close())
+		s.closeErr = errors.Join(s.writer.Close(), s.readers.Close())
 	})
 	return s.closeErr
 }
@@ -79,7 +80,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	defer unlock()
-	m := migrate.NewMigrator(s.db, migrations.New(), migrate.WithMarkAppliedOnSuccess(true))
+	m := migrate.NewMigrator(s.writer, migrations.New(), migrate.WithMarkAppliedOnSuccess(true))
 	if err := m.Init(ctx); err != nil {
 		return nil, fmt.Errorf("models: migrate init: %w", err)
 	}
@@ -97,7 +98,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 // Ping checks that the database can be read.
 func (s *Store) Ping(ctx context.Context) error {
 	var n int
-	if err := s.rdb.NewSelect().ColumnExpr("count(*)").Table("persons").Limit(1).Scan(ctx, &n); err != nil {
+	if err := s.readers.NewSelect().ColumnExpr("count(*)").Table("persons").Limit(1).Scan(ctx, &n); err != nil {
 		return fmt.Errorf("models: ping: %w", err)
 	}
 	return nil
@@ -251,7 +252,7 @@ func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 // inTx runs fn in a write transaction.
 func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	err := s.db.RunInTx(ctx, nil, fn)
+	err := s.writer.RunInTx(ctx, nil, fn)
 	s.changed()
 	return err
 }

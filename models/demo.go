@@ -11,13 +11,13 @@ import (
 	"transito/models/rules"
 )
 
-// DemoBadge is the demo officer's badge.
-const DemoBadge = "DEMO-001"
+// demoBadge is the demo officer's badge.
+const demoBadge = "DEMO-001"
 
 // LoadDemo adds a small demo data set once (it is idempotent) and returns
 // the demo officer.
 func (s *Store) LoadDemo(ctx context.Context) (*Officer, error) {
-	if o, err := s.OfficerByBadge(ctx, DemoBadge); err == nil {
+	if o, err := s.OfficerByBadge(ctx, demoBadge); err == nil {
 		return o, nil
 	}
 	const csv = `nombre,email,placa_patente,marca,color
@@ -31,7 +31,7 @@ Carla Gómez,carla.gomez@example.com,ABC123,Volkswagen,Negro
 	}
 	var officer *Officer
 	for _, in := range []rules.OfficerInput{
-		{Name: "Oficial Demo", Badge: DemoBadge, Active: true},
+		{Name: "Oficial Demo", Badge: demoBadge, Active: true},
 		{Name: "Laura Benítez", Badge: "DEMO-002", Active: true},
 	} {
 		o, err := s.CreateOfficer(ctx, in, SystemActor)

@@ -51,7 +51,7 @@ func FuzzImport(f *testing.F) {
 			t.Fatalf("import %q: %v, want success or *ImportInvalidError", file, err)
 		}
 		var persons []Person
-		if err := s.rdb.NewSelect().Model(&persons).Scan(ctx); err != nil {
+		if err := s.readers.NewSelect().Model(&persons).Scan(ctx); err != nil {
 			t.Fatal(err)
 		}
 		for _, p := range persons {
@@ -60,7 +60,7 @@ func FuzzImport(f *testing.F) {
 			}
 		}
 		var vehicles []Vehicle
-		if err := s.rdb.NewSelect().Model(&vehicles).Scan(ctx); err != nil {
+		if err := s.readers.NewSelect().Model(&vehicles).Scan(ctx); err != nil {
 			t.Fatal(err)
 		}
 		for _, v := range vehicles {

@@ -80,12 +80,12 @@ func infractionFrom(q *bun.SelectQuery, key string) *bun.SelectQuery {
 func (s *Store) ListInfractions(ctx context.Context, q ListQuery, loc *time.Location) (*Paged[InfractionRow], error) {
 	lq := &q
 	infractionSorts.normalize(lq, "-fecha")
-	count := filterInfractions(s.rdb.NewSelect().TableExpr("infractions AS i"), lq, loc)
-	ids := filterInfractions(infractionFrom(s.rdb.NewSelect().Column("i.id"), lq.Sort), lq, loc)
+	count := filterInfractions(s.readers.NewSelect().TableExpr("infractions AS i"), lq, loc)
+	ids := filterInfractions(infractionFrom(s.readers.NewSelect().Column("i.id"), lq.Sort), lq, loc)
 	infractionSorts.apply(ids, lq, "-fecha")
 	var rows []InfractionRow
 	total, err := s.paginateIDs(ctx, count, ids, lq, func(page []int64) error {
-		list := s.rdb.NewSelect().
+		list := s.readers.NewSelect().
 			ColumnExpr(infractionRowColumns).
 			TableExpr("infractions AS i").
 			Join("JOIN vehicles AS v ON v.id = i.vehicle_id").
@@ -103,7 +103,7 @@ func (s *Store) ListInfractions(ctx context.Context, q ListQuery, loc *time.Loca
 // InfractionByID returns one infraction with its vehicle, officer and person.
 func (s *Store) InfractionByID(ctx context.Context, id int64) (*InfractionDetail, error) {
 	d := new(InfractionDetail)
-	err := s.rdb.NewSelect().
+	err := s.readers.NewSelect().
 		ColumnExpr(infractionRowColumns).
 		ColumnExpr("i.vehicle_id, i.officer_id, p.name AS person_name, p.email AS person_email").
 		TableExpr("infractions AS i").

@@ -12,8 +12,8 @@ import (
 	"transito/models/rules"
 )
 
-// DefaultPerPage is how many rows a list page shows.
-const DefaultPerPage = 25
+// defaultPerPage is how many rows a list page shows.
+const defaultPerPage = 25
 
 // ListQuery is what a list page asks for: search text, sort, page and the
 // list's own filters. Handlers fill it from the URL (q, orden, pagina); the
@@ -87,7 +87,7 @@ func (t sortTable) apply(q *bun.SelectQuery, lq *ListQuery, def string) {
 // and brings lq's page size and page number into range.
 func (s *Store) clampPage(ctx context.Context, count *bun.SelectQuery, lq *ListQuery) (int, error) {
 	if lq.PerPage <= 0 || lq.PerPage > 10000 {
-		lq.PerPage = DefaultPerPage
+		lq.PerPage = defaultPerPage
 	}
 	total, err := s.cachedCount(ctx, count)
 	if err != nil {

@@ -43,7 +43,7 @@ func TestLoginThrottleSharedBetweenStores(t *testing.T) {
 	if _, err := b.Login(ctx, "admin", "clave-correcta-1", "10.0.0.2"); err != nil {
 		t.Fatalf("another client: %v", err)
 	}
-	n, err := a.rdb.NewSelect().Model((*AuditEntry)(nil)).Where("action = ?", "login.failed").Count(ctx)
+	n, err := a.readers.NewSelect().Model((*AuditEntry)(nil)).Where("action = ?", "login.failed").Count(ctx)
 	if err != nil || n != MaxLoginFailures {
 		t.Fatalf("audited failures = %d (%v)", n, err)
 	}

@@ -51,9 +51,9 @@ func (s *Store) ListOfficers(ctx context.Context, q ListQuery) (*Paged[OfficerRo
 		}
 		return q
 	}
-	count := filter(s.rdb.NewSelect().TableExpr("officers AS o"))
+	count := filter(s.readers.NewSelect().TableExpr("officers AS o"))
 	var rows []OfficerRow
-	list := filter(officerRowQuery(s.rdb.NewSelect().Model(&rows)))
+	list := filter(officerRowQuery(s.readers.NewSelect().Model(&rows)))
 	officerSorts.apply(list, lq, "nombre")
 	total, err := s.paginate(ctx, count, list, lq, &rows)
 	if err != nil {
@@ -65,7 +65,7 @@ func (s *Store) ListOfficers(ctx context.Context, q ListQuery) (*Paged[OfficerRo
 // OfficerByID returns an officer with their current token.
 func (s *Store) OfficerByID(ctx context.Context, id int64) (*OfficerRow, error) {
 	row := new(OfficerRow)
-	err := officerRowQuery(s.rdb.NewSelect().Model(row)).Where("o.id = ?", id).Limit(1).Scan(ctx)
+	err := officerRowQuery(s.readers.NewSelect().Model(row)).Where("o.id = ?", id).Limit(1).Scan(ctx)
 	if isNoRows(err) {
 		return nil, ErrNotFound
 	}
@@ -114,7 +114,7 @@ func (s *Store) UpdateOfficer(ctx context.Context, id int64, in rules.OfficerInp
 
 // OfficerDependents explains what keeps an officer from being deleted, or "".
 func (s *Store) OfficerDependents(ctx context.Context, id int64) (string, error) {
-	return officerDependents(ctx, s.rdb, id)
+	return officerDependents(ctx, s.readers, id)
 }
 
 func officerDependents(ctx context.Context, idb bun.IDB, id int64) (string, error) {

@@ -34,9 +34,9 @@ func (s *Store) ListPersons(ctx context.Context, q ListQuery) (*Paged[PersonRow]
 		}
 		return q
 	}
-	count := filter(s.rdb.NewSelect().TableExpr("persons AS p"))
+	count := filter(s.readers.NewSelect().TableExpr("persons AS p"))
 	var rows []PersonRow
-	list := filter(s.rdb.NewSelect().Model(&rows).
+	list := filter(s.readers.NewSelect().Model(&rows).
 		ColumnExpr("p.*").
 		ColumnExpr("(SELECT count(*) FROM vehicles AS v WHERE v.person_id = p.id) AS vehicles"))
 	list = list.ModelTableExpr("persons AS p")
@@ -53,7 +53,7 @@ func (s *Store) ListPersons(ctx context.Context, q ListQuery) (*Paged[PersonRow]
 func (s *Store) SearchPersons(ctx context.Context, q string, limit int) ([]Person, error) {
 	var ps []Person
 	pat := likePattern(rules.SearchText(q))
-	err := s.rdb.NewSelect().Model(&ps).
+	err := s.readers.NewSelect().Model(&ps).
 		WhereGroup(" AND ", func(sq *bun.SelectQuery) *bun.SelectQuery {
 			return sq.Where(`lower(name) LIKE ? ESCAPE '\'`, pat).WhereOr(`email LIKE ? ESCAPE '\'`, pat)
 		}).
@@ -67,7 +67,7 @@ func (s *Store) SearchPersons(ctx context.Context, q string, limit int) ([]Perso
 // PersonByID returns one person.
 func (s *Store) PersonByID(ctx context.Context, id int64) (*Person, error) {
 	p := new(Person)
-	err := s.rdb.NewSelect().Model(p).Where("id = ?", id).Scan(ctx)
+	err := s.readers.NewSelect().Model(p).Where("id = ?", id).Scan(ctx)
 	if isNoRows(err) {
 		return nil, ErrNotFound
 	}
@@ -80,7 +80,7 @@ func (s *Store) PersonByID(ctx context.Context, id int64) (*Person, error) {
 // VehiclesOf returns the vehicles a person owns, by plate.
 func (s *Store) VehiclesOf(ctx context.Context, personID int64) ([]Vehicle, error) {
 	var vs []Vehicle
-	err := s.rdb.NewSelect().Model(&vs).Where("person_id = ?", personID).OrderExpr("plate").Scan(ctx)
+	err := s.readers.NewSelect().Model(&vs).Where("person_id = ?", personID).OrderExpr("plate").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("models: vehicles of person: %w", err)
 	}
@@ -147,7 +147,7 @@ func (s *Store) UpdatePerson(ctx context.Context, id int64, in rules.PersonInput
 // PersonDependents explains what keeps a person from being deleted, or ""
 // when nothing does.
 func (s *Store) PersonDependents(ctx context.Context, id int64) (string, error) {
-	return personDependents(ctx, s.rdb, id)
+	return personDependents(ctx, s.readers, id)
 }
 
 func personDependents(ctx context.Context, idb bun.IDB, id int64) (string, error) {

@@ -84,7 +84,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		write.Close()
 		return nil, err
 	}
-	s := &Store{db: bun.NewDB(write, pgdialect.New()), rdb: bun.NewDB(read, pgdialect.New()), path: RedactDSN(dsn), dialect: postgresDialect{}}
+	s := &Store{writer: bun.NewDB(write, pgdialect.New()), readers: bun.NewDB(read, pgdialect.New()), path: RedactDSN(dsn), dialect: postgresDialect{}}
 	// The watcher has a connection of its own: a read pool busy with reports
 	// must not make it miss its tick and switch the report cache off.
 	watch, err := openPGPool(ctx, dsn, 1)
@@ -125,7 +125,7 @@ type postgresDialect struct{}
 // own and returns the function that releases it. Another replica's Migrate
 // waits here, then finds nothing left to apply.
 func (postgresDialect) migrationLock(ctx context.Context, s *Store) (unlock func(), err error) {
-	conn, err := s.db.DB.Conn(ctx)
+	conn, err := s.writer.DB.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("models: migration lock: %w", err)
 	}

@@ -50,7 +50,7 @@ func TestPostgresIsDurable(t *testing.T) {
 	}
 	s := newTestStore(t)
 	var sync string
-	if err := s.db.QueryRowContext(context.Background(), "SHOW synchronous_commit").Scan(&sync); err != nil {
+	if err := s.writer.QueryRowContext(context.Background(), "SHOW synchronous_commit").Scan(&sync); err != nil {
 		t.Fatal(err)
 	}
 	if sync == "off" {
@@ -109,7 +109,7 @@ func TestConcurrentMigrateTakesTurns(t *testing.T) {
 func mustMigrations(t *testing.T, s *Store) []string {
 	t.Helper()
 	var names []string
-	if err := s.rdb.NewSelect().Table("bun_migrations").Column("name").Scan(context.Background(), &names); err != nil {
+	if err := s.readers.NewSelect().Table("bun_migrations").Column("name").Scan(context.Background(), &names); err != nil {
 		t.Fatal(err)
 	}
 	return names

@@ -85,11 +85,11 @@ func (s *Store) NewRecorder(opts RecorderOptions) (*Recorder, error) {
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = 8192
 	}
-	stmts, err := prepareInfractionStmts(context.Background(), s.db.DB, s.dialect)
+	stmts, err := prepareInfractionStmts(context.Background(), s.writer.DB, s.dialect)
 	if err != nil {
 		return nil, err
 	}
-	lookup, err := s.rdb.DB.Prepare(s.dialect.sql(vehicleByPlateSQL))
+	lookup, err := s.readers.DB.Prepare(s.dialect.sql(vehicleByPlateSQL))
 	if err != nil {
 		stmts.Close()
 		return nil, fmt.Errorf("models: prepare: %w", err)
@@ -212,7 +212,7 @@ func (r *Recorder) commit(batch []*recordJob) {
 
 func (r *Recorder) writeBatch(batch []*recordJob) error {
 	ctx := context.Background()
-	return r.s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return r.s.writer.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		st := r.stmts.in(ctx, tx)
 		defer st.Close()
 		for _, j := range batch {

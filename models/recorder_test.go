@@ -45,7 +45,7 @@ func TestBatchWithAVehicleDeletedMidwayStoresTheOthers(t *testing.T) {
 	}
 	// The vehicle disappears after the request looked it up but before the
 	// writer inserts: only that request is a 404.
-	if _, err := s.db.NewDelete().TableExpr("vehicles").Where("plate = ?", "GONE01").Exec(ctx); err != nil {
+	if _, err := s.writer.NewDelete().TableExpr("vehicles").Where("plate = ?", "GONE01").Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
 	r.commit(batch)
@@ -59,13 +59,13 @@ func TestBatchWithAVehicleDeletedMidwayStoresTheOthers(t *testing.T) {
 		}
 	}
 	var stored []string
-	if err := s.rdb.NewSelect().TableExpr("infractions").Column("comments").Order("id").Scan(ctx, &stored); err != nil {
+	if err := s.readers.NewSelect().TableExpr("infractions").Column("comments").Order("id").Scan(ctx, &stored); err != nil {
 		t.Fatal(err)
 	}
 	if len(stored) != 2 || stored[0] != "AB123CD" || stored[1] != "XY987ZW" {
 		t.Fatalf("stored %v, want the two requests whose vehicle exists", stored)
 	}
-	if n, err := s.rdb.NewSelect().TableExpr("audit_log").Where("entity = 'infraction'").Count(ctx); err != nil || n != 2 {
+	if n, err := s.readers.NewSelect().TableExpr("audit_log").Where("entity = 'infraction'").Count(ctx); err != nil || n != 2 {
 		t.Fatalf("%d infraction audit entries (%v), want 2", n, err)
 	}
 }

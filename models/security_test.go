@@ -42,11 +42,11 @@ func TestOfficerTokensCarryAtLeast128RandomBits(t *testing.T) {
 		t.Fatalf("%.3f of the token bits are 1: not random", ratio)
 	}
 	var stored []OfficerToken
-	if err := s.rdb.NewSelect().Model(&stored).Scan(ctx); err != nil {
+	if err := s.readers.NewSelect().Model(&stored).Scan(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var details []string
-	if err := s.rdb.NewSelect().TableExpr("audit_log").Column("detail").Scan(ctx, &details); err != nil {
+	if err := s.readers.NewSelect().TableExpr("audit_log").Column("detail").Scan(ctx, &details); err != nil {
 		t.Fatal(err)
 	}
 	for tok := range seen {

@@ -62,7 +62,7 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	n, err := s.db.NewSelect().Model((*Person)(nil)).Count(ctx)
+	n, err := s.writer.NewSelect().Model((*Person)(nil)).Count(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("models: seed: %w", err)
 	}
@@ -164,7 +164,7 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 		return nil, fmt.Errorf("models: seed infractions: %w", err)
 	}
 	res.Infractions = opts.Infractions
-	if err := audit(ctx, s.db, CLIActor, "seed", "database", 0, res); err != nil {
+	if err := audit(ctx, s.writer, CLIActor, "seed", "database", 0, res); err != nil {
 		return nil, err
 	}
 	return res, nil

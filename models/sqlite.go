@@ -81,8 +81,8 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	read.SetConnMaxIdleTime(0)
 
 	db := &Store{
-		db:      bun.NewDB(write, sqlitedialect.New()),
-		rdb:     bun.NewDB(read, sqlitedialect.New()),
+		writer:  bun.NewDB(write, sqlitedialect.New()),
+		readers: bun.NewDB(read, sqlitedialect.New()),
 		path:    path,
 		dialect: sqliteDialect{},
 	}
@@ -170,7 +170,7 @@ func (sqliteDialect) backup(ctx context.Context, s *Store, out string) error {
 	if _, err := os.Stat(out); err == nil {
 		return fmt.Errorf("models: backup: %s already exists", out)
 	}
-	if _, err := s.rdb.ExecContext(ctx, "VACUUM INTO ?", out); err != nil {
+	if _, err := s.readers.ExecContext(ctx, "VACUUM INTO ?", out); err != nil {
 		return fmt.Errorf("models: backup: %w", err)
 	}
 	return nil
@@ -229,10 +229,10 @@ func timeArg(t time.Time) any {
 // index pages are not spilled and re-read, and returns a function that
 // restores the normal size.
 func (sqliteDialect) bulkLoad(ctx context.Context, s *Store) (restore func()) {
-	if _, err := s.db.ExecContext(ctx, "PRAGMA cache_size = -512000"); err != nil {
+	if _, err := s.writer.ExecContext(ctx, "PRAGMA cache_size = -512000"); err != nil {
 		return func() {}
 	}
-	return func() { _, _ = s.db.ExecContext(context.Background(), "PRAGMA cache_size = -20000") }
+	return func() { _, _ = s.writer.ExecContext(context.Background(), "PRAGMA cache_size = -20000") }
 }
 
 // withoutIndexes recreates the indexes from their stored definitions.

@@ -48,7 +48,7 @@ func mustImport(t testing.TB, s *Store, csv string) *ImportResult {
 
 func count(t testing.TB, s *Store, table string) int {
 	t.Helper()
-	n, err := s.rdb.NewSelect().TableExpr(table).Count(context.Background())
+	n, err := s.readers.NewSelect().TableExpr(table).Count(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,13 +65,13 @@ func TestOpenSetsDurablePragmas(t *testing.T) {
 		"foreign_keys": "1",
 	} {
 		var got string
-		if err := s.db.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+		if err := s.writer.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
 			t.Fatal(err)
 		}
 		if got != want {
 			t.Errorf("writer PRAGMA %s = %s, want %s", pragma, got, want)
 		}
-		if err := s.rdb.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+		if err := s.readers.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
 			t.Fatal(err)
 		}
 		if got != want {
@@ -94,7 +94,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 func TestForeignKeysRestrictDeletes(t *testing.T) {
 	s := newTestStore(t)
 	mustImport(t, s, "nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,Fiat,Rojo\n")
-	_, err := s.db.NewDelete().TableExpr("persons").Where("email = ?", "ana@example.com").Exec(context.Background())
+	_, err := s.writer.NewDelete().TableExpr("persons").Where("email = ?", "ana@example.com").Exec(context.Background())
 	if !isForeignKeyViolation(err) {
 		t.Fatalf("deleting a person with vehicles: err = %v, want a foreign key violation", err)
 	}
@@ -128,10 +128,10 @@ func TestTokensStoredAsHashes(t *testing.T) {
 		t.Fatalf("token %q is shorter than 256 bits of entropy", token)
 	}
 	var tokens []OfficerToken
-	if err := s.rdb.NewSelect().Model(&tokens).Scan(ctx); err != nil {
+	if err := s.readers.NewSelect().Model(&tokens).Scan(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(tokens) != 1 || tokens[0].TokenHash != HashToken(token) || strings.Contains(tokens[0].TokenHash, token[len(TokenPrefix):]) {
+	if len(tokens) != 1 || tokens[0].TokenHash != hashToken(token) || strings.Contains(tokens[0].TokenHash, token[len(TokenPrefix):]) {
 		t.Fatalf("stored tokens %+v: want only the SHA-256 of the token", tokens)
 	}
 	auth, err := s.Authenticate(ctx, token)
@@ -205,7 +205,7 @@ func TestEveryCLIWriteIsAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	var entries []AuditEntry
-	if err := s.rdb.NewSelect().Model(&entries).Order("id").Scan(ctx); err != nil {
+	if err := s.readers.NewSelect().Model(&entries).Order("id").Scan(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
@@ -241,7 +241,7 @@ func TestSeedIsDeterministic(t *testing.T) {
 		s   *Store
 		out *[]string
 	}{{a, &pa}, {b, &pb}} {
-		if err := p.s.rdb.NewSelect().TableExpr("infractions AS i").Join("JOIN vehicles AS v ON v.id = i.vehicle_id").
+		if err := p.s.readers.NewSelect().TableExpr("infractions AS i").Join("JOIN vehicles AS v ON v.id = i.vehicle_id").
 			ColumnExpr("v.plate || ' ' || i.occurred_at").OrderExpr("i.id").Scan(ctx, p.out); err != nil {
 			t.Fatal(err)
 		}

@@ -54,8 +54,8 @@ func (s *Store) ListVehicles(ctx context.Context, q ListQuery) (*Paged[VehicleRo
 		return q
 	}
 	vehicleSorts.normalize(lq, "patente")
-	count := filter(s.rdb.NewSelect().TableExpr("vehicles AS v"))
-	ids := s.rdb.NewSelect().Column("v.id")
+	count := filter(s.readers.NewSelect().TableExpr("vehicles AS v"))
+	ids := s.readers.NewSelect().Column("v.id")
 	if lq.Sort == "titular" {
 		ids = ids.TableExpr("persons AS p").Join("CROSS JOIN vehicles AS v").Where("v.person_id = p.id")
 	} else {
@@ -65,7 +65,7 @@ func (s *Store) ListVehicles(ctx context.Context, q ListQuery) (*Paged[VehicleRo
 	vehicleSorts.apply(ids, lq, "patente")
 	var rows []VehicleRow
 	total, err := s.paginateIDs(ctx, count, ids, lq, func(page []int64) error {
-		list := s.rdb.NewSelect().Model(&rows).ModelTableExpr("vehicles AS v").
+		list := s.readers.NewSelect().Model(&rows).ModelTableExpr("vehicles AS v").
 			ColumnExpr("v.*, p.name AS owner_name, p.email AS owner_email").
 			Join("JOIN persons AS p ON p.id = v.person_id").
 			Where("v.id IN (?)", bun.In(page))
@@ -83,7 +83,7 @@ func (s *Store) ListVehicles(ctx context.Context, q ListQuery) (*Paged[VehicleRo
 // every vehicle.
 func (s *Store) VehicleBrands(ctx context.Context) ([]string, error) {
 	var bs []string
-	err := s.rdb.NewRaw(`WITH RECURSIVE b(brand, n) AS (
+	err := s.readers.NewRaw(`WITH RECURSIVE b(brand, n) AS (
 		SELECT min(brand), 1 FROM vehicles
 		UNION ALL
 		SELECT (SELECT min(brand) FROM vehicles WHERE brand > b.brand), n + 1 FROM b WHERE b.brand IS NOT NULL AND n < 200
@@ -97,7 +97,7 @@ func (s *Store) VehicleBrands(ctx context.Context) ([]string, error) {
 // VehicleByID returns a vehicle with its owner.
 func (s *Store) VehicleByID(ctx context.Context, id int64) (*Vehicle, error) {
 	v := new(Vehicle)
-	err := s.rdb.NewSelect().Model(v).Relation("Person").Where("vehicle.id = ?", id).Scan(ctx)
+	err := s.readers.NewSelect().Model(v).Relation("Person").Where("vehicle.id = ?", id).Scan(ctx)
 	if isNoRows(err) {
 		return nil, ErrNotFound
 	}
@@ -186,7 +186,7 @@ func (s *Store) UpdateVehicle(ctx context.Context, id int64, in rules.VehicleInp
 
 // VehicleDependents explains what keeps a vehicle from being deleted, or "".
 func (s *Store) VehicleDependents(ctx context.Context, id int64) (string, error) {
-	return vehicleDependents(ctx, s.rdb, id)
+	return vehicleDependents(ctx, s.readers, id)
 }
 
 func vehicleDependents(ctx context.Context, idb bun.IDB, id int64) (string, error) {

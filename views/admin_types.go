@@ -159,9 +159,6 @@ func thousands(n int) string {
 	return string(out)
 }
 
-// Thousands writes n with dots between thousands.
-func Thousands(n int) string { return thousands(n) }
-
 var auditActions = []Option{
 	{"create", "Alta"}, {"update", "Modificación"}, {"delete", "Baja"}, {"annul", "Anulación"},
 	{"login", "Ingreso"}, {"login.failed", "Ingreso fallido"}, {"password.change", "Cambio de contraseña"},

@@ -17,9 +17,9 @@ var (
 	bodyLimit     = itoa(rules.MaxAPIBody>>10) + " KiB"
 )
 
-// APIError is one kind of problem the API answers, with the anchor its
+// apiError is one kind of problem the API answers, with the anchor its
 // problem type points at (/api#error-...).
-type APIError struct {
+type apiError struct {
 	Anchor  string
 	Status  string
 	Title   string
@@ -27,9 +27,9 @@ type APIError struct {
 	Example string
 }
 
-// apiErrors documents every problem type in handlers/problem.go, in the
+// apiErrors documents every problem type in handlers/web/problem.go, in the
 // order a client meets them.
-var apiErrors = []APIError{
+var apiErrors = []apiError{
 	{"error-validacion", "400 / 422", "Solicitud inválida",
 		"El cuerpo no es un objeto JSON, un campo tiene el tipo equivocado o rompe una regla (patente vacía o de más de " + plateLimit + " caracteres, hora irreconocible o más de " + skewMinutes + " minutos en el futuro, comentarios de más de " + commentsLimit + " caracteres), o falta el correo del informe o está mal escrito. «errors» nombra cada campo con un mensaje.",
 		`{"type":"/api#error-validacion","title":"Solicitud inválida","status":400,

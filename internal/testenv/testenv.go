@@ -61,7 +61,6 @@ type settings struct {
 	dsn                    string
 	cfg                    handlers.Config
 	log                    io.Writer
-	recorder               *models.RecorderOptions
 	demo, registry, admins bool
 }
 
@@ -77,12 +76,6 @@ func WithConfig(cfg handlers.Config) Option { return func(s *settings) { s.cfg =
 // WithLog writes the server's JSON log, at debug level, to w (it is
 // discarded otherwise).
 func WithLog(w io.Writer) Option { return func(s *settings) { s.log = w } }
-
-// WithRecorder starts the recorder with opts; its OnBatch, when nil,
-// reports to the server's metrics.
-func WithRecorder(opts models.RecorderOptions) Option {
-	return func(s *settings) { s.recorder = &opts }
-}
 
 // WithDemo loads the demo data set (what serve --demo loads) and issues a
 // token for the demo officer.
@@ -161,14 +154,7 @@ func New(t testing.TB, opts ...Option) *Env {
 		s.cfg.ImportDir = t.TempDir()
 	}
 	e.Metrics = s.cfg.Metrics
-	ropts := models.RecorderOptions{}
-	if s.recorder != nil {
-		ropts = *s.recorder
-	}
-	if ropts.OnBatch == nil {
-		ropts.OnBatch = e.Metrics.ObserveBatch
-	}
-	if e.Recorder, err = store.NewRecorder(ropts); err != nil {
+	if e.Recorder, err = store.NewRecorder(models.RecorderOptions{OnBatch: e.Metrics.ObserveBatch}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Recorder.Close(context.Background()) })

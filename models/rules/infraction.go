@@ -43,7 +43,7 @@ func (in *VoidInput) Clean() FieldErrors {
 	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Reason == "" {
 		fe.Add(FieldVoidReason, "es obligatorio: explique por qué se anula")
-	} else if msg := checkText(in.Reason, MaxVoidReasonLen, true); msg != "" {
+	} else if msg := checkText(in.Reason, maxVoidReasonLen, true); msg != "" {
 		fe.Add(FieldVoidReason, msg)
 	}
 	return fe

@@ -89,10 +89,10 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// DateLayout is how a date without time is written (filters, date inputs).
-const DateLayout = "2006-01-02"
+// dateLayout is how a date without time is written (filters, date inputs).
+const dateLayout = "2006-01-02"
 
-// ParseDate reads a date written as DateLayout: midnight of that day in loc.
+// ParseDate reads a date written as dateLayout: midnight of that day in loc.
 func ParseDate(s string, loc *time.Location) (time.Time, error) {
-	return time.ParseInLocation(DateLayout, s, loc)
+	return time.ParseInLocation(dateLayout, s, loc)
 }

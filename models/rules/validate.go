@@ -15,11 +15,11 @@ import (
 
 // Limits on free text, in characters.
 const (
-	MaxNameLen       = 200
-	MaxShortLen      = 60
+	maxNameLen       = 200
+	maxShortLen      = 60
 	MaxCommentsLen   = 2000
 	MaxRawPlateLen   = 32
-	MaxVoidReasonLen = 500
+	maxVoidReasonLen = 500
 )
 
 var (
@@ -120,7 +120,7 @@ func (in *PersonInput) Clean() FieldErrors {
 	fe := FieldErrors{}
 	in.Name = strings.TrimSpace(in.Name)
 	in.Email = NormalizeEmail(in.Email)
-	requiredText(fe, FieldName, in.Name, MaxNameLen)
+	requiredText(fe, FieldName, in.Name, maxNameLen)
 	switch {
 	case in.Email == "":
 		fe.Add(FieldEmail, "es obligatorio")
@@ -147,10 +147,10 @@ func (in *VehicleInput) Clean() FieldErrors {
 	in.Color = strings.TrimSpace(in.Color)
 	checkPlate(fe, in.Plate)
 	// Brand and colour may be unknown (an import with blank cells).
-	if msg := checkText(in.Brand, MaxShortLen, false); msg != "" {
+	if msg := checkText(in.Brand, maxShortLen, false); msg != "" {
 		fe.Add(FieldBrand, msg)
 	}
-	if msg := checkText(in.Color, MaxShortLen, false); msg != "" {
+	if msg := checkText(in.Color, maxShortLen, false); msg != "" {
 		fe.Add(FieldColor, msg)
 	}
 	if in.PersonID <= 0 {
@@ -173,7 +173,7 @@ func (in *OfficerInput) Clean() FieldErrors {
 	fe := FieldErrors{}
 	in.Name = strings.TrimSpace(in.Name)
 	in.Badge = NormalizeBadge(in.Badge)
-	requiredText(fe, FieldName, in.Name, MaxNameLen)
+	requiredText(fe, FieldName, in.Name, maxNameLen)
 	switch {
 	case in.Badge == "":
 		fe.Add(FieldBadge, "es obligatorio")

@@ -151,7 +151,7 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 // labels its refusals in the metrics.
 func (s *Server) rateLimit(name string, max int, key func(*fiber.Ctx) string) fiber.Handler {
 	if max <= 0 {
-		return func(c *fiber.Ctx) error { return c.Next() }
+		return web.Next
 	}
 	refused := s.metrics.limiterRefusals(name)
 	return limiter.New(limiter.Config{

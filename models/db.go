@@ -186,10 +186,11 @@ type dialect interface {
 	// bulkLoad tunes the writer for a bulk load such as Seed and returns
 	// the function that undoes it.
 	bulkLoad(ctx context.Context, s *Store) (restore func())
-	// withoutIndexes drops table's secondary indexes inside tx, runs fn, and
-	// creates them again: a bulk load sorts once instead of inserting into
-	// every index row by row.
-	withoutIndexes(ctx context.Context, tx bun.Tx, table string, fn func() error) error
+	// secondaryIndexes lists the indexes of table that a bulk load drops and
+	// creates again (not those behind a constraint), and readies tx to
+	// build them; dropIndex is the statement that drops one.
+	secondaryIndexes(ctx context.Context, tx bun.Tx, table string) ([]indexDef, error)
+	dropIndex(name string) string
 	// sql adapts the ? placeholders of a statement the store prepares
 	// itself (the recorder's, the seed's).
 	sql(query string) string
@@ -205,6 +206,36 @@ type dialect interface {
 	isUniqueViolation(err error) bool
 	isForeignKeyViolation(err error) bool
 	isUnavailable(err error) bool
+}
+
+// indexDef is an index as its database defines it.
+type indexDef struct {
+	Name string `bun:"name"`
+	SQL  string `bun:"sql"`
+}
+
+// withoutIndexes drops table's secondary indexes inside tx, runs fn, and
+// creates them again: a bulk load sorts once instead of inserting into every
+// index row by row.
+func (s *Store) withoutIndexes(ctx context.Context, tx bun.Tx, table string, fn func() error) error {
+	defs, err := s.dialect.secondaryIndexes(ctx, tx, table)
+	if err != nil {
+		return err
+	}
+	for _, d := range defs {
+		if _, err := tx.ExecContext(ctx, s.dialect.dropIndex(d.Name)); err != nil {
+			return fmt.Errorf("models: drop index %s: %w", d.Name, err)
+		}
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	for _, d := range defs {
+		if _, err := tx.ExecContext(ctx, d.SQL); err != nil {
+			return fmt.Errorf("models: create index %s: %w", d.Name, err)
+		}
+	}
+	return nil
 }
 
 // dialects are both implementations, for the error checks that hold an

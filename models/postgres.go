@@ -224,39 +224,25 @@ func walPosition(db *sql.DB) func(context.Context) (string, error) {
 	}
 }
 
-// withoutIndexes leaves the indexes behind a constraint (such as the primary
-// key) alone, and creates the others again from pg_get_indexdef, with more
+// secondaryIndexes leaves out the indexes behind a constraint (such as the
+// primary key); the others are created again from pg_get_indexdef, with more
 // memory for the sorts.
-func (postgresDialect) withoutIndexes(ctx context.Context, tx bun.Tx, table string, fn func() error) error {
-	var defs []struct {
-		Name string `bun:"name"`
-		SQL  string `bun:"sql"`
-	}
+func (postgresDialect) secondaryIndexes(ctx context.Context, tx bun.Tx, table string) ([]indexDef, error) {
+	var defs []indexDef
 	if err := tx.NewRaw(`SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS sql
 		FROM pg_index AS i JOIN pg_class AS c ON c.oid = i.indexrelid
 		WHERE i.indrelid = ?::regclass AND NOT i.indisprimary
 		AND NOT EXISTS (SELECT 1 FROM pg_constraint AS k WHERE k.conindid = i.indexrelid)
 		ORDER BY c.relname`, table).Scan(ctx, &defs); err != nil {
-		return fmt.Errorf("models: list indexes: %w", err)
+		return nil, fmt.Errorf("models: list indexes: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
-		return fmt.Errorf("models: bulk load settings: %w", err)
+		return nil, fmt.Errorf("models: bulk load settings: %w", err)
 	}
-	for _, d := range defs {
-		if _, err := tx.ExecContext(ctx, "DROP INDEX "+pgIdent(d.Name)); err != nil {
-			return fmt.Errorf("models: drop index %s: %w", d.Name, err)
-		}
-	}
-	if err := fn(); err != nil {
-		return err
-	}
-	for _, d := range defs {
-		if _, err := tx.ExecContext(ctx, d.SQL); err != nil {
-			return fmt.Errorf("models: create index %s: %w", d.Name, err)
-		}
-	}
-	return nil
+	return defs, nil
 }
+
+func (postgresDialect) dropIndex(name string) string { return "DROP INDEX " + pgIdent(name) }
 
 // pgIdent quotes an identifier.
 func pgIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }

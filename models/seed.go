@@ -140,7 +140,7 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 	end := opts.Now.UTC().Unix()
 	ts := timeArg(t)
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.dialect.withoutIndexes(ctx, tx, "infractions", func() error {
+		return s.withoutIndexes(ctx, tx, "infractions", func() error {
 			stmt, err := tx.PrepareContext(ctx, s.dialect.sql(`INSERT INTO infractions
 				(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, status, void_reason, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?)`))

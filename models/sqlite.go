@@ -235,31 +235,18 @@ func (sqliteDialect) bulkLoad(ctx context.Context, s *Store) (restore func()) {
 	return func() { _, _ = s.writer.ExecContext(context.Background(), "PRAGMA cache_size = -20000") }
 }
 
-// withoutIndexes recreates the indexes from their stored definitions.
-func (sqliteDialect) withoutIndexes(ctx context.Context, tx bun.Tx, table string, fn func() error) error {
-	var defs []struct {
-		Name string `bun:"name"`
-		SQL  string `bun:"sql"`
-	}
+// secondaryIndexes are the indexes with a stored definition (those behind a
+// constraint have none).
+func (sqliteDialect) secondaryIndexes(ctx context.Context, tx bun.Tx, table string) ([]indexDef, error) {
+	var defs []indexDef
 	if err := tx.NewRaw("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", table).
 		Scan(ctx, &defs); err != nil {
-		return fmt.Errorf("models: list indexes: %w", err)
+		return nil, fmt.Errorf("models: list indexes: %w", err)
 	}
-	for _, d := range defs {
-		if _, err := tx.ExecContext(ctx, "DROP INDEX "+d.Name); err != nil {
-			return fmt.Errorf("models: drop index %s: %w", d.Name, err)
-		}
-	}
-	if err := fn(); err != nil {
-		return err
-	}
-	for _, d := range defs {
-		if _, err := tx.ExecContext(ctx, d.SQL); err != nil {
-			return fmt.Errorf("models: create index %s: %w", d.Name, err)
-		}
-	}
-	return nil
+	return defs, nil
 }
+
+func (sqliteDialect) dropIndex(name string) string { return "DROP INDEX " + name }
 
 // insertID runs a prepared single-row INSERT and returns the new row's id.
 // SQLite gives it as the last insert rowid; a RETURNING clause would make it

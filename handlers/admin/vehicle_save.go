@@ -44,15 +44,7 @@ func (h *Handler) vehicleCreate(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	owner, cands, oerr := h.ownerChoice(c, &f)
-	if oerr != nil {
-		return oerr
-	}
-	status := fiber.StatusOK
-	if err != nil {
-		status = statusOf(err)
-	}
-	return formFailed(c, status, views.VehicleFormView(f, "Crear vehículo", owner, cands), func() error {
+	return h.vehicleFormAgain(c, &f, err, "Crear vehículo", func(status int, owner *models.Person, cands []models.Person) error {
 		return h.renderVehicleList(c, status, f, owner, cands)
 	})
 }
@@ -76,7 +68,17 @@ func (h *Handler) vehicleUpdate(c *fiber.Ctx) error {
 			return notFound(err, "ese vehículo")
 		}
 	}
-	owner, cands, oerr := h.ownerChoice(c, &f)
+	return h.vehicleFormAgain(c, &f, err, "Guardar cambios", func(status int, owner *models.Person, cands []models.Person) error {
+		return h.renderVehicle(c, status, id, &f, owner, cands)
+	})
+}
+
+// vehicleFormAgain shows the vehicle form again, with the owner it has
+// chosen and the persons its owner search finds: after the «Buscar titular»
+// button (200), or refused by err. page draws the whole page.
+func (h *Handler) vehicleFormAgain(c *fiber.Ctx, f *views.VehicleForm, err error, submit string,
+	page func(status int, owner *models.Person, cands []models.Person) error) error {
+	owner, cands, oerr := h.ownerChoice(c, f)
 	if oerr != nil {
 		return oerr
 	}
@@ -84,7 +86,7 @@ func (h *Handler) vehicleUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		status = statusOf(err)
 	}
-	return formFailed(c, status, views.VehicleFormView(f, "Guardar cambios", owner, cands), func() error {
-		return h.renderVehicle(c, status, id, &f, owner, cands)
+	return formFailed(c, status, views.VehicleFormView(*f, submit, owner, cands), func() error {
+		return page(status, owner, cands)
 	})
 }

@@ -42,12 +42,11 @@ func New(store *models.Store, recorder *models.Recorder, cfg Config) *Handler {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
-	pass := func(c *fiber.Ctx) error { return c.Next() }
 	if cfg.Lookups == nil {
-		cfg.Lookups = pass
+		cfg.Lookups = web.Next
 	}
 	if cfg.Writes == nil {
-		cfg.Writes = pass
+		cfg.Writes = web.Next
 	}
 	if cfg.Recorded == nil {
 		cfg.Recorded = func() {}

@@ -34,7 +34,7 @@ func New(store *models.Store, cfg Config) *Handler {
 		cfg.Location = time.UTC
 	}
 	if cfg.Lookups == nil {
-		cfg.Lookups = func(c *fiber.Ctx) error { return c.Next() }
+		cfg.Lookups = web.Next
 	}
 	return &Handler{store: store, cfg: cfg}
 }

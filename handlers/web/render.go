@@ -12,6 +12,9 @@ func Render(c *fiber.Ctx, status int, component templ.Component) error {
 	return component.Render(c.UserContext(), c.Response().BodyWriter())
 }
 
+// Next lets the request through: the handler of a rate limit that is off.
+func Next(c *fiber.Ctx) error { return c.Next() }
+
 // FromHTMX reports whether htmx sent the request at all (a fragment, a
 // boosted navigation or a history restore): such a request follows a
 // redirect given as HX-Redirect.

@@ -4,10 +4,10 @@ import (
 	"context"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"transito/handlers/web"
 	"transito/paths"
-
-	"github.com/gofiber/fiber/v2"
 )
 
 func (s *Server) routesHealth() {

@@ -6,9 +6,9 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"transito/handlers/web"
-
 	"github.com/gofiber/fiber/v2"
+
+	"transito/handlers/web"
 )
 
 // HeaderRequestID carries the request id, in both directions.

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"transito/internal/testdb"
-
 	"transito/models/rules"
 )
 

@@ -13,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"transito/internal/testdb"
-
 	"transito/models/rules"
 )
 

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"transito/internal/testdb"
-
 	"transito/models/rules"
 )
 

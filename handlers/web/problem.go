@@ -1,7 +1,3 @@
-// Package web is what the handlers of every surface share: the problem
-// (RFC 9457) a handler returns as its error and the renderers that draw it,
-// rendering templ components, telling htmx requests apart, and the client's
-// address.
 package web
 
 import (
@@ -13,12 +9,10 @@ import (
 
 	"transito/models"
 	"transito/models/rules"
-	"transito/paths"
 )
 
 // Problem is an RFC 9457 problem detail. Handlers return it as an error; the
-// error handler (handlers.New) decides the status and logs, and the renderer
-// the route group chose (ProblemsAs) draws it: problem+json for the API, an
+// error handler renders it as application/problem+json for the API and as an
 // error page for the panel and the public pages.
 type Problem struct {
 	Type      string            `json:"type"`
@@ -33,16 +27,6 @@ type Problem struct {
 
 func (p *Problem) Error() string { return fmt.Sprintf("problem %d: %s", p.Status, p.Detail) }
 
-// Header is the value of a response header that goes with the problem.
-func (p *Problem) Header(k string) string { return p.headers[k] }
-
-// SetHeaders sets the problem's headers on the response.
-func (p *Problem) SetHeaders(c *fiber.Ctx) {
-	for k, v := range p.headers {
-		c.Set(k, v)
-	}
-}
-
 // WithHeader adds a response header that goes with the problem.
 func (p *Problem) WithHeader(k, v string) *Problem {
 	if p.headers == nil {
@@ -52,19 +36,19 @@ func (p *Problem) WithHeader(k, v string) *Problem {
 	return p
 }
 
-// problemTypes names each kind of problem; the anchors are sections of the
-// API page at /api.
+// problemTypes names each kind of problem; the types are the anchors of the
+// sections of the API page (paths.APIDocs) that document them.
 var problemTypes = map[int][2]string{
-	fiber.StatusBadRequest:            {paths.APIDocs + "#error-validacion", "Solicitud inválida"},
-	fiber.StatusUnauthorized:          {paths.APIDocs + "#error-autenticacion", "No autenticado"},
-	fiber.StatusForbidden:             {paths.APIDocs + "#error-prohibido", "Acceso denegado"},
-	fiber.StatusNotFound:              {paths.APIDocs + "#error-no-encontrado", "No encontrado"},
-	fiber.StatusMethodNotAllowed:      {paths.APIDocs + "#error-metodo", "Método no permitido"},
-	fiber.StatusRequestEntityTooLarge: {paths.APIDocs + "#error-tamano", "Cuerpo demasiado grande"},
-	fiber.StatusUnprocessableEntity:   {paths.APIDocs + "#error-validacion", "Datos inválidos"},
-	fiber.StatusTooManyRequests:       {paths.APIDocs + "#error-limite", "Demasiadas solicitudes"},
-	fiber.StatusInternalServerError:   {paths.APIDocs + "#error-interno", "Error interno"},
-	fiber.StatusServiceUnavailable:    {paths.APIDocs + "#error-no-disponible", "Servicio no disponible"},
+	fiber.StatusBadRequest:            {"/api#error-validacion", "Solicitud inválida"},
+	fiber.StatusUnauthorized:          {"/api#error-autenticacion", "No autenticado"},
+	fiber.StatusForbidden:             {"/api#error-prohibido", "Acceso denegado"},
+	fiber.StatusNotFound:              {"/api#error-no-encontrado", "No encontrado"},
+	fiber.StatusMethodNotAllowed:      {"/api#error-metodo", "Método no permitido"},
+	fiber.StatusRequestEntityTooLarge: {"/api#error-tamano", "Cuerpo demasiado grande"},
+	fiber.StatusUnprocessableEntity:   {"/api#error-validacion", "Datos inválidos"},
+	fiber.StatusTooManyRequests:       {"/api#error-limite", "Demasiadas solicitudes"},
+	fiber.StatusInternalServerError:   {"/api#error-interno", "Error interno"},
+	fiber.StatusServiceUnavailable:    {"/api#error-no-disponible", "Servicio no disponible"},
 }
 
 // NewProblem builds a problem of the given status with a Spanish detail.
@@ -122,7 +106,7 @@ func AsProblem(err error) *Problem {
 		return ValidationProblem(fe)
 	case errors.As(err, &conflict):
 		p := NewProblem(fiber.StatusConflict, conflict.Message)
-		p.Type, p.Title = paths.APIDocs+"#error-conflicto", "Conflicto"
+		p.Type, p.Title = "/api#error-conflicto", "Conflicto"
 		return p
 	case errors.Is(err, models.ErrOverloaded), errors.Is(err, models.ErrClosed), models.IsUnavailable(err):
 		return Unavailable("El servicio no puede registrar datos en este momento. Reintente en unos segundos.")

@@ -8,6 +8,16 @@ import (
 	"transito/views"
 )
 
+// Header is the value of a response header that goes with the problem.
+func (p *Problem) Header(k string) string { return p.headers[k] }
+
+// SetHeaders sets the problem's headers on the response.
+func (p *Problem) SetHeaders(c *fiber.Ctx) {
+	for k, v := range p.headers {
+		c.Set(k, v)
+	}
+}
+
 // ProblemRenderer renders a problem in the format of the surface that
 // raised it. The error handler still decides the status, logs and sets the
 // problem's headers; the renderer only draws the answer.

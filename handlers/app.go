@@ -1,21 +1,30 @@
-// Package handlers holds Tránsito's HTTP surface: the officer API, the
-// citizens' report and page, the admin panel, and the middleware they share.
+// Package handlers is Tránsito's HTTP application: New wires the middleware
+// every request passes (request id, client address, metrics, access log,
+// panic recovery, security headers), the one error handler, the operational
+// endpoints (health, metrics, static assets) and each surface's routes:
+// handlers/api (the JSON API), handlers/portal (the citizens' pages) and
+// handlers/admin (the panel). What the surfaces share is handlers/web.
 // Handlers never build SQL: they call the models package.
 package handlers
 
 import (
 	"errors"
 	"log/slog"
-	"net/netip"
 	"runtime/debug"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"transito/handlers/admin"
+	"transito/handlers/api"
+	"transito/handlers/portal"
+	"transito/handlers/web"
 	"transito/models"
+	"transito/models/rules"
+	"transito/paths"
 )
 
 // Config is what the HTTP surface needs from the configuration.
@@ -47,22 +56,22 @@ type Config struct {
 	// (the system's temporary directory when empty).
 	ImportDir string
 	// ReadTimeout bounds how long a client may take to send a request
-	// (DefaultReadTimeout when zero), so that a slow client cannot hold a
+	// (15 s when zero), so that a slow client cannot hold a
 	// connection.
 	ReadTimeout time.Duration
 	// WriteTimeout bounds how long a response may take to be written
-	// (DefaultWriteTimeout when zero).
+	// (30 s when zero).
 	WriteTimeout time.Duration
 	// IdleTimeout bounds how long a keep-alive connection waits for the next
-	// request (DefaultIdleTimeout when zero).
+	// request (90 s when zero).
 	IdleTimeout time.Duration
 }
 
 // Default connection timeouts; Config overrides them.
 const (
-	DefaultReadTimeout  = 15 * time.Second
-	DefaultWriteTimeout = 30 * time.Second
-	DefaultIdleTimeout  = 90 * time.Second
+	defaultReadTimeout  = 15 * time.Second
+	defaultWriteTimeout = 30 * time.Second
+	defaultIdleTimeout  = 90 * time.Second
 )
 
 // Server is the HTTP application with its dependencies.
@@ -73,21 +82,12 @@ type Server struct {
 	log      *slog.Logger
 	cfg      Config
 	draining atomic.Bool
-	reports  reportCache
 	metrics  *Metrics
-	// lookupLimit is the one rate limiter of the public look-ups: the
-	// report API and the public page count against the same budget.
-	lookupLimit fiber.Handler
-	// trusted are the proxies whose X-Forwarded-For entries are believed.
-	trusted []netip.Prefix
 }
 
-// BodyLimit is the largest request body the server reads at all (the import
-// upload); the API refuses bodies over APIBodyLimit.
-const (
-	BodyLimit    = 8 << 20
-	APIBodyLimit = 64 << 10
-)
+// bodyLimit is the largest request body the server reads at all (the import
+// upload); the API refuses bodies over rules.MaxAPIBody.
+const bodyLimit = rules.MaxUploadSize
 
 // New builds the application: middleware, error handler and every route.
 func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg Config) *Server {
@@ -97,10 +97,10 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
 	}
-	cfg.ReadTimeout = orDefault(cfg.ReadTimeout, DefaultReadTimeout)
-	cfg.WriteTimeout = orDefault(cfg.WriteTimeout, DefaultWriteTimeout)
-	cfg.IdleTimeout = orDefault(cfg.IdleTimeout, DefaultIdleTimeout)
-	s := &Server{store: store, recorder: recorder, log: log, cfg: cfg, metrics: cfg.Metrics, trusted: trustedNets(cfg.TrustedProxies)}
+	cfg.ReadTimeout = orDefault(cfg.ReadTimeout, defaultReadTimeout)
+	cfg.WriteTimeout = orDefault(cfg.WriteTimeout, defaultWriteTimeout)
+	cfg.IdleTimeout = orDefault(cfg.IdleTimeout, defaultIdleTimeout)
+	s := &Server{store: store, recorder: recorder, log: log, cfg: cfg, metrics: cfg.Metrics}
 	if recorder != nil {
 		if err := s.metrics.watchRecorder(recorder); err != nil {
 			log.Warn("metrics: recorder queue depth not exported", "err", err)
@@ -113,7 +113,7 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 		// kept past the request (a cache key) can never change under us.
 		Immutable:               true,
 		DisableStartupMessage:   true,
-		BodyLimit:               BodyLimit,
+		BodyLimit:               bodyLimit,
 		ReadTimeout:             cfg.ReadTimeout,
 		WriteTimeout:            cfg.WriteTimeout,
 		IdleTimeout:             cfg.IdleTimeout,
@@ -122,19 +122,47 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 		TrustedProxies:          cfg.TrustedProxies,
 		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
 	})
-	s.App.Use(requestID, s.resolveClient, s.metrics.middleware, accessLog(log), recover.New(recover.Config{
+	s.App.Use(requestID, web.ResolveClient(cfg.TrustedProxies), s.metrics.middleware, accessLog(log), recover.New(recover.Config{
 		EnableStackTrace: true,
 		StackTraceHandler: func(c *fiber.Ctx, e any) {
-			log.Error("panic", "request_id", RequestIDOf(c), "panic", e, "stack", string(debug.Stack()))
+			log.Error("panic", "request_id", requestIDOf(c), "panic", e, "stack", string(debug.Stack()))
 		},
 	}), securityHeaders)
-	s.lookupLimit = s.rateLimit("consulta", s.cfg.RateLimit, clientIP)
 	s.routesHealth()
 	s.routesStatic()
-	s.routesAPI()
-	s.routesPublic()
-	s.routesAdmin()
+	s.App.Get(paths.Metrics, s.metricsHandler())
+	s.App.All(paths.Metrics, web.MethodNotAllowed(fiber.MethodGet+", "+fiber.MethodHead))
+
+	// The report API and the portal's look-up count against one budget.
+	lookups := s.rateLimit("consulta", cfg.RateLimit, web.ClientIP)
+	api.New(store, recorder, api.Config{
+		Location: cfg.Location, Lookups: lookups, Recorded: s.metrics.recorded.Inc,
+		Writes: s.rateLimit("cargar_infraccion", cfg.APIRateLimit, api.OfficerKey),
+	}).Routes(s.App)
+	portal.New(store, portal.Config{Location: cfg.Location, Lookups: lookups}).Routes(s.App)
+	admin.New(store, log, admin.Config{
+		Location: cfg.Location, SessionKey: cfg.SessionKey, SessionIdle: cfg.SessionIdle,
+		SecureCookies: cfg.SecureCookies, ImportDir: cfg.ImportDir,
+	}).Routes(s.App)
 	return s
+}
+
+// rateLimit allows max requests per minute per key; max 0 disables it. name
+// labels its refusals in the metrics.
+func (s *Server) rateLimit(name string, max int, key func(*fiber.Ctx) string) fiber.Handler {
+	if max <= 0 {
+		return web.Next
+	}
+	refused := s.metrics.limiterRefusals(name)
+	return limiter.New(limiter.Config{
+		Max:          max,
+		Expiration:   time.Minute,
+		KeyGenerator: key,
+		LimitReached: func(c *fiber.Ctx) error {
+			refused.Inc()
+			return web.TooManyRequests(60)
+		},
+	})
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -155,46 +183,23 @@ func proxyHeader(trusted []string) string {
 // while the server shuts down.
 func (s *Server) Drain() { s.draining.Store(true) }
 
-// isAPI reports whether a path belongs to the JSON API, which answers errors
-// as problem+json.
-func isAPI(path string) bool {
-	for _, p := range []string{"/cargar_infraccion", "/generar_informe", "/api/"} {
-		if strings.HasPrefix(path, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// handleError is the one place that turns an error into a response.
+// handleError is the one place that turns an error into a response: it
+// decides the status, logs, sets the problem's headers, and lets the
+// renderer the route group chose draw it (web.ProblemsAs).
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	p := asProblem(err)
-	p.RequestID = RequestIDOf(c)
+	p := web.AsProblem(err)
+	p.RequestID = requestIDOf(c)
 	attrs := []any{"request_id", p.RequestID, "status", p.Status, "method", c.Method(), "path", c.Path()}
 	switch {
 	case p.Status >= 500:
 		s.log.Error("request failed", append(attrs, "err", err)...)
-	case errors.As(err, new(*Problem)) || p.Status < 500:
+	case errors.As(err, new(*web.Problem)) || p.Status < 500:
 		s.log.Warn("request refused", append(attrs, "detail", p.Detail)...)
 	}
-	for k, v := range p.headers {
-		c.Set(k, v)
-	}
+	p.SetHeaders(c)
 	c.Status(p.Status)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.renderProblem(c, p)
-}
-
-// renderProblem writes p as problem+json; the panel and the public page
-// replace it with an HTML error page.
-func (s *Server) renderProblem(c *fiber.Ctx, p *Problem) error {
-	if r, ok := c.Locals(localsProblemRenderer).(problemRenderer); ok {
-		return r(c, p)
-	}
-	if !isAPI(c.Path()) && (strings.Contains(c.Get(fiber.HeaderAccept), "text/html") || strings.HasPrefix(c.Path(), "/admin")) {
-		return s.renderErrorPage(c, p)
-	}
-	return c.JSON(p, "application/problem+json")
+	return web.RendererOf(c)(c, p)
 }
 
 // securityHeaders sets the headers every response carries.

@@ -1,4 +1,4 @@
-package handlers
+package handlers_test
 
 import (
 	"errors"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"transito/internal/testdb"
+	"transito/internal/testenv"
 	"transito/models"
 )
 
@@ -36,11 +37,11 @@ func fillDisk(t *testing.T, dir string) string {
 	}
 }
 
-func (e *testEnv) personTotal() int {
-	e.t.Helper()
-	res, err := e.store.ListPersons(e.t.Context(), &models.ListQuery{})
+func personTotal(e *testenv.Client) int {
+	e.T.Helper()
+	res, err := e.Store.ListPersons(e.T.Context(), models.ListQuery{})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return res.Total
 }
@@ -48,7 +49,7 @@ func (e *testEnv) personTotal() int {
 // expectPanelUnavailable checks a panel write refused by a database fault
 // shows the panel's error page with 503, Retry-After and a Spanish message
 // that leaks nothing, and writes nothing.
-func expectPanelUnavailable(t *testing.T, e *testEnv, resp *http.Response, body string, before int) {
+func expectPanelUnavailable(t *testing.T, e *testenv.Client, resp *http.Response, body string, before int) {
 	t.Helper()
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("panel write during the fault: %d (Retry-After %q), want 503", resp.StatusCode, resp.Header.Get("Retry-After"))
@@ -62,23 +63,23 @@ func expectPanelUnavailable(t *testing.T, e *testEnv, resp *http.Response, body 
 	if low := strings.ToLower(body); strings.Contains(low, "sqlite") || strings.Contains(low, "disk") || strings.Contains(low, "locked") {
 		t.Errorf("error page leaks internals: %.500s", body)
 	}
-	if n := e.personTotal(); n != before {
+	if n := personTotal(e); n != before {
 		t.Fatalf("%d persons after a refused write, want %d", n, before)
 	}
 }
 
-func (e *testEnv) createPerson(i int) (*http.Response, string) {
-	e.t.Helper()
-	resp, doc := e.post("/admin/personas", url.Values{"nombre": {fmt.Sprintf("Persona %d %s", i, strings.Repeat("x", 150))}, "email": {fmt.Sprintf("p%d@example.com", i)}})
+func createPerson(e *testenv.Client, i int) (*http.Response, string) {
+	e.T.Helper()
+	resp, doc := e.Post("/admin/personas", url.Values{"nombre": {fmt.Sprintf("Persona %d %s", i, strings.Repeat("x", 150))}, "email": {fmt.Sprintf("p%d@example.com", i)}})
 	html, _ := doc.Html()
 	return resp, html
 }
 
-func expectPanelRecovered(t *testing.T, e *testEnv) {
+func expectPanelRecovered(t *testing.T, e *testenv.Client) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for i := 1000; ; i++ {
-		resp, body := e.createPerson(i)
+		resp, body := createPerson(e, i)
 		if resp.StatusCode == http.StatusSeeOther {
 			return
 		}
@@ -92,20 +93,20 @@ func expectPanelRecovered(t *testing.T, e *testEnv) {
 func TestPanelDiskFullShowsErrorPageAndRecovers(t *testing.T) {
 	testdb.SkipOnPostgres(t, "fills the file system under the database file")
 	dir := mountTmpfs(t, "4m")
-	e := newTestEnvAt(t, filepath.Join(dir, "panel.db"))
-	e.login()
+	e := testenv.Panel(t, testenv.WithDSN(filepath.Join(dir, "panel.db")))
+	e.Login()
 	filler := fillDisk(t, dir)
 	var resp *http.Response
 	var body string
-	before := e.personTotal()
+	before := personTotal(e)
 	for i := range 20 { // WAL frames may fit in the last free bytes
-		if resp, body = e.createPerson(i); resp.StatusCode != http.StatusSeeOther {
+		if resp, body = createPerson(e, i); resp.StatusCode != http.StatusSeeOther {
 			break
 		}
-		before = e.personTotal()
+		before = personTotal(e)
 	}
 	expectPanelUnavailable(t, e, resp, body, before)
-	if resp, _ := e.get("/admin/personas"); resp.StatusCode != 200 {
+	if resp, _ := e.Get("/admin/personas"); resp.StatusCode != 200 {
 		t.Errorf("person list while the disk is full: %d, want 200 (reads still work)", resp.StatusCode)
 	}
 	os.Remove(filler)
@@ -118,11 +119,11 @@ func TestPanelLockedByAnotherProcessShowsErrorPageAndRecovers(t *testing.T) {
 		t.Skip("waits for the 5 s busy timeout")
 	}
 	path := filepath.Join(t.TempDir(), "locked.db")
-	e := newTestEnvAt(t, path)
-	e.login()
-	before := e.personTotal()
+	e := testenv.Panel(t, testenv.WithDSN(path))
+	e.Login()
+	before := personTotal(e)
 	release := lockInAnotherProcess(t, path)
-	resp, body := e.createPerson(1)
+	resp, body := createPerson(e, 1)
 	expectPanelUnavailable(t, e, resp, body, before)
 	release()
 	expectPanelRecovered(t, e)

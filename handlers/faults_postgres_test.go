@@ -1,11 +1,13 @@
-package handlers
+package handlers_test
 
 import (
 	"context"
 	"database/sql"
 	"testing"
 
+	"transito/handlers"
 	"transito/internal/testdb"
+	"transito/internal/testenv"
 )
 
 // TestPostgresLockedTableAnswers503AndRecovers is the PostgreSQL side of
@@ -20,8 +22,8 @@ func TestPostgresLockedTableAnswers503AndRecovers(t *testing.T) {
 		t.Skip("waits for the 5 s lock timeout")
 	}
 	dsn := testdb.DSN(t)
-	env := newAPIEnvAt(t, Config{}, dsn)
-	before := env.countInfractions(t)
+	env := testenv.API(t, handlers.Config{}, testenv.WithDSN(dsn))
+	before := env.CountInfractions(t)
 
 	ctx := context.Background()
 	other, err := sql.Open("pgx", dsn)

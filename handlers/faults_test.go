@@ -1,4 +1,4 @@
-package handlers
+package handlers_test
 
 import (
 	"context"
@@ -16,7 +16,9 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"transito/handlers"
 	"transito/internal/testdb"
+	"transito/internal/testenv"
 )
 
 // mountTmpfs mounts a small tmpfs for a test that needs a file system it can
@@ -35,29 +37,29 @@ func mountTmpfs(t *testing.T, size string) string {
 
 // expectUnavailable checks a write is refused with 503, Retry-After and a
 // Spanish message, and that no row was written.
-func expectUnavailable(t *testing.T, env *apiEnv, before int) {
+func expectUnavailable(t *testing.T, env *testenv.Env, before int) {
 	t.Helper()
-	resp, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","comentarios":"durante la falla"}`)
+	resp, body := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AB123CD","comentarios":"durante la falla"}`)
 	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("write during the fault: %d (Retry-After %q) %s, want 503", resp.StatusCode, resp.Header.Get("Retry-After"), body)
 	}
-	p := decodeProblem(t, resp, body)
+	p := testenv.DecodeProblem(t, resp, body)
 	if !strings.Contains(p.Detail, "Reintente") {
 		t.Errorf("503 detail %q does not tell the client to retry", p.Detail)
 	}
 	if strings.Contains(strings.ToLower(string(body)), "sqlite") || strings.Contains(string(body), "disk") {
 		t.Errorf("503 leaks internals: %s", body)
 	}
-	if n := env.countInfractions(t); n != before {
+	if n := env.CountInfractions(t); n != before {
 		t.Fatalf("%d rows after a refused write, want %d", n, before)
 	}
 }
 
-func expectRecovered(t *testing.T, env *apiEnv) {
+func expectRecovered(t *testing.T, env *testenv.Env) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		resp, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","comentarios":"después de la falla"}`)
+		resp, body := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AB123CD","comentarios":"después de la falla"}`)
 		if resp.StatusCode == 200 {
 			return
 		}
@@ -71,9 +73,9 @@ func expectRecovered(t *testing.T, env *apiEnv) {
 func TestDiskFullAnswers503AndRecovers(t *testing.T) {
 	testdb.SkipOnPostgres(t, "fills the file system under the database file")
 	dir := mountTmpfs(t, "4m")
-	env := newAPIEnvAt(t, Config{}, filepath.Join(dir, "full.db"))
-	env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD"}`)
-	before := env.countInfractions(t)
+	env := testenv.API(t, handlers.Config{}, testenv.WithDSN(filepath.Join(dir, "full.db")))
+	env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AB123CD"}`)
+	before := env.CountInfractions(t)
 
 	filler := filepath.Join(dir, "relleno")
 	f, err := os.Create(filler)
@@ -91,14 +93,14 @@ func TestDiskFullAnswers503AndRecovers(t *testing.T) {
 	}
 	f.Close()
 	for range 3 { // WAL frames may fit in the last free bytes: keep writing until refused
-		resp, _ := env.do(t, "POST", "/cargar_infraccion", env.token, strings.Repeat(" ", 1)+`{"placa_patente":"AB123CD","comentarios":"`+strings.Repeat("x", 1900)+`"}`)
+		resp, _ := env.Send(t, "POST", "/cargar_infraccion", env.Token, strings.Repeat(" ", 1)+`{"placa_patente":"AB123CD","comentarios":"`+strings.Repeat("x", 1900)+`"}`)
 		if resp.StatusCode == 503 {
 			break
 		}
-		before = env.countInfractions(t)
+		before = env.CountInfractions(t)
 	}
 	expectUnavailable(t, env, before)
-	if resp, _ := env.do(t, "GET", "/generar_informe?email=ana@example.com", "", ""); resp.StatusCode != 200 {
+	if resp, _ := env.Send(t, "GET", "/generar_informe?email=ana@example.com", "", ""); resp.StatusCode != 200 {
 		t.Errorf("report while the disk is full: %d, want 200 (reads still work)", resp.StatusCode)
 	}
 	os.Remove(filler)
@@ -144,8 +146,8 @@ func TestLockedByAnotherProcessAnswers503AndRecovers(t *testing.T) {
 		t.Skip("waits for the 5 s busy timeout")
 	}
 	path := filepath.Join(t.TempDir(), "locked.db")
-	env := newAPIEnvAt(t, Config{}, path)
-	before := env.countInfractions(t)
+	env := testenv.API(t, handlers.Config{}, testenv.WithDSN(path))
+	before := env.CountInfractions(t)
 
 	release := lockInAnotherProcess(t, path)
 	start := time.Now()

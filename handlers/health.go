@@ -5,11 +5,14 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"transito/handlers/web"
+	"transito/paths"
 )
 
 func (s *Server) routesHealth() {
-	s.App.Get("/healthz", s.healthz)
-	s.App.Get("/readyz", s.readyz)
+	s.App.Get(paths.Healthz, s.healthz)
+	s.App.Get(paths.Readyz, s.readyz)
 }
 
 // healthz answers while the process is alive.
@@ -21,13 +24,13 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 // draining.
 func (s *Server) readyz(c *fiber.Ctx) error {
 	if s.draining.Load() {
-		return unavailable("El servidor se está deteniendo.")
+		return web.Unavailable("El servidor se está deteniendo.")
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
-		s.log.Warn("readyz: database unreachable", "request_id", RequestIDOf(c), "err", err)
-		return unavailable("La base de datos no responde.")
+		s.log.Warn("readyz: database unreachable", "request_id", requestIDOf(c), "err", err)
+		return web.Unavailable("La base de datos no responde.")
 	}
 	return c.JSON(fiber.Map{"status": "ok"})
 }

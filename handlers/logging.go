@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"transito/handlers/web"
 )
 
 // HeaderRequestID carries the request id, in both directions.
@@ -44,8 +46,8 @@ func plainID(s string) bool {
 	return true
 }
 
-// RequestIDOf returns the request id of c.
-func RequestIDOf(c *fiber.Ctx) string {
+// requestIDOf returns the request id of c.
+func requestIDOf(c *fiber.Ctx) string {
 	id, _ := c.Locals(localsRequestID).(string)
 	return id
 }
@@ -63,13 +65,13 @@ func accessLog(log *slog.Logger) fiber.Handler {
 		}
 		status := c.Response().StatusCode()
 		log.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
-			slog.String("request_id", RequestIDOf(c)),
+			slog.String("request_id", requestIDOf(c)),
 			slog.String("method", c.Method()),
 			slog.String("route", c.Route().Path),
 			slog.String("path", c.Path()),
 			slog.Int("status", status),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-			slog.String("client", clientIP(c)),
+			slog.String("client", web.ClientIP(c)),
 		)
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"transito/handlers"
+	"transito/internal/testenv"
 )
 
 // TestLogsCarryRequestIDsAndNoSecrets sends requests with a token and a
@@ -14,12 +15,12 @@ import (
 // and neither the token nor the address appears.
 func TestLogsCarryRequestIDsAndNoSecrets(t *testing.T) {
 	var buf bytes.Buffer
-	e := newPubEnvLogging(t, handlers.Config{}, &buf)
-	e.postInfraction(`{"placa_patente":"AB123CD","comentarios":"log"}`)
-	e.postInfraction(`{"placa_patente":"ZZ999ZZ"}`)
-	e.get("/consulta?email=" + anaEmail)
-	e.get("/consulta?email=nadie.secreto@example.com")
-	e.get("/consulta?email=no-valido-secreto")
+	e := testenv.Demo(t, handlers.Config{}, testenv.WithLog(&buf))
+	e.PostInfraction(`{"placa_patente":"AB123CD","comentarios":"log"}`)
+	e.PostInfraction(`{"placa_patente":"ZZ999ZZ"}`)
+	e.GetBody("/consulta?email=" + testenv.DemoEmail)
+	e.GetBody("/consulta?email=nadie.secreto@example.com")
+	e.GetBody("/consulta?email=no-valido-secreto")
 
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	if len(lines) < 5 {
@@ -46,7 +47,7 @@ func TestLogsCarryRequestIDsAndNoSecrets(t *testing.T) {
 	if access != 5 {
 		t.Errorf("%d access lines for 5 requests", access)
 	}
-	for _, secret := range []string{e.token, "ana.martinez", "nadie.secreto", "no-valido-secreto"} {
+	for _, secret := range []string{e.Token, "ana.martinez", "nadie.secreto", "no-valido-secreto"} {
 		if strings.Contains(buf.String(), secret) {
 			t.Errorf("the log contains %q", secret)
 		}

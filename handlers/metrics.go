@@ -157,17 +157,6 @@ func knownMethod(m string) bool {
 	return false
 }
 
-// countRecorded counts the infractions the API stored: answers 200 that are
-// not an idempotent replay.
-func (s *Server) countRecorded(c *fiber.Ctx) error {
-	err := c.Next()
-	if err == nil && c.Response().StatusCode() == fiber.StatusOK &&
-		len(c.Response().Header.Peek("Idempotent-Replayed")) == 0 {
-		s.metrics.recorded.Inc()
-	}
-	return err
-}
-
 // metricsHandler serves the registry in the Prometheus text format.
 func (s *Server) metricsHandler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{

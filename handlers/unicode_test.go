@@ -1,14 +1,17 @@
-package handlers
+package handlers_test
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"transito/handlers"
+	"transito/internal/testenv"
 	"transito/models"
 )
 
@@ -17,41 +20,41 @@ import (
 // dashes and invisible characters collapse to the same plate; Cyrillic or
 // Greek letters are refused with a message naming the plate.
 func TestLookalikePlatesAreNeverStoredTwice(t *testing.T) {
-	e := newTestEnv(t)
-	e.login()
-	ana := mustPerson(t, e.store, "Ana", "ana@example.com")
-	bea := mustPerson(t, e.store, "Bea", "bea@example.com")
-	mustVehicle(t, e.store, "AB123", ana.ID)
+	e := testenv.Panel(t)
+	e.Login()
+	ana := testenv.MustPerson(t, e.Store, "Ana", "ana@example.com")
+	bea := testenv.MustPerson(t, e.Store, "Bea", "bea@example.com")
+	testenv.MustVehicle(t, e.Store, "AB123", ana.ID)
 	same := []string{"ＡＢ１２３", "ab-123", "A\u200bB\u00ad123", "A\u2013B 123", "ａｂ１２３"}
 	foreign := []string{"АВ123" /* Cyrillic */, "ΑΒ123" /* Greek */, "AB１２３\u0301", "AB123\x00", "\xffAB123"}
-	pid := itoa64(bea.ID)
+	pid := fmt.Sprint(bea.ID)
 	for _, p := range same {
-		resp, doc := e.post("/admin/vehiculos", url.Values{"placa_patente": {p}, "marca": {"Fiat"}, "color": {"Rojo"}, "persona_id": {pid}})
-		if resp.StatusCode != http.StatusConflict || !strings.Contains(testid(doc, "error-placa_patente").Text()+testid(doc, "form-error").Text(), "AB123") {
-			t.Errorf("panel %q: %d %q, want 409 naming AB123", p, resp.StatusCode, testid(doc, "error-placa_patente").Text())
+		resp, doc := e.Post("/admin/vehiculos", url.Values{"placa_patente": {p}, "marca": {"Fiat"}, "color": {"Rojo"}, "persona_id": {pid}})
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(testenv.Testid(doc, "error-placa_patente").Text()+testenv.Testid(doc, "form-error").Text(), "AB123") {
+			t.Errorf("panel %q: %d %q, want 409 naming AB123", p, resp.StatusCode, testenv.Testid(doc, "error-placa_patente").Text())
 		}
 	}
 	for _, p := range foreign {
-		resp, doc := e.post("/admin/vehiculos", url.Values{"placa_patente": {p}, "marca": {"Fiat"}, "color": {"Rojo"}, "persona_id": {pid}})
-		if resp.StatusCode != http.StatusUnprocessableEntity || testid(doc, "error-placa_patente").Text() == "" {
+		resp, doc := e.Post("/admin/vehiculos", url.Values{"placa_patente": {p}, "marca": {"Fiat"}, "color": {"Rojo"}, "persona_id": {pid}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || testenv.Testid(doc, "error-placa_patente").Text() == "" {
 			t.Errorf("panel %q: %d, want 422 with a message on the plate", p, resp.StatusCode)
 		}
 	}
 	for _, p := range same {
 		csv := "nombre,email,placa_patente,marca,color\nBea,bea@example.com," + p + ",Fiat,Rojo\n"
-		if _, err := e.store.Import(context.Background(), strings.NewReader(csv), models.CLIActor, false); err != nil {
+		if _, err := e.Store.Import(context.Background(), strings.NewReader(csv), models.CLIActor, false); err != nil {
 			t.Errorf("import %q: %v", p, err)
 		}
 	}
 	for _, p := range foreign {
 		csv := "nombre,email,placa_patente,marca,color\nBea,bea@example.com," + p + ",Fiat,Rojo\n"
-		_, err := e.store.Import(context.Background(), strings.NewReader(csv), models.CLIActor, false)
+		_, err := e.Store.Import(context.Background(), strings.NewReader(csv), models.CLIActor, false)
 		var bad *models.ImportInvalidError
 		if !errors.As(err, &bad) || len(bad.Errors) == 0 || bad.Errors[0].Field != "placa_patente" || bad.Errors[0].Line != 2 {
 			t.Errorf("import %q: %v, want a refusal of line 2, placa_patente", p, err)
 		}
 	}
-	res, err := e.store.ListVehicles(context.Background(), &models.ListQuery{})
+	res, err := e.Store.ListVehicles(context.Background(), models.ListQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,10 +64,10 @@ func TestLookalikePlatesAreNeverStoredTwice(t *testing.T) {
 }
 
 func TestLookalikePlatesThroughTheAPI(t *testing.T) {
-	env := newAPIEnv(t, Config{})
-	before := env.countInfractions(t)
+	env := testenv.API(t, handlers.Config{})
+	before := env.CountInfractions(t)
 	for _, p := range []string{"ＡＢ１２３ＣＤ", "ab-123-cd", "A\u200bB123CD"} {
-		resp, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"`+p+`"}`)
+		resp, body := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"`+p+`"}`)
 		var got struct {
 			Placa string `json:"placa_patente"`
 		}
@@ -73,11 +76,11 @@ func TestLookalikePlatesThroughTheAPI(t *testing.T) {
 		}
 	}
 	for _, p := range []string{"АВ123CD", "ΑΒ123CD"} {
-		if resp, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"`+p+`"}`); resp.StatusCode != 404 && resp.StatusCode != 400 {
+		if resp, body := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"`+p+`"}`); resp.StatusCode != 404 && resp.StatusCode != 400 {
 			t.Errorf("%q: %d %s, want 404 (no such vehicle) or 400", p, resp.StatusCode, body)
 		}
 	}
-	if n := env.countInfractions(t); n != before+3 {
+	if n := env.CountInfractions(t); n != before+3 {
 		t.Fatalf("%d infractions, want %d", n, before+3)
 	}
 }
@@ -90,55 +93,55 @@ var unicodeText = []string{"María José Ñúñez", "Conductor 🚗💨 🇦🇷
 // through the panel, the import and the API and reads it back on the pages
 // and the report; NUL bytes and invalid UTF-8 are refused, naming the field.
 func TestUnicodeStoredAndShownFaithfully(t *testing.T) {
-	e := newTestEnv(t)
-	e.login()
+	e := testenv.Panel(t)
+	e.Login()
 	for i, name := range unicodeText {
-		email := "u" + itoa64(int64(i)) + "@example.com"
-		resp, _ := e.post("/admin/personas", url.Values{"nombre": {name}, "email": {email}})
-		wantStatus(t, resp, http.StatusSeeOther)
-		_, doc := e.get(resp.Header.Get("Location"))
+		email := "u" + fmt.Sprint(int64(i)) + "@example.com"
+		resp, _ := e.Post("/admin/personas", url.Values{"nombre": {name}, "email": {email}})
+		testenv.WantStatus(t, resp, http.StatusSeeOther)
+		_, doc := e.Get(resp.Header.Get("Location"))
 		if got := doc.Find(`input[name="nombre"]`).AttrOr("value", ""); got != name {
 			t.Errorf("person name shown as %q, want %q", got, name)
 		}
-		p, err := e.store.PersonByEmail(context.Background(), email)
+		p, err := e.Store.PersonByEmail(context.Background(), email)
 		if err != nil || p.Name != name {
 			t.Errorf("person stored as %+v (%v), want %q", p, err, name)
 		}
 	}
 	for _, bad := range []string{"Ana\x00", "Ana\xff", "Ana\u0007", "Ana\nBea"} {
-		resp, doc := e.post("/admin/personas", url.Values{"nombre": {bad}, "email": {"malo@example.com"}})
-		if resp.StatusCode != http.StatusUnprocessableEntity || testid(doc, "error-nombre").Text() == "" {
+		resp, doc := e.Post("/admin/personas", url.Values{"nombre": {bad}, "email": {"malo@example.com"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || testenv.Testid(doc, "error-nombre").Text() == "" {
 			t.Errorf("panel name %q: %d, want 422 with a message on nombre", bad, resp.StatusCode)
 		}
 		csv := "nombre,email,placa_patente,marca,color\n" + bad + ",malo@example.com,ZZ111,Fiat,Rojo\n"
 		if bad == "Ana\nBea" {
 			csv = "nombre,email,placa_patente,marca,color\n\"" + bad + "\",malo@example.com,ZZ111,Fiat,Rojo\n"
 		}
-		_, err := e.store.Import(context.Background(), strings.NewReader(csv), models.CLIActor, false)
+		_, err := e.Store.Import(context.Background(), strings.NewReader(csv), models.CLIActor, false)
 		var ie *models.ImportInvalidError
 		if !errors.As(err, &ie) || len(ie.Errors) == 0 || ie.Errors[0].Field != "nombre" {
 			t.Errorf("import name %q: %v, want a refusal naming nombre (the panel and the import must agree)", bad, err)
 		}
 	}
-	if _, err := e.store.PersonByEmail(context.Background(), "malo@example.com"); !errors.Is(err, models.ErrNotFound) {
+	if _, err := e.Store.PersonByEmail(context.Background(), "malo@example.com"); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("a refused person was stored: %v", err)
 	}
 
-	env := newAPIEnv(t, Config{})
+	env := testenv.API(t, handlers.Config{})
 	for _, c := range unicodeText {
-		if resp, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"CC111CC","comentarios":`+jsonString(c)+`}`); resp.StatusCode != 200 {
+		if resp, body := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"CC111CC","comentarios":`+jsonString(c)+`}`); resp.StatusCode != 200 {
 			t.Fatalf("comments %q: %d %s", c, resp.StatusCode, body)
 		}
 	}
 	for _, bad := range []string{`"a\u0000b"`, "\"a\xffb\"", `"a\u0007b"`} {
-		resp, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"CC111CC","comentarios":`+bad+`}`)
-		p := decodeProblem(t, resp, body)
+		resp, body := env.Send(t, "POST", "/cargar_infraccion", env.Token, `{"placa_patente":"CC111CC","comentarios":`+bad+`}`)
+		p := testenv.DecodeProblem(t, resp, body)
 		// Invalid UTF-8 is refused for the whole body, before fields exist.
 		if resp.StatusCode != 400 || p.Errors["comentarios"] == "" && !strings.Contains(p.Detail, "UTF-8") {
 			t.Errorf("comments %s: %d %s, want 400 naming comentarios", bad, resp.StatusCode, body)
 		}
 	}
-	resp, body := env.do(t, "GET", "/generar_informe?email=carla@example.com", "", "")
+	resp, body := env.Send(t, "GET", "/generar_informe?email=carla@example.com", "", "")
 	var rows []struct {
 		Comentarios string `json:"comentarios"`
 	}
@@ -156,7 +159,7 @@ func TestUnicodeStoredAndShownFaithfully(t *testing.T) {
 	}
 	req, _ := http.NewRequest("GET", "/consulta?email=carla@example.com", nil)
 	req.Header.Set("Accept", "text/html")
-	r, err := env.srv.App.Test(req)
+	r, err := env.Server.App.Test(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/uptrace/bun"
 	"golang.org/x/crypto/bcrypt"
+
+	"transito/models/rules"
 )
 
 var adminSorts = sortTable{
@@ -16,28 +18,29 @@ var adminSorts = sortTable{
 }
 
 // ListAdmins returns one page of administrators; q matches the username.
-func (s *Store) ListAdmins(ctx context.Context, lq *ListQuery) (*Paged[Admin], error) {
+func (s *Store) ListAdmins(ctx context.Context, q ListQuery) (*Paged[Admin], error) {
+	lq := &q
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		if t := strings.TrimSpace(lq.Q); t != "" {
 			q = q.Where(`a.username LIKE ? ESCAPE '\'`, likePattern(t))
 		}
 		return q
 	}
-	count := filter(s.rdb.NewSelect().TableExpr("admins AS a"))
+	count := filter(s.readers.NewSelect().TableExpr("admins AS a"))
 	var rows []Admin
-	list := filter(s.rdb.NewSelect().Model(&rows).ModelTableExpr("admins AS a").ColumnExpr("a.*"))
+	list := filter(s.readers.NewSelect().Model(&rows).ModelTableExpr("admins AS a").ColumnExpr("a.*"))
 	adminSorts.apply(list, lq, "usuario")
 	total, err := s.paginate(ctx, count, list, lq, &rows)
 	if err != nil {
 		return nil, err
 	}
-	return &Paged[Admin]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
+	return pageOf(rows, total, lq), nil
 }
 
 // AdminByID returns one administrator.
 func (s *Store) AdminByID(ctx context.Context, id int64) (*Admin, error) {
 	a := new(Admin)
-	err := s.rdb.NewSelect().Model(a).Where("id = ?", id).Scan(ctx)
+	err := s.readers.NewSelect().Model(a).Where("id = ?", id).Scan(ctx)
 	if isNoRows(err) {
 		return nil, ErrNotFound
 	}
@@ -48,20 +51,20 @@ func (s *Store) AdminByID(ctx context.Context, id int64) (*Admin, error) {
 }
 
 // ChangePassword sets a new password for admin id after checking the
-// current one. Errors are FieldErrors on clave_actual or clave.
+// current one. Errors are rules.FieldErrors on clave_actual or clave.
 func (s *Store) ChangePassword(ctx context.Context, id int64, current, next string, actor Actor) error {
 	a := new(Admin)
-	if err := s.db.NewSelect().Model(a).Where("id = ?", id).Scan(ctx); err != nil {
+	if err := s.writer.NewSelect().Model(a).Where("id = ?", id).Scan(ctx); err != nil {
 		if isNoRows(err) {
 			return ErrNotFound
 		}
 		return fmt.Errorf("models: admin: %w", err)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(a.PasswordHash), []byte(current)) != nil {
-		return FieldErrors{"clave_actual": "la contraseña actual no es correcta"}
+		return rules.FieldErrors{rules.FieldCurrentPassword: "la contraseña actual no es correcta"}
 	}
-	if msg := CheckPassword(next); msg != "" {
-		return FieldErrors{"clave": msg}
+	if msg := rules.CheckPassword(next); msg != "" {
+		return rules.FieldErrors{rules.FieldPassword: msg}
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(next), BcryptCost)
 	if err != nil {
@@ -76,30 +79,45 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 	})
 }
 
+// AdminDependents explains what keeps actor from deleting administrator
+// id: it is actor's own account, or the last one; "" when nothing does.
+func (s *Store) AdminDependents(ctx context.Context, id int64, actor Actor) (string, error) {
+	if msg := selfDelete(id, actor); msg != "" {
+		return msg, nil
+	}
+	return adminDependents(ctx, s.readers, id)
+}
+
+// selfDelete refuses an administrator's deletion of their own account.
+func selfDelete(id int64, actor Actor) string {
+	if actor.Kind == ActorAdmin && actor.ID == id {
+		return "No puede eliminar su propia cuenta."
+	}
+	return ""
+}
+
+func adminDependents(ctx context.Context, idb bun.IDB, id int64) (string, error) {
+	n, err := idb.NewSelect().Model((*Admin)(nil)).Count(ctx)
+	if err != nil {
+		return "", fmt.Errorf("models: count admins: %w", err)
+	}
+	if n <= 1 {
+		return "Es el único administrador: cree otro antes de eliminarlo.", nil
+	}
+	return "", nil
+}
+
+var adminDeletion = deletion[Admin]{
+	entity: "admin", dependents: adminDependents,
+	restricted: "El administrador tiene registros que dependen de él.",
+	detail:     func(a *Admin) any { return map[string]string{"usuario": a.Username} },
+}
+
 // DeleteAdmin deletes another administrator; the last one and oneself are
 // refused with a *ConflictError.
 func (s *Store) DeleteAdmin(ctx context.Context, id int64, actor Actor) error {
-	if actor.Kind == ActorAdmin && actor.ID == id {
-		return &ConflictError{Message: "No puede eliminar su propia cuenta."}
+	if msg := selfDelete(id, actor); msg != "" {
+		return &ConflictError{Message: msg}
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		a := new(Admin)
-		if err := tx.NewSelect().Model(a).Where("id = ?", id).Scan(ctx); err != nil {
-			if isNoRows(err) {
-				return ErrNotFound
-			}
-			return fmt.Errorf("models: admin: %w", err)
-		}
-		n, err := tx.NewSelect().Model((*Admin)(nil)).Count(ctx)
-		if err != nil {
-			return fmt.Errorf("models: count admins: %w", err)
-		}
-		if n <= 1 {
-			return &ConflictError{Message: "Es el único administrador: cree otro antes de eliminarlo."}
-		}
-		if _, err := tx.NewDelete().Model(a).WherePK().Exec(ctx); err != nil {
-			return fmt.Errorf("models: delete admin: %w", err)
-		}
-		return audit(ctx, tx, actor, "delete", "admin", id, map[string]string{"usuario": a.Username})
-	})
+	return adminDeletion.run(ctx, s, id, actor)
 }

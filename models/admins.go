@@ -6,54 +6,18 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"regexp"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 	"golang.org/x/crypto/bcrypt"
+
+	"transito/models/rules"
 )
 
 // BcryptCost is the work factor of stored admin passwords.
 const BcryptCost = 12
 
-// MinPasswordLen is the shortest admin password accepted.
-const MinPasswordLen = 10
-
-var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,39}$`)
-
-// AdminInput is an administrator as the panel and the CLI submit it.
-type AdminInput struct {
-	Username string `json:"usuario"`
-	Password string `json:"clave"`
-}
-
-// Clean normalises the input and validates it.
-func (in *AdminInput) Clean() FieldErrors {
-	fe := FieldErrors{}
-	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
-	if !usernameRE.MatchString(in.Username) {
-		fe.Add("usuario", "debe tener de 2 a 40 letras minúsculas, dígitos o los signos . _ -")
-	}
-	if msg := CheckPassword(in.Password); msg != "" {
-		fe.Add("clave", msg)
-	}
-	return fe
-}
-
-// CheckPassword returns a Spanish message when a new password is too weak.
-func CheckPassword(p string) string {
-	if utf8.RuneCountInString(p) < MinPasswordLen {
-		return fmt.Sprintf("debe tener al menos %d caracteres", MinPasswordLen)
-	}
-	if len(p) > 72 {
-		return "no puede superar los 72 bytes"
-	}
-	return ""
-}
-
 // CreateAdmin adds an administrator with a bcrypt-hashed password.
-func (s *Store) CreateAdmin(ctx context.Context, in AdminInput, actor Actor) (*Admin, error) {
+func (s *Store) CreateAdmin(ctx context.Context, in rules.AdminInput, actor Actor) (*Admin, error) {
 	if err := in.Clean().Err(); err != nil {
 		return nil, err
 	}
@@ -66,7 +30,7 @@ func (s *Store) CreateAdmin(ctx context.Context, in AdminInput, actor Actor) (*A
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
-				return &ConflictError{Field: "usuario", Message: "ya existe un administrador «" + in.Username + "»"}
+				return &ConflictError{Field: rules.FieldUsername, Message: "ya existe un administrador «" + in.Username + "»"}
 			}
 			return fmt.Errorf("models: insert admin: %w", err)
 		}
@@ -82,7 +46,7 @@ func (s *Store) CreateAdmin(ctx context.Context, in AdminInput, actor Actor) (*A
 // at all. With an empty password it generates one. It returns the password
 // it set, or "" when an admin already existed.
 func (s *Store) EnsureFirstAdmin(ctx context.Context, password string) (string, error) {
-	n, err := s.db.NewSelect().Model((*Admin)(nil)).Count(ctx)
+	n, err := s.writer.NewSelect().Model((*Admin)(nil)).Count(ctx)
 	if err != nil {
 		return "", fmt.Errorf("models: count admins: %w", err)
 	}
@@ -96,7 +60,7 @@ func (s *Store) EnsureFirstAdmin(ctx context.Context, password string) (string, 
 		}
 		password = base64.RawURLEncoding.EncodeToString(b)
 	}
-	if _, err := s.CreateAdmin(ctx, AdminInput{Username: "admin", Password: password}, SystemActor); err != nil {
+	if _, err := s.CreateAdmin(ctx, rules.AdminInput{Username: "admin", Password: password}, SystemActor); err != nil {
 		var ce *ConflictError
 		if errors.As(err, &ce) {
 			return "", nil // another replica starting at the same time created it

@@ -66,5 +66,5 @@ func audit(ctx context.Context, idb bun.IDB, actor Actor, action, entity string,
 // Audit records an event that changes no other table (a login, a failed
 // login) under actor.
 func (s *Store) Audit(ctx context.Context, actor Actor, action, entity string, entityID int64, detail any) error {
-	return audit(ctx, s.db, actor, action, entity, entityID, detail)
+	return audit(ctx, s.writer, actor, action, entity, entityID, detail)
 }

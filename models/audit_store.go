@@ -15,7 +15,8 @@ var auditSorts = sortTable{
 // ListAudit returns one page of the audit log, newest first. q matches the
 // actor's name; filters: entidad, accion, actor (kind), desde, hasta (dates
 // in loc, inclusive).
-func (s *Store) ListAudit(ctx context.Context, lq *ListQuery, loc *time.Location) (*Paged[AuditEntry], error) {
+func (s *Store) ListAudit(ctx context.Context, q ListQuery, loc *time.Location) (*Paged[AuditEntry], error) {
+	lq := &q
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -32,24 +33,15 @@ func (s *Store) ListAudit(ctx context.Context, lq *ListQuery, loc *time.Location
 		if v := lq.Filter("actor"); v != "" {
 			q = q.Where("a.actor_kind = ?", v)
 		}
-		if d, err := time.ParseInLocation("2006-01-02", lq.Filter("desde"), loc); err == nil {
-			q = q.Where("a.at >= ?", d.UTC())
-		}
-		if d, err := time.ParseInLocation("2006-01-02", lq.Filter("hasta"), loc); err == nil {
-			q = q.Where("a.at < ?", d.AddDate(0, 0, 1).UTC())
-		}
-		return q
+		return whereDates(q, "a.at", lq, loc)
 	}
-	count := filter(s.rdb.NewSelect().TableExpr("audit_log AS a"))
+	count := filter(s.readers.NewSelect().TableExpr("audit_log AS a"))
 	var rows []AuditEntry
-	list := filter(s.rdb.NewSelect().Model(&rows).ModelTableExpr("audit_log AS a").ColumnExpr("a.*"))
-	if lq.Sort == "" {
-		lq.Sort, lq.Desc = "fecha", true
-	}
+	list := filter(s.readers.NewSelect().Model(&rows).ModelTableExpr("audit_log AS a").ColumnExpr("a.*"))
 	auditSorts.apply(list, lq, "-fecha")
 	total, err := s.paginate(ctx, count, list, lq, &rows)
 	if err != nil {
 		return nil, err
 	}
-	return &Paged[AuditEntry]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
+	return pageOf(rows, total, lq), nil
 }

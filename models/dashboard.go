@@ -88,7 +88,7 @@ func (s *Store) dashboard(ctx context.Context, loc *time.Location, first time.Ti
 		{&d.Voided, "infractions", "status = ?", []any{StatusVoided}},
 	}
 	for _, c := range counts {
-		q := s.rdb.NewSelect().Table(c.table)
+		q := s.readers.NewSelect().Table(c.table)
 		if c.where != "" {
 			q = q.Where(c.where, c.args...)
 		}
@@ -115,7 +115,7 @@ func (s *Store) dashboard(ctx context.Context, loc *time.Location, first time.Ti
 	for i := range perDay {
 		dst[i] = &perDay[i]
 	}
-	if err := s.rdb.NewRaw("SELECT "+sel.String(), args...).Scan(ctx, dst...); err != nil {
+	if err := s.readers.NewRaw("SELECT "+sel.String(), args...).Scan(ctx, dst...); err != nil {
 		return nil, fmt.Errorf("models: dashboard per day: %w", err)
 	}
 	for i, n := range perDay {
@@ -124,7 +124,7 @@ func (s *Store) dashboard(ctx context.Context, loc *time.Location, first time.Ti
 
 	// Per officer, a range count on (officer_id, occurred_at): a few hundred
 	// index seeks instead of grouping a month of rows.
-	err := s.rdb.NewSelect().
+	err := s.readers.NewSelect().
 		ColumnExpr("o.id, o.name, o.badge").
 		ColumnExpr("(SELECT count(*) FROM infractions AS i WHERE i.officer_id = o.id AND i.occurred_at >= ?) AS n", first.UTC()).
 		TableExpr("officers AS o").
@@ -140,7 +140,7 @@ func (s *Store) dashboard(ctx context.Context, loc *time.Location, first time.Ti
 	}
 	d.TopOfficers = top
 
-	err = s.rdb.NewSelect().
+	err = s.readers.NewSelect().
 		ColumnExpr(infractionRowColumns).
 		TableExpr("infractions AS i").
 		Join("JOIN vehicles AS v ON v.id = i.vehicle_id").

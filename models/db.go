@@ -1,6 +1,7 @@
-// Package models is the data layer of Tránsito: Bun models, migrations,
-// queries and validation. It is the only package that writes SQL, and it
-// never imports Fiber.
+// Package models is the data layer of Tránsito: Bun models, migrations and
+// queries; every write validates its input with the pure rules of
+// models/rules inside its transaction. It is the only package that writes
+// SQL, and it never imports Fiber.
 package models
 
 import (
@@ -19,16 +20,17 @@ import (
 )
 
 // Store is the database and every query Tránsito runs. On SQLite it holds
-// two handles: db, a single connection that serialises every write (SQLite
-// allows one writer at a time), and rdb, a pool of readers; in WAL mode
-// readers never wait for the writer. On PostgreSQL db and rdb are two pools
-// on the same server, a small one for writes (see postgres.go).
+// two handles: writer, a single connection that serialises every write
+// (SQLite allows one writer at a time), and readers, a pool of readers; in
+// WAL mode readers never wait for the writer. On PostgreSQL writer and
+// readers are two pools on the same server, a small one for writes (see
+// postgres.go).
 type Store struct {
-	db   *bun.DB
-	rdb  *bun.DB
-	path string
-	// postgres is true when the database is a PostgreSQL server.
-	postgres bool
+	writer  *bun.DB
+	readers *bun.DB
+	path    string
+	// dialect is what the store does its own way on each database.
+	dialect dialect
 	// versions watches for commits from any connection or process (SQLite's
 	// data_version, PostgreSQL's WAL position); nil where the database has
 	// no such signal.
@@ -61,7 +63,7 @@ func (s *Store) Close() error {
 		if s.versions != nil {
 			s.versions.close()
 		}
-		s.closeErr = errors.Join(s.db.Close(), s.rdb.Close())
+		s.closeErr = errors.Join(s.writer.Close(), s.readers.Close())
 	})
 	return s.closeErr
 }
@@ -69,23 +71,16 @@ func (s *Store) Close() error {
 // Path is the database file path, or the PostgreSQL URL without its password.
 func (s *Store) Path() string { return s.path }
 
-// IsPostgres reports whether the database is a PostgreSQL server.
-func (s *Store) IsPostgres() bool { return s.postgres }
-
 // Migrate applies pending migrations and returns the names of those applied.
 // Processes starting at once take turns: an advisory lock on PostgreSQL, a
 // file lock beside the database on SQLite.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
-	lock := s.sqliteMigrationLock
-	if s.postgres {
-		lock = s.pgMigrationLock
-	}
-	unlock, err := lock(ctx)
+	unlock, err := s.dialect.migrationLock(ctx, s)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	m := migrate.NewMigrator(s.db, migrations.New(), migrate.WithMarkAppliedOnSuccess(true))
+	m := migrate.NewMigrator(s.writer, migrations.New(), migrate.WithMarkAppliedOnSuccess(true))
 	if err := m.Init(ctx); err != nil {
 		return nil, fmt.Errorf("models: migrate init: %w", err)
 	}
@@ -103,7 +98,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 // Ping checks that the database can be read.
 func (s *Store) Ping(ctx context.Context) error {
 	var n int
-	if err := s.rdb.NewSelect().ColumnExpr("count(*)").Table("persons").Limit(1).Scan(ctx, &n); err != nil {
+	if err := s.readers.NewSelect().ColumnExpr("count(*)").Table("persons").Limit(1).Scan(ctx, &n); err != nil {
 		return fmt.Errorf("models: ping: %w", err)
 	}
 	return nil
@@ -178,6 +173,107 @@ func (w *versionWatcher) close() {
 	w.release()
 }
 
+// dialect is what the store does differently on SQLite (sqliteDialect, in
+// sqlite.go) and on PostgreSQL (postgresDialect, in postgres.go), beyond
+// what Bun's own dialects cover. Nothing else in the package asks which
+// database it is on.
+type dialect interface {
+	// migrationLock makes processes that migrate one database at once take
+	// turns; it returns the function that releases the lock.
+	migrationLock(ctx context.Context, s *Store) (unlock func(), err error)
+	// backup writes a consistent copy of the live database to out.
+	backup(ctx context.Context, s *Store, out string) error
+	// bulkLoad tunes the writer for a bulk load such as Seed and returns
+	// the function that undoes it.
+	bulkLoad(ctx context.Context, s *Store) (restore func())
+	// secondaryIndexes lists the indexes of table that a bulk load drops and
+	// creates again (not those behind a constraint), and readies tx to
+	// build them; dropIndex is the statement that drops one.
+	secondaryIndexes(ctx context.Context, tx bun.Tx, table string) ([]indexDef, error)
+	dropIndex(name string) string
+	// sql adapts the ? placeholders of a statement the store prepares
+	// itself (the recorder's, the seed's).
+	sql(query string) string
+	// insertSQL is sql for the recorder's INSERT INTO infractions ... VALUES,
+	// whose new id insertID reads.
+	insertSQL(query string) string
+	insertID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error)
+	// isTransientConflict reports whether err is a conflict between
+	// transactions that a retry gets past (deadlock, serialisation).
+	isTransientConflict(err error) bool
+	// The errors of the database's driver: a unique or foreign-key
+	// constraint failed, or the database cannot take the request now.
+	isUniqueViolation(err error) bool
+	isForeignKeyViolation(err error) bool
+	isUnavailable(err error) bool
+}
+
+// indexDef is an index as its database defines it.
+type indexDef struct {
+	Name string `bun:"name"`
+	SQL  string `bun:"sql"`
+}
+
+// withoutIndexes drops table's secondary indexes inside tx, runs fn, and
+// creates them again: a bulk load sorts once instead of inserting into every
+// index row by row.
+func (s *Store) withoutIndexes(ctx context.Context, tx bun.Tx, table string, fn func() error) error {
+	defs, err := s.dialect.secondaryIndexes(ctx, tx, table)
+	if err != nil {
+		return err
+	}
+	for _, d := range defs {
+		if _, err := tx.ExecContext(ctx, s.dialect.dropIndex(d.Name)); err != nil {
+			return fmt.Errorf("models: drop index %s: %w", d.Name, err)
+		}
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	for _, d := range defs {
+		if _, err := tx.ExecContext(ctx, d.SQL); err != nil {
+			return fmt.Errorf("models: create index %s: %w", d.Name, err)
+		}
+	}
+	return nil
+}
+
+// dialects are both implementations, for the error checks that hold an
+// error but no Store: an error comes from one driver or the other.
+var dialects = [...]dialect{sqliteDialect{}, postgresDialect{}}
+
+func anyDialect(is func(d dialect) bool) bool {
+	for _, d := range dialects {
+		if is(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure.
+func isUniqueViolation(err error) bool {
+	return anyDialect(func(d dialect) bool { return d.isUniqueViolation(err) })
+}
+
+// isForeignKeyViolation reports whether err is a foreign-key failure.
+func isForeignKeyViolation(err error) bool {
+	return anyDialect(func(d dialect) bool { return d.isForeignKeyViolation(err) })
+}
+
+// IsUnavailable reports whether err means the database cannot take the
+// request now (locked, read-only, disk full, no connection): a 503, not a 500.
+func IsUnavailable(err error) bool {
+	return anyDialect(func(d dialect) bool { return d.isUnavailable(err) })
+}
+
+// Backup writes a consistent copy of the live database to out, which must
+// not exist yet; it runs while the server is writing. On PostgreSQL it
+// returns ErrBackupUnsupported.
+func (s *Store) Backup(ctx context.Context, out string) error {
+	return s.dialect.backup(ctx, s, out)
+}
+
 // now is the clock every write uses, in UTC and at microsecond precision so
 // that what is stored is what is read back.
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
@@ -187,7 +283,7 @@ func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 // inTx runs fn in a write transaction.
 func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	err := s.db.RunInTx(ctx, nil, fn)
+	err := s.writer.RunInTx(ctx, nil, fn)
 	s.changed()
 	return err
 }

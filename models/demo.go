@@ -7,15 +7,17 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
-// DemoBadge is the demo officer's badge.
-const DemoBadge = "DEMO-001"
+// demoBadge is the demo officer's badge.
+const demoBadge = "DEMO-001"
 
 // LoadDemo adds a small demo data set once (it is idempotent) and returns
 // the demo officer.
 func (s *Store) LoadDemo(ctx context.Context) (*Officer, error) {
-	if o, err := s.OfficerByBadge(ctx, DemoBadge); err == nil {
+	if o, err := s.OfficerByBadge(ctx, demoBadge); err == nil {
 		return o, nil
 	}
 	const csv = `nombre,email,placa_patente,marca,color
@@ -28,8 +30,8 @@ Carla Gómez,carla.gomez@example.com,ABC123,Volkswagen,Negro
 		return nil, fmt.Errorf("models: demo: %w", err)
 	}
 	var officer *Officer
-	for _, in := range []OfficerInput{
-		{Name: "Oficial Demo", Badge: DemoBadge, Active: true},
+	for _, in := range []rules.OfficerInput{
+		{Name: "Oficial Demo", Badge: demoBadge, Active: true},
 		{Name: "Laura Benítez", Badge: "DEMO-002", Active: true},
 	} {
 		o, err := s.CreateOfficer(ctx, in, SystemActor)
@@ -54,7 +56,7 @@ Carla Gómez,carla.gomez@example.com,ABC123,Volkswagen,Negro
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		auth := OfficerAuth{OfficerID: officer.ID, Name: officer.Name, Badge: officer.Badge, Active: true}
 		for _, d := range demo {
-			rec, err := recordInTx(ctx, tx, RecordRequest{
+			rec, err := recordInTx(ctx, tx, s.dialect, RecordRequest{
 				Officer: auth, Plate: d.plate, OccurredAt: base.Add(-time.Duration(d.hoursAgo) * time.Hour), Comments: d.comments,
 			})
 			if err != nil {

@@ -1,10 +1,6 @@
 package models
 
-import (
-	"errors"
-	"sort"
-	"strings"
-)
+import "errors"
 
 // Sentinel errors returned by the store.
 var (
@@ -12,38 +8,6 @@ var (
 	ErrInactive     = errors.New("models: officer inactive")
 	ErrUnauthorized = errors.New("models: invalid token")
 )
-
-// FieldErrors maps a field name (as the API and the forms name it) to a
-// Spanish message. A non-empty FieldErrors is a validation error.
-type FieldErrors map[string]string
-
-func (fe FieldErrors) Error() string {
-	keys := make([]string, 0, len(fe))
-	for k := range fe {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, k+": "+fe[k])
-	}
-	return strings.Join(parts, "; ")
-}
-
-// Add records msg for field unless the field already has one.
-func (fe FieldErrors) Add(field, msg string) {
-	if _, ok := fe[field]; !ok {
-		fe[field] = msg
-	}
-}
-
-// Err returns fe as an error, or nil when it is empty.
-func (fe FieldErrors) Err() error {
-	if len(fe) == 0 {
-		return nil
-	}
-	return fe
-}
 
 // ConflictError says why a write cannot happen because of other records: a
 // duplicate (unique) or dependents (RESTRICT). Message is Spanish, for people.

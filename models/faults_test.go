@@ -16,7 +16,7 @@ func TestReadOnlyDatabaseIsUnavailableAndRecovers(t *testing.T) {
 	testdb.SkipOnPostgres(t, "PRAGMA query_only; PostgreSQL's read-only error (25006) is in TestPostgresErrorCodes")
 	s, r, officer := newRecorderEnv(t)
 	ctx := context.Background()
-	if _, err := s.db.ExecContext(ctx, "PRAGMA query_only = ON"); err != nil {
+	if _, err := s.writer.ExecContext(ctx, "PRAGMA query_only = ON"); err != nil {
 		t.Fatal(err)
 	}
 	_, err := r.Record(ctx, RecordRequest{Officer: officer, Plate: "AB123CD", OccurredAt: time.Now()})
@@ -26,7 +26,7 @@ func TestReadOnlyDatabaseIsUnavailableAndRecovers(t *testing.T) {
 	if n := count(t, s, "infractions"); n != 0 {
 		t.Fatalf("%d rows after a refused write", n)
 	}
-	if _, err := s.db.ExecContext(ctx, "PRAGMA query_only = OFF"); err != nil {
+	if _, err := s.writer.ExecContext(ctx, "PRAGMA query_only = OFF"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.Record(ctx, RecordRequest{Officer: officer, Plate: "AB123CD", OccurredAt: time.Now()}); err != nil {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"transito/models/rules"
 )
 
 // FuzzImport feeds arbitrary CSV and JSON to the importer the CLI and the
@@ -49,20 +51,20 @@ func FuzzImport(f *testing.F) {
 			t.Fatalf("import %q: %v, want success or *ImportInvalidError", file, err)
 		}
 		var persons []Person
-		if err := s.rdb.NewSelect().Model(&persons).Scan(ctx); err != nil {
+		if err := s.readers.NewSelect().Model(&persons).Scan(ctx); err != nil {
 			t.Fatal(err)
 		}
 		for _, p := range persons {
-			if !ValidEmail(p.Email) || !printable(p.Name) || p.Name == "" {
+			if !rules.ValidEmail(p.Email) || !printable(p.Name) || p.Name == "" {
 				t.Fatalf("stored person %+v", p)
 			}
 		}
 		var vehicles []Vehicle
-		if err := s.rdb.NewSelect().Model(&vehicles).Scan(ctx); err != nil {
+		if err := s.readers.NewSelect().Model(&vehicles).Scan(ctx); err != nil {
 			t.Fatal(err)
 		}
 		for _, v := range vehicles {
-			if !ValidPlate(v.Plate) || !printable(v.Brand) || !printable(v.Color) {
+			if !rules.ValidPlate(v.Plate) || !printable(v.Brand) || !printable(v.Color) {
 				t.Fatalf("stored vehicle %+v", v)
 			}
 		}

@@ -44,7 +44,7 @@ func TestImportUpsertsAndMovesVehicles(t *testing.T) {
 		t.Fatalf("result %+v, want Ana renamed, Bruno created, AB123CD moved", res)
 	}
 	var v Vehicle
-	if err := s.rdb.NewSelect().Model(&v).Relation("Person").Where("plate = 'AB123CD'").Scan(context.Background()); err != nil {
+	if err := s.readers.NewSelect().Model(&v).Relation("Person").Where("plate = 'AB123CD'").Scan(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if v.Person.Email != "bruno@example.com" || v.Color != "Negro" {
@@ -122,7 +122,7 @@ func TestImportBlankBrandAndColourKeepWhatIsKnown(t *testing.T) {
 		t.Fatalf("blank cells: %+v, want nothing changed", res)
 	}
 	var v Vehicle
-	if err := s.rdb.NewSelect().Model(&v).Where("plate = 'AB123CD'").Scan(context.Background()); err != nil {
+	if err := s.readers.NewSelect().Model(&v).Where("plate = 'AB123CD'").Scan(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if v.Brand != "Fiat" || v.Color != "Rojo" {

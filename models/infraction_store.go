@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // InfractionDetail is one infraction with everything its page shows.
@@ -28,29 +29,24 @@ var infractionSorts = sortTable{
 	"estado":     {"i.status", "i.occurred_at DESC", "i.id DESC"},
 }
 
-// InfractionFilters are the filters of the infractions list: desde and hasta
-// (dates, YYYY-MM-DD, inclusive, in loc), oficial (badge), patente (exact
-// plate), estado (vigente or anulada), persona and vehiculo (ids).
+// filterInfractions applies the filters of the infractions list: desde and
+// hasta (dates, YYYY-MM-DD, inclusive, in loc), oficial (badge), patente
+// (exact plate), estado (vigente or anulada), persona and vehiculo (ids).
 func filterInfractions(q *bun.SelectQuery, lq *ListQuery, loc *time.Location) *bun.SelectQuery {
 	if loc == nil {
 		loc = time.UTC
 	}
-	if t := NormalizePlate(lq.Q); t != "" {
+	if t := rules.NormalizePlate(lq.Q); t != "" {
 		lo, hi := platePrefixRange(t)
 		q = q.Where("i.vehicle_id IN (SELECT id FROM vehicles WHERE plate >= ? AND plate < ?)", lo, hi)
 	}
-	if p := NormalizePlate(lq.Filter("patente")); p != "" {
+	if p := rules.NormalizePlate(lq.Filter("patente")); p != "" {
 		q = q.Where("i.vehicle_id IN (SELECT id FROM vehicles WHERE plate = ?)", p)
 	}
 	if b := lq.Filter("oficial"); b != "" {
-		q = q.Where("i.officer_id IN (SELECT id FROM officers WHERE badge = ?)", strings.ToUpper(b))
+		q = q.Where("i.officer_id IN (SELECT id FROM officers WHERE badge = ?)", rules.NormalizeBadge(b))
 	}
-	if d, err := time.ParseInLocation("2006-01-02", lq.Filter("desde"), loc); err == nil {
-		q = q.Where("i.occurred_at >= ?", d.UTC())
-	}
-	if d, err := time.ParseInLocation("2006-01-02", lq.Filter("hasta"), loc); err == nil {
-		q = q.Where("i.occurred_at < ?", d.AddDate(0, 0, 1).UTC())
-	}
+	q = whereDates(q, "i.occurred_at", lq, loc)
 	switch lq.Filter("estado") {
 	case StatusValid, StatusVoided:
 		q = q.Where("i.status = ?", lq.Filter("estado"))
@@ -81,17 +77,15 @@ func infractionFrom(q *bun.SelectQuery, key string) *bun.SelectQuery {
 
 // ListInfractions returns one page of infractions, newest first by default.
 // q matches the start of the plate.
-func (s *Store) ListInfractions(ctx context.Context, lq *ListQuery, loc *time.Location) (*Paged[InfractionRow], error) {
-	if lq.Sort == "" {
-		lq.Sort, lq.Desc = "fecha", true
-	}
+func (s *Store) ListInfractions(ctx context.Context, q ListQuery, loc *time.Location) (*Paged[InfractionRow], error) {
+	lq := &q
 	infractionSorts.normalize(lq, "-fecha")
-	count := filterInfractions(s.rdb.NewSelect().TableExpr("infractions AS i"), lq, loc)
-	ids := filterInfractions(infractionFrom(s.rdb.NewSelect().Column("i.id"), lq.Sort), lq, loc)
+	count := filterInfractions(s.readers.NewSelect().TableExpr("infractions AS i"), lq, loc)
+	ids := filterInfractions(infractionFrom(s.readers.NewSelect().Column("i.id"), lq.Sort), lq, loc)
 	infractionSorts.apply(ids, lq, "-fecha")
 	var rows []InfractionRow
 	total, err := s.paginateIDs(ctx, count, ids, lq, func(page []int64) error {
-		list := s.rdb.NewSelect().
+		list := s.readers.NewSelect().
 			ColumnExpr(infractionRowColumns).
 			TableExpr("infractions AS i").
 			Join("JOIN vehicles AS v ON v.id = i.vehicle_id").
@@ -103,13 +97,13 @@ func (s *Store) ListInfractions(ctx context.Context, lq *ListQuery, loc *time.Lo
 	if err != nil {
 		return nil, err
 	}
-	return &Paged[InfractionRow]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
+	return pageOf(rows, total, lq), nil
 }
 
 // InfractionByID returns one infraction with its vehicle, officer and person.
 func (s *Store) InfractionByID(ctx context.Context, id int64) (*InfractionDetail, error) {
 	d := new(InfractionDetail)
-	err := s.rdb.NewSelect().
+	err := s.readers.NewSelect().
 		ColumnExpr(infractionRowColumns).
 		ColumnExpr("i.vehicle_id, i.officer_id, p.name AS person_name, p.email AS person_email").
 		TableExpr("infractions AS i").
@@ -126,41 +120,9 @@ func (s *Store) InfractionByID(ctx context.Context, id int64) (*InfractionDetail
 	return d, nil
 }
 
-// InfractionInput is an infraction an administrator registers by hand.
-type InfractionInput struct {
-	Plate      string    `json:"placa_patente"`
-	Badge      string    `json:"oficial"`
-	OccurredAt time.Time `json:"timestamp"`
-	Comments   string    `json:"comentarios"`
-}
-
-// Clean normalises the input and validates it.
-func (in *InfractionInput) Clean() FieldErrors {
-	fe := FieldErrors{}
-	in.Plate = NormalizePlate(in.Plate)
-	in.Badge = strings.ToUpper(strings.TrimSpace(in.Badge))
-	in.Comments = strings.TrimSpace(in.Comments)
-	switch {
-	case in.Plate == "":
-		fe.Add("placa_patente", "es obligatoria")
-	case !ValidPlate(in.Plate):
-		fe.Add("placa_patente", "debe tener de 2 a 10 letras (A–Z) o dígitos")
-	}
-	if in.Badge == "" {
-		fe.Add("oficial", "es obligatorio: indique el número del oficial")
-	}
-	if in.OccurredAt.IsZero() {
-		fe.Add("timestamp", "es obligatoria")
-	}
-	if msg := CheckComments(in.Comments); msg != "" {
-		fe.Add("comentarios", msg)
-	}
-	return fe
-}
-
 // CreateInfraction registers an infraction by hand, charged to the vehicle's
 // current owner.
-func (s *Store) CreateInfraction(ctx context.Context, in InfractionInput, actor Actor) (int64, error) {
+func (s *Store) CreateInfraction(ctx context.Context, in rules.InfractionInput, actor Actor) (int64, error) {
 	if err := in.Clean().Err(); err != nil {
 		return 0, err
 	}
@@ -169,19 +131,19 @@ func (s *Store) CreateInfraction(ctx context.Context, in InfractionInput, actor 
 		o := new(Officer)
 		if err := tx.NewSelect().Model(o).Where("badge = ?", in.Badge).Scan(ctx); err != nil {
 			if isNoRows(err) {
-				return FieldErrors{"oficial": "no hay ningún oficial con el número " + in.Badge}
+				return rules.FieldErrors{rules.FieldOfficer: "no hay ningún oficial con el número " + in.Badge}
 			}
 			return fmt.Errorf("models: officer: %w", err)
 		}
 		if !o.Active {
-			return FieldErrors{"oficial": "el oficial " + o.Badge + " está inactivo"}
+			return rules.FieldErrors{rules.FieldOfficer: "el oficial " + o.Badge + " está inactivo"}
 		}
-		rec, err := recordInTx(ctx, tx, RecordRequest{
+		rec, err := recordInTx(ctx, tx, s.dialect, RecordRequest{
 			Officer: OfficerAuth{OfficerID: o.ID, Name: o.Name, Badge: o.Badge, Active: true},
 			Plate:   in.Plate, OccurredAt: in.OccurredAt, Comments: in.Comments,
 		})
 		if errors.Is(err, ErrNotFound) {
-			return FieldErrors{"placa_patente": "no hay ningún vehículo con la patente " + in.Plate}
+			return rules.FieldErrors{rules.FieldPlate: "no hay ningún vehículo con la patente " + in.Plate}
 		}
 		if err != nil {
 			return err
@@ -197,13 +159,11 @@ func (s *Store) CreateInfraction(ctx context.Context, in InfractionInput, actor 
 // VoidInfraction annuls an infraction with a reason. It is kept, with status
 // "anulada"; infractions are never deleted from the panel.
 func (s *Store) VoidInfraction(ctx context.Context, id int64, reason string, actor Actor) error {
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return FieldErrors{"motivo": "es obligatorio: explique por qué se anula"}
+	in := rules.VoidInput{Reason: reason}
+	if err := in.Clean().Err(); err != nil {
+		return err
 	}
-	if msg := checkText(reason, 500, true); msg != "" {
-		return FieldErrors{"motivo": msg}
-	}
+	reason = in.Reason
 	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		i := new(Infraction)
 		if err := tx.NewSelect().Model(i).Where("id = ?", id).Scan(ctx); err != nil {

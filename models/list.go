@@ -5,16 +5,19 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"unicode"
+	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
-// DefaultPerPage is how many rows a list page shows.
-const DefaultPerPage = 25
+// defaultPerPage is how many rows a list page shows.
+const defaultPerPage = 25
 
 // ListQuery is what a list page asks for: search text, sort, page and the
-// list's own filters. Handlers fill it from the URL (q, orden, pagina).
+// list's own filters. Handlers fill it from the URL (q, orden, pagina); the
+// store answers the page and the sort it actually used in the Paged.
 type ListQuery struct {
 	Q       string
 	Sort    string // a key of the list's sort table; "" picks the default
@@ -27,12 +30,21 @@ type ListQuery struct {
 // Filter returns the trimmed value of a filter.
 func (q ListQuery) Filter(name string) string { return strings.TrimSpace(q.Filters[name]) }
 
-// Paged is one page of a list with the total number of matching rows.
+// Paged is one page of a list with the total number of matching rows, and
+// the query as the store answered it: the page brought into range and the
+// sort the list used (its default for an unknown or missing key).
 type Paged[T any] struct {
 	Items   []T
 	Total   int
 	Page    int
 	PerPage int
+	Sort    string
+	Desc    bool
+}
+
+// pageOf is one page of items with the query as the list normalised it.
+func pageOf[T any](items []T, total int, lq *ListQuery) *Paged[T] {
+	return &Paged[T]{Items: items, Total: total, Page: lq.Page, PerPage: lq.PerPage, Sort: lq.Sort, Desc: lq.Desc}
 }
 
 // Pages is the number of pages (at least 1).
@@ -75,7 +87,7 @@ func (t sortTable) apply(q *bun.SelectQuery, lq *ListQuery, def string) {
 // and brings lq's page size and page number into range.
 func (s *Store) clampPage(ctx context.Context, count *bun.SelectQuery, lq *ListQuery) (int, error) {
 	if lq.PerPage <= 0 || lq.PerPage > 10000 {
-		lq.PerPage = DefaultPerPage
+		lq.PerPage = defaultPerPage
 	}
 	total, err := s.cachedCount(ctx, count)
 	if err != nil {
@@ -154,22 +166,20 @@ func (s *Store) cachedCount(ctx context.Context, q *bun.SelectQuery) (int, error
 	return int(n), nil
 }
 
-// likePattern is a case-insensitive LIKE pattern that finds q anywhere, with
-// LIKE's wildcards escaped.
-// SearchText cleans what a person typed into a search box or filter: invalid
-// UTF-8 and control characters (a NUL breaks the SQL text) are dropped and
-// the ends trimmed. Search text is never refused, only cleaned.
-func SearchText(q string) string {
-	q = strings.ToValidUTF8(q, "")
-	q = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, q)
-	return strings.TrimSpace(q)
+// whereDates keeps the rows whose column falls within the list's filters
+// desde and hasta: dates in loc, both days included.
+func whereDates(q *bun.SelectQuery, column string, lq *ListQuery, loc *time.Location) *bun.SelectQuery {
+	if d, err := rules.ParseDate(lq.Filter("desde"), loc); err == nil {
+		q = q.Where(column+" >= ?", d.UTC())
+	}
+	if d, err := rules.ParseDate(lq.Filter("hasta"), loc); err == nil {
+		q = q.Where(column+" < ?", d.AddDate(0, 0, 1).UTC())
+	}
+	return q
 }
 
+// likePattern is a case-insensitive LIKE pattern that finds q anywhere, with
+// LIKE's wildcards escaped.
 func likePattern(q string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(strings.ToLower(q)) + "%"

@@ -72,7 +72,7 @@ func (s *Store) Login(ctx context.Context, username, password, client string) (*
 	username = loginName(username)
 	t := now()
 	var fails []loginFailure
-	err := s.db.NewSelect().Model(&fails).
+	err := s.writer.NewSelect().Model(&fails).
 		Where("username = ?", username).Where("client = ?", client).Where("at > ?", t.Add(-LoginLockout)).
 		OrderExpr("at DESC").Limit(MaxLoginFailures).Scan(ctx)
 	if err != nil {
@@ -82,7 +82,7 @@ func (s *Store) Login(ctx context.Context, username, password, client string) (*
 		return nil, &ThrottledError{Until: fails[0].At.Add(LoginLockout)}
 	}
 	a := new(Admin)
-	err = s.db.NewSelect().Model(a).Where("username = ?", username).Scan(ctx)
+	err = s.writer.NewSelect().Model(a).Where("username = ?", username).Scan(ctx)
 	if err != nil && !isNoRows(err) {
 		return nil, fmt.Errorf("models: login: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"transito/internal/testdb"
+	"transito/models/rules"
 )
 
 // The failure count lives in the database: a second server on the same
@@ -21,7 +22,7 @@ func TestLoginThrottleSharedBetweenStores(t *testing.T) {
 	if _, err := a.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.CreateAdmin(ctx, AdminInput{Username: "admin", Password: "clave-correcta-1"}, SystemActor); err != nil {
+	if _, err := a.CreateAdmin(ctx, rules.AdminInput{Username: "admin", Password: "clave-correcta-1"}, SystemActor); err != nil {
 		t.Fatal(err)
 	}
 	for i := range MaxLoginFailures {
@@ -41,7 +42,7 @@ func TestLoginThrottleSharedBetweenStores(t *testing.T) {
 	if _, err := b.Login(ctx, "admin", "clave-correcta-1", "10.0.0.2"); err != nil {
 		t.Fatalf("another client: %v", err)
 	}
-	n, err := a.rdb.NewSelect().Model((*AuditEntry)(nil)).Where("action = ?", "login.failed").Count(ctx)
+	n, err := a.readers.NewSelect().Model((*AuditEntry)(nil)).Where("action = ?", "login.failed").Count(ctx)
 	if err != nil || n != MaxLoginFailures {
 		t.Fatalf("audited failures = %d (%v)", n, err)
 	}

@@ -16,7 +16,7 @@ type Person struct {
 	UpdatedAt     time.Time `bun:",notnull"`
 }
 
-// Vehicle is a registered vehicle. Plate is normalised (see NormalizePlate).
+// Vehicle is a registered vehicle. Plate is normalised (see rules.NormalizePlate).
 type Vehicle struct {
 	bun.BaseModel `bun:"table:vehicles"`
 	ID            int64     `bun:",pk,autoincrement"`

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // OfficerRow is an officer with their current token, if any.
@@ -32,7 +34,8 @@ func officerRowQuery(q *bun.SelectQuery) *bun.SelectQuery {
 
 // ListOfficers returns one page of officers; q matches name or badge; filter
 // estado: "activo" or "inactivo".
-func (s *Store) ListOfficers(ctx context.Context, lq *ListQuery) (*Paged[OfficerRow], error) {
+func (s *Store) ListOfficers(ctx context.Context, q ListQuery) (*Paged[OfficerRow], error) {
+	lq := &q
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		if t := strings.TrimSpace(lq.Q); t != "" {
 			pat := likePattern(t)
@@ -48,21 +51,21 @@ func (s *Store) ListOfficers(ctx context.Context, lq *ListQuery) (*Paged[Officer
 		}
 		return q
 	}
-	count := filter(s.rdb.NewSelect().TableExpr("officers AS o"))
+	count := filter(s.readers.NewSelect().TableExpr("officers AS o"))
 	var rows []OfficerRow
-	list := filter(officerRowQuery(s.rdb.NewSelect().Model(&rows)))
+	list := filter(officerRowQuery(s.readers.NewSelect().Model(&rows)))
 	officerSorts.apply(list, lq, "nombre")
 	total, err := s.paginate(ctx, count, list, lq, &rows)
 	if err != nil {
 		return nil, err
 	}
-	return &Paged[OfficerRow]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
+	return pageOf(rows, total, lq), nil
 }
 
 // OfficerByID returns an officer with their current token.
 func (s *Store) OfficerByID(ctx context.Context, id int64) (*OfficerRow, error) {
 	row := new(OfficerRow)
-	err := officerRowQuery(s.rdb.NewSelect().Model(row)).Where("o.id = ?", id).Limit(1).Scan(ctx)
+	err := officerRowQuery(s.readers.NewSelect().Model(row)).Where("o.id = ?", id).Limit(1).Scan(ctx)
 	if isNoRows(err) {
 		return nil, ErrNotFound
 	}
@@ -72,8 +75,12 @@ func (s *Store) OfficerByID(ctx context.Context, id int64) (*OfficerRow, error) 
 	return row, nil
 }
 
+func badgeConflict(badge string) *ConflictError {
+	return &ConflictError{Field: rules.FieldBadge, Message: "ya existe un oficial con el número " + badge}
+}
+
 // UpdateOfficer changes an officer's name, badge and whether they are active.
-func (s *Store) UpdateOfficer(ctx context.Context, id int64, in OfficerInput, actor Actor) (*Officer, error) {
+func (s *Store) UpdateOfficer(ctx context.Context, id int64, in rules.OfficerInput, actor Actor) (*Officer, error) {
 	if err := in.Clean().Err(); err != nil {
 		return nil, err
 	}
@@ -92,7 +99,7 @@ func (s *Store) UpdateOfficer(ctx context.Context, id int64, in OfficerInput, ac
 		o.Name, o.Badge, o.Active, o.UpdatedAt = in.Name, in.Badge, in.Active, now()
 		if _, err := tx.NewUpdate().Model(o).Column("name", "badge", "active", "updated_at").WherePK().Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
-				return &ConflictError{Field: "numero", Message: "ya existe un oficial con el número " + in.Badge}
+				return badgeConflict(in.Badge)
 			}
 			return fmt.Errorf("models: update officer: %w", err)
 		}
@@ -107,7 +114,7 @@ func (s *Store) UpdateOfficer(ctx context.Context, id int64, in OfficerInput, ac
 
 // OfficerDependents explains what keeps an officer from being deleted, or "".
 func (s *Store) OfficerDependents(ctx context.Context, id int64) (string, error) {
-	return officerDependents(ctx, s.rdb, id)
+	return officerDependents(ctx, s.readers, id)
 }
 
 func officerDependents(ctx context.Context, idb bun.IDB, id int64) (string, error) {
@@ -121,34 +128,21 @@ func officerDependents(ctx context.Context, idb bun.IDB, id int64) (string, erro
 	return "", nil
 }
 
-// DeleteOfficer deletes an officer without infractions, with their tokens.
-func (s *Store) DeleteOfficer(ctx context.Context, id int64, actor Actor) error {
-	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		o := new(Officer)
-		if err := tx.NewSelect().Model(o).Where("id = ?", id).Scan(ctx); err != nil {
-			if isNoRows(err) {
-				return ErrNotFound
-			}
-			return fmt.Errorf("models: officer: %w", err)
-		}
-		why, err := officerDependents(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if why != "" {
-			return &ConflictError{Message: why}
-		}
+var officerDeletion = deletion[Officer]{
+	entity: "officer", dependents: officerDependents,
+	cascade: func(ctx context.Context, tx bun.Tx, id int64) error {
 		if _, err := tx.NewDelete().Model((*OfficerToken)(nil)).Where("officer_id = ?", id).Exec(ctx); err != nil {
 			return fmt.Errorf("models: delete officer tokens: %w", err)
 		}
-		if _, err := tx.NewDelete().Model(o).WherePK().Exec(ctx); err != nil {
-			if isForeignKeyViolation(err) {
-				return &ConflictError{Message: "El oficial tiene registros que dependen de él."}
-			}
-			return fmt.Errorf("models: delete officer: %w", err)
-		}
-		return audit(ctx, tx, actor, "delete", "officer", id, map[string]string{"nombre": o.Name, "numero": o.Badge})
-	})
+		return nil
+	},
+	restricted: "El oficial tiene registros que dependen de él.",
+	detail:     func(o *Officer) any { return map[string]string{"nombre": o.Name, "numero": o.Badge} },
+}
+
+// DeleteOfficer deletes an officer without infractions, with their tokens.
+func (s *Store) DeleteOfficer(ctx context.Context, id int64, actor Actor) error {
+	err := officerDeletion.run(ctx, s, id, actor)
 	s.tokens.clear()
 	return err
 }

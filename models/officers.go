@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // TokenPrefix starts every officer token, so that a leaked one is easy to
@@ -37,7 +39,7 @@ type OfficerAuth struct {
 
 // CreateOfficer adds an officer (active unless in.Active is false and the
 // caller says so) and returns it.
-func (s *Store) CreateOfficer(ctx context.Context, in OfficerInput, actor Actor) (*Officer, error) {
+func (s *Store) CreateOfficer(ctx context.Context, in rules.OfficerInput, actor Actor) (*Officer, error) {
 	if err := in.Clean().Err(); err != nil {
 		return nil, err
 	}
@@ -46,7 +48,7 @@ func (s *Store) CreateOfficer(ctx context.Context, in OfficerInput, actor Actor)
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(o).Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
-				return &ConflictError{Field: "numero", Message: "ya existe un oficial con el número " + in.Badge}
+				return badgeConflict(in.Badge)
 			}
 			return fmt.Errorf("models: insert officer: %w", err)
 		}
@@ -61,7 +63,7 @@ func (s *Store) CreateOfficer(ctx context.Context, in OfficerInput, actor Actor)
 // OfficerByBadge finds an officer by badge (case-insensitive).
 func (s *Store) OfficerByBadge(ctx context.Context, badge string) (*Officer, error) {
 	o := new(Officer)
-	err := s.rdb.NewSelect().Model(o).Where("badge = ?", strings.ToUpper(strings.TrimSpace(badge))).Scan(ctx)
+	err := s.readers.NewSelect().Model(o).Where("badge = ?", rules.NormalizeBadge(badge)).Scan(ctx)
 	if isNoRows(err) {
 		return nil, ErrNotFound
 	}
@@ -82,7 +84,7 @@ func (s *Store) IssueToken(ctx context.Context, officerID int64, actor Actor) (s
 	token := TokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
 	t := now()
 	tok := &OfficerToken{
-		OfficerID: officerID, TokenHash: HashToken(token), Prefix: token[:len(TokenPrefix)+6],
+		OfficerID: officerID, TokenHash: hashToken(token), Prefix: token[:len(TokenPrefix)+6],
 		CreatedAt: t, UpdatedAt: t,
 	}
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -163,8 +165,8 @@ func (s *Store) SetOfficerActive(ctx context.Context, officerID int64, active bo
 	return err
 }
 
-// HashToken is the stored form of a token: hex SHA-256.
-func HashToken(token string) string {
+// hashToken is the stored form of a token: hex SHA-256.
+func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
@@ -176,7 +178,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*OfficerAuth, e
 	if !strings.HasPrefix(token, TokenPrefix) || len(token) > 128 {
 		return nil, ErrUnauthorized
 	}
-	hash := HashToken(token)
+	hash := hashToken(token)
 	t := time.Now()
 	e, ok := s.tokens.get(hash, t)
 	if !ok {
@@ -205,7 +207,7 @@ func (s *Store) loadToken(ctx context.Context, hash string, t time.Time) (tokenE
 		Active     bool       `bun:"active"`
 		LastUsedAt *time.Time `bun:"last_used_at"`
 	}
-	err := s.rdb.NewSelect().
+	err := s.readers.NewSelect().
 		ColumnExpr("t.id AS token_id, t.officer_id, o.name, o.badge, o.active, t.last_used_at").
 		TableExpr("officer_tokens AS t").
 		Join("JOIN officers AS o ON o.id = t.officer_id").
@@ -238,7 +240,7 @@ func (s *Store) touchToken(tokenID int64) {
 		defer s.touching.Store(false)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
-		_, _ = s.db.NewUpdate().Model((*OfficerToken)(nil)).
+		_, _ = s.writer.NewUpdate().Model((*OfficerToken)(nil)).
 			Set("last_used_at = ?", now()).Where("id = ?", tokenID).Exec(ctx)
 	}()
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // PersonRow is a person as the list shows it, with how many vehicles they own.
@@ -21,7 +23,8 @@ var personSorts = sortTable{
 }
 
 // ListPersons returns one page of persons matching q (name or e-mail).
-func (s *Store) ListPersons(ctx context.Context, lq *ListQuery) (*Paged[PersonRow], error) {
+func (s *Store) ListPersons(ctx context.Context, q ListQuery) (*Paged[PersonRow], error) {
+	lq := &q
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		if t := strings.TrimSpace(lq.Q); t != "" {
 			pat := likePattern(t)
@@ -31,9 +34,9 @@ func (s *Store) ListPersons(ctx context.Context, lq *ListQuery) (*Paged[PersonRo
 		}
 		return q
 	}
-	count := filter(s.rdb.NewSelect().TableExpr("persons AS p"))
+	count := filter(s.readers.NewSelect().TableExpr("persons AS p"))
 	var rows []PersonRow
-	list := filter(s.rdb.NewSelect().Model(&rows).
+	list := filter(s.readers.NewSelect().Model(&rows).
 		ColumnExpr("p.*").
 		ColumnExpr("(SELECT count(*) FROM vehicles AS v WHERE v.person_id = p.id) AS vehicles"))
 	list = list.ModelTableExpr("persons AS p")
@@ -42,15 +45,15 @@ func (s *Store) ListPersons(ctx context.Context, lq *ListQuery) (*Paged[PersonRo
 	if err != nil {
 		return nil, err
 	}
-	return &Paged[PersonRow]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
+	return pageOf(rows, total, lq), nil
 }
 
 // SearchPersons returns at most limit persons whose name or e-mail contains
 // q: the vehicle form's owner picker, which never loads every person.
 func (s *Store) SearchPersons(ctx context.Context, q string, limit int) ([]Person, error) {
 	var ps []Person
-	pat := likePattern(SearchText(q))
-	err := s.rdb.NewSelect().Model(&ps).
+	pat := likePattern(rules.SearchText(q))
+	err := s.readers.NewSelect().Model(&ps).
 		WhereGroup(" AND ", func(sq *bun.SelectQuery) *bun.SelectQuery {
 			return sq.Where(`lower(name) LIKE ? ESCAPE '\'`, pat).WhereOr(`email LIKE ? ESCAPE '\'`, pat)
 		}).
@@ -64,7 +67,7 @@ func (s *Store) SearchPersons(ctx context.Context, q string, limit int) ([]Perso
 // PersonByID returns one person.
 func (s *Store) PersonByID(ctx context.Context, id int64) (*Person, error) {
 	p := new(Person)
-	err := s.rdb.NewSelect().Model(p).Where("id = ?", id).Scan(ctx)
+	err := s.readers.NewSelect().Model(p).Where("id = ?", id).Scan(ctx)
 	if isNoRows(err) {
 		return nil, ErrNotFound
 	}
@@ -77,7 +80,7 @@ func (s *Store) PersonByID(ctx context.Context, id int64) (*Person, error) {
 // VehiclesOf returns the vehicles a person owns, by plate.
 func (s *Store) VehiclesOf(ctx context.Context, personID int64) ([]Vehicle, error) {
 	var vs []Vehicle
-	err := s.rdb.NewSelect().Model(&vs).Where("person_id = ?", personID).OrderExpr("plate").Scan(ctx)
+	err := s.readers.NewSelect().Model(&vs).Where("person_id = ?", personID).OrderExpr("plate").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("models: vehicles of person: %w", err)
 	}
@@ -85,11 +88,11 @@ func (s *Store) VehiclesOf(ctx context.Context, personID int64) ([]Vehicle, erro
 }
 
 func emailConflict(email string) *ConflictError {
-	return &ConflictError{Field: "email", Message: "ya existe otra persona con el correo " + email}
+	return &ConflictError{Field: rules.FieldEmail, Message: "ya existe otra persona con el correo " + email}
 }
 
 // CreatePerson adds a person.
-func (s *Store) CreatePerson(ctx context.Context, in PersonInput, actor Actor) (*Person, error) {
+func (s *Store) CreatePerson(ctx context.Context, in rules.PersonInput, actor Actor) (*Person, error) {
 	if err := in.Clean().Err(); err != nil {
 		return nil, err
 	}
@@ -111,7 +114,7 @@ func (s *Store) CreatePerson(ctx context.Context, in PersonInput, actor Actor) (
 }
 
 // UpdatePerson changes a person's name and e-mail.
-func (s *Store) UpdatePerson(ctx context.Context, id int64, in PersonInput, actor Actor) (*Person, error) {
+func (s *Store) UpdatePerson(ctx context.Context, id int64, in rules.PersonInput, actor Actor) (*Person, error) {
 	if err := in.Clean().Err(); err != nil {
 		return nil, err
 	}
@@ -144,7 +147,7 @@ func (s *Store) UpdatePerson(ctx context.Context, id int64, in PersonInput, acto
 // PersonDependents explains what keeps a person from being deleted, or ""
 // when nothing does.
 func (s *Store) PersonDependents(ctx context.Context, id int64) (string, error) {
-	return personDependents(ctx, s.rdb, id)
+	return personDependents(ctx, s.readers, id)
 }
 
 func personDependents(ctx context.Context, idb bun.IDB, id int64) (string, error) {
@@ -167,32 +170,16 @@ func personDependents(ctx context.Context, idb bun.IDB, id int64) (string, error
 	return "", nil
 }
 
+var personDeletion = deletion[Person]{
+	entity: "person", dependents: personDependents,
+	restricted: "La persona tiene registros que dependen de ella.",
+	detail:     func(p *Person) any { return map[string]string{"nombre": p.Name, "email": p.Email} },
+}
+
 // DeletePerson deletes a person who owns no vehicles and has no infractions;
 // otherwise it returns a *ConflictError naming what blocks it.
 func (s *Store) DeletePerson(ctx context.Context, id int64, actor Actor) error {
-	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		p := new(Person)
-		if err := tx.NewSelect().Model(p).Where("id = ?", id).Scan(ctx); err != nil {
-			if isNoRows(err) {
-				return ErrNotFound
-			}
-			return fmt.Errorf("models: person: %w", err)
-		}
-		why, err := personDependents(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if why != "" {
-			return &ConflictError{Message: why}
-		}
-		if _, err := tx.NewDelete().Model(p).WherePK().Exec(ctx); err != nil {
-			if isForeignKeyViolation(err) {
-				return &ConflictError{Message: "La persona tiene registros que dependen de ella."}
-			}
-			return fmt.Errorf("models: delete person: %w", err)
-		}
-		return audit(ctx, tx, actor, "delete", "person", id, map[string]string{"nombre": p.Name, "email": p.Email})
-	})
+	return personDeletion.run(ctx, s, id, actor)
 }
 
 // changes is the audit detail of an update: field → [old, new].

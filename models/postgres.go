@@ -1,9 +1,9 @@
 package models
 
 // Everything specific to PostgreSQL lives in this file: the connection pools,
-// the migration lock, placeholders, the report cache's change signal, the
-// bulk-load index rebuild and the error codes. SQLite's counterparts are in
-// sqlite.go.
+// the report cache's change signal, and postgresDialect (the migration lock,
+// placeholders, the recorder's insert, the bulk-load index rebuild and the
+// error codes). SQLite's counterparts are in sqlite.go.
 
 import (
 	"context"
@@ -20,7 +20,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
@@ -85,7 +84,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		write.Close()
 		return nil, err
 	}
-	s := &Store{db: bun.NewDB(write, pgdialect.New()), rdb: bun.NewDB(read, pgdialect.New()), path: RedactDSN(dsn), postgres: true}
+	s := &Store{writer: bun.NewDB(write, pgdialect.New()), readers: bun.NewDB(read, pgdialect.New()), path: RedactDSN(dsn), dialect: postgresDialect{}}
 	// The watcher has a connection of its own: a read pool busy with reports
 	// must not make it miss its tick and switch the report cache off.
 	watch, err := openPGPool(ctx, dsn, 1)
@@ -119,11 +118,14 @@ func openPGPool(ctx context.Context, dsn string, n int) (*sql.DB, error) {
 // Databases in other schemas of the same server do not wait for each other.
 const pgMigrationLockKey int32 = 0x7472616e
 
-// pgMigrationLock takes a session-level advisory lock on a connection of its
+// postgresDialect is the Store's dialect on PostgreSQL.
+type postgresDialect struct{}
+
+// migrationLock takes a session-level advisory lock on a connection of its
 // own and returns the function that releases it. Another replica's Migrate
 // waits here, then finds nothing left to apply.
-func (s *Store) pgMigrationLock(ctx context.Context) (unlock func(), err error) {
-	conn, err := s.db.DB.Conn(ctx)
+func (postgresDialect) migrationLock(ctx context.Context, s *Store) (unlock func(), err error) {
+	conn, err := s.writer.DB.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("models: migration lock: %w", err)
 	}
@@ -137,43 +139,21 @@ func (s *Store) pgMigrationLock(ctx context.Context) (unlock func(), err error) 
 	}, nil
 }
 
-// rebind rewrites the ? placeholders of a statement the store prepares
-// itself into PostgreSQL's $1, $2, ...; on SQLite it returns query as is.
-func (s *Store) rebind(query string) string { return s.stmtDialect().sql(query) }
+// backup: pg_dump (or the provider's snapshots) is the tool there.
+func (postgresDialect) backup(context.Context, *Store, string) error { return ErrBackupUnsupported }
 
-// stmtDialect adapts the statements the store prepares itself (the
-// recorder's, the seed's) to the database: placeholders, and how an INSERT
-// gives back the new row's id.
-type stmtDialect struct{ pg bool }
+// bulkLoad: withoutIndexes gives the index builds their memory.
+func (postgresDialect) bulkLoad(context.Context, *Store) (restore func()) { return func() {} }
 
-// stmtDialect is the Store's.
-func (s *Store) stmtDialect() stmtDialect { return stmtDialect{pg: s.postgres} }
+// sql rewrites ? placeholders into PostgreSQL's $1, $2, ...
+func (postgresDialect) sql(query string) string { return pgRebind(query) }
 
-// stmtDialectOf is the dialect of idb, for code that holds a transaction
-// rather than the Store.
-func stmtDialectOf(idb bun.IDB) stmtDialect {
-	return stmtDialect{pg: idb.Dialect().Name() == dialect.PG}
-}
-
-// sql rewrites ? placeholders for the database.
-func (d stmtDialect) sql(query string) string {
-	if !d.pg {
-		return query
-	}
-	return pgRebind(query)
-}
-
-// insertSQL is sql for the recorder's INSERT INTO infractions ... VALUES,
-// whose id insertID reads. On PostgreSQL the insert returns the id (pgx has
-// no LastInsertId), and inserts nothing — instead of failing, which would
-// abort the whole batch's transaction there — when the vehicle is gone or
-// another replica committed the same idempotency key meanwhile: the caller
-// then sees sql.ErrNoRows. The vehicle row is locked FOR KEY SHARE so that a
+// insertSQL makes the insert return the id (pgx has no LastInsertId), and
+// insert nothing — instead of failing, which would abort the whole batch's
+// transaction there — when the vehicle is gone or another replica committed
+// the same idempotency key meanwhile: the caller then sees sql.ErrNoRows. The vehicle row is locked FOR KEY SHARE so that a
 // delete cannot slip in between the check and the foreign key.
-func (d stmtDialect) insertSQL(query string) string {
-	if !d.pg {
-		return query
-	}
+func (postgresDialect) insertSQL(query string) string {
 	i := strings.Index(query, "VALUES (")
 	if i < 0 {
 		return pgRebind(query) + " RETURNING id"
@@ -185,12 +165,8 @@ func (d stmtDialect) insertSQL(query string) string {
 }
 
 // insertID runs an INSERT prepared from insertSQL and returns the new id.
-// args start with the vehicle id, which PostgreSQL's statement takes again
-// at the end.
-func (d stmtDialect) insertID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error) {
-	if !d.pg {
-		return insertID(ctx, stmt, args...)
-	}
+// args start with the vehicle id, which the statement takes again at the end.
+func (postgresDialect) insertID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error) {
 	var id int64
 	err := stmt.QueryRowContext(ctx, append(args, args[0])...).Scan(&id)
 	return id, err
@@ -200,7 +176,7 @@ func (d stmtDialect) insertID(ctx context.Context, stmt *sql.Stmt, args ...any) 
 // failure between transactions (replicas whose batches insert the same
 // idempotency keys in another order): the recorder retries such a batch row
 // by row rather than failing it.
-func isTransientConflict(err error) bool {
+func (postgresDialect) isTransientConflict(err error) bool {
 	code := pgCode(err)
 	return code == "40P01" || code == "40001"
 }
@@ -248,40 +224,25 @@ func walPosition(db *sql.DB) func(context.Context) (string, error) {
 	}
 }
 
-// pgWithoutIndexes is withoutIndexes for PostgreSQL: it drops table's
-// secondary indexes inside tx (not those behind a constraint, such as the
-// primary key), runs fn, and creates them again from pg_get_indexdef, with
-// more memory for the sorts.
-func pgWithoutIndexes(ctx context.Context, tx bun.Tx, table string, fn func() error) error {
-	var defs []struct {
-		Name string `bun:"name"`
-		SQL  string `bun:"sql"`
-	}
+// secondaryIndexes leaves out the indexes behind a constraint (such as the
+// primary key); the others are created again from pg_get_indexdef, with more
+// memory for the sorts.
+func (postgresDialect) secondaryIndexes(ctx context.Context, tx bun.Tx, table string) ([]indexDef, error) {
+	var defs []indexDef
 	if err := tx.NewRaw(`SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS sql
 		FROM pg_index AS i JOIN pg_class AS c ON c.oid = i.indexrelid
 		WHERE i.indrelid = ?::regclass AND NOT i.indisprimary
 		AND NOT EXISTS (SELECT 1 FROM pg_constraint AS k WHERE k.conindid = i.indexrelid)
 		ORDER BY c.relname`, table).Scan(ctx, &defs); err != nil {
-		return fmt.Errorf("models: list indexes: %w", err)
+		return nil, fmt.Errorf("models: list indexes: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
-		return fmt.Errorf("models: bulk load settings: %w", err)
+		return nil, fmt.Errorf("models: bulk load settings: %w", err)
 	}
-	for _, d := range defs {
-		if _, err := tx.ExecContext(ctx, "DROP INDEX "+pgIdent(d.Name)); err != nil {
-			return fmt.Errorf("models: drop index %s: %w", d.Name, err)
-		}
-	}
-	if err := fn(); err != nil {
-		return err
-	}
-	for _, d := range defs {
-		if _, err := tx.ExecContext(ctx, d.SQL); err != nil {
-			return fmt.Errorf("models: create index %s: %w", d.Name, err)
-		}
-	}
-	return nil
+	return defs, nil
 }
+
+func (postgresDialect) dropIndex(name string) string { return "DROP INDEX " + pgIdent(name) }
 
 // pgIdent quotes an identifier.
 func pgIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
@@ -295,19 +256,17 @@ func pgCode(err error) string {
 	return ""
 }
 
-// pgIsUniqueViolation reports whether err is PostgreSQL's unique_violation.
-func pgIsUniqueViolation(err error) bool { return pgCode(err) == "23505" }
+// isUniqueViolation: unique_violation.
+func (postgresDialect) isUniqueViolation(err error) bool { return pgCode(err) == "23505" }
 
-// pgIsForeignKeyViolation reports whether err is PostgreSQL's
-// foreign_key_violation (RESTRICT included).
-func pgIsForeignKeyViolation(err error) bool { return pgCode(err) == "23503" }
+// isForeignKeyViolation: foreign_key_violation (RESTRICT included).
+func (postgresDialect) isForeignKeyViolation(err error) bool { return pgCode(err) == "23503" }
 
-// pgIsUnavailable reports whether err means the PostgreSQL server cannot
-// take the request now: no connection, the server shutting down or starting,
+// isUnavailable reports whether the server cannot take the request now: no connection, the server shutting down or starting,
 // out of resources, a read-only standby after a fail-over, a lock held past
 // lock_timeout, or a transient conflict (deadlock, serialisation) a retry
 // would get past.
-func pgIsUnavailable(err error) bool {
+func (postgresDialect) isUnavailable(err error) bool {
 	if err == nil {
 		return false
 	}

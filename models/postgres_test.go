@@ -13,22 +13,22 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"transito/internal/testdb"
+	"transito/models/rules"
 )
 
 func TestRebind(t *testing.T) {
-	pg := &Store{postgres: true}
+	pg := postgresDialect{}
 	for _, tc := range []struct{ in, want string }{
 		{"SELECT 1", "SELECT 1"},
 		{"a = ? AND b = ?", "a = $1 AND b = $2"},
 		{"x = '?' AND y = ? AND z = \"q?\"", "x = '?' AND y = $1 AND z = \"q?\""},
 		{"VALUES (?, ?, 'it''s?', ?)", "VALUES ($1, $2, 'it''s?', $3)"},
 	} {
-		if got := pg.rebind(tc.in); got != tc.want {
+		if got := pg.sql(tc.in); got != tc.want {
 			t.Errorf("rebind(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
-	sqlite := &Store{}
-	if got := sqlite.rebind("a = ?"); got != "a = ?" {
+	if got := (sqliteDialect{}).sql("a = ?"); got != "a = ?" {
 		t.Errorf("SQLite rebind changed the query: %q", got)
 	}
 }
@@ -49,7 +49,7 @@ func TestPostgresIsDurable(t *testing.T) {
 	}
 	s := newTestStore(t)
 	var sync string
-	if err := s.db.QueryRowContext(context.Background(), "SHOW synchronous_commit").Scan(&sync); err != nil {
+	if err := s.writer.QueryRowContext(context.Background(), "SHOW synchronous_commit").Scan(&sync); err != nil {
 		t.Fatal(err)
 	}
 	if sync == "off" {
@@ -108,7 +108,7 @@ func TestConcurrentMigrateTakesTurns(t *testing.T) {
 func mustMigrations(t *testing.T, s *Store) []string {
 	t.Helper()
 	var names []string
-	if err := s.rdb.NewSelect().Table("bun_migrations").Column("name").Scan(context.Background(), &names); err != nil {
+	if err := s.readers.NewSelect().Table("bun_migrations").Column("name").Scan(context.Background(), &names); err != nil {
 		t.Fatal(err)
 	}
 	return names
@@ -120,7 +120,7 @@ func TestTwoStoresShareIdempotencyKeys(t *testing.T) {
 	a, dsn := newTestStoreDSN(t)
 	ctx := context.Background()
 	mustImport(t, a, "nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,Fiat,Rojo\n")
-	o, err := a.CreateOfficer(ctx, OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
+	o, err := a.CreateOfficer(ctx, rules.OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func TestReplicasStartingTogetherCreateOneAdmin(t *testing.T) {
 }
 
 func TestPostgresInsertSQL(t *testing.T) {
-	got := stmtDialect{pg: true}.insertSQL(insertInfractionSQL)
+	got := postgresDialect{}.insertSQL(insertInfractionSQL)
 	for _, want := range []string{
 		"SELECT $1, $2, $3, $4, $5, $6, $7, 'vigente', '', $8, $9 WHERE EXISTS (SELECT 1 FROM vehicles WHERE id = $10 FOR KEY SHARE)",
 		"ON CONFLICT (officer_id, idempotency_key) DO NOTHING RETURNING id",
@@ -256,7 +256,7 @@ func TestPostgresInsertSQL(t *testing.T) {
 			t.Errorf("insertSQL = %s\nwant it to contain %s", got, want)
 		}
 	}
-	if got := (stmtDialect{}).insertSQL(insertInfractionSQL); got != insertInfractionSQL {
+	if got := (sqliteDialect{}).insertSQL(insertInfractionSQL); got != insertInfractionSQL {
 		t.Errorf("SQLite insert changed: %s", got)
 	}
 }

@@ -85,11 +85,11 @@ func (s *Store) NewRecorder(opts RecorderOptions) (*Recorder, error) {
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = 8192
 	}
-	stmts, err := prepareInfractionStmts(context.Background(), s.db.DB, s.stmtDialect())
+	stmts, err := prepareInfractionStmts(context.Background(), s.writer.DB, s.dialect)
 	if err != nil {
 		return nil, err
 	}
-	lookup, err := s.rdb.DB.Prepare(s.rebind(vehicleByPlateSQL))
+	lookup, err := s.readers.DB.Prepare(s.dialect.sql(vehicleByPlateSQL))
 	if err != nil {
 		stmts.Close()
 		return nil, fmt.Errorf("models: prepare: %w", err)
@@ -193,7 +193,7 @@ func (r *Recorder) commit(batch []*recordJob) {
 	start := time.Now()
 	err := r.writeBatch(batch)
 	r.s.changed()
-	if err != nil && len(batch) > 1 && (!IsUnavailable(err) || isTransientConflict(err)) {
+	if err != nil && len(batch) > 1 && (!IsUnavailable(err) || r.s.dialect.isTransientConflict(err)) {
 		for _, j := range batch {
 			r.commit([]*recordJob{j})
 		}
@@ -212,7 +212,7 @@ func (r *Recorder) commit(batch []*recordJob) {
 
 func (r *Recorder) writeBatch(batch []*recordJob) error {
 	ctx := context.Background()
-	return r.s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return r.s.writer.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		st := r.stmts.in(ctx, tx)
 		defer st.Close()
 		for _, j := range batch {
@@ -244,7 +244,7 @@ func (r *Recorder) writeBatch(batch []*recordJob) error {
 // needs no statement journal, which a multi-row INSERT ... SELECT writes.
 type infractionStmts struct {
 	vehicle, idempotent, insert, audit *sql.Stmt
-	dialect                            stmtDialect
+	dialect                            dialect
 }
 
 const (
@@ -267,7 +267,7 @@ type preparer interface {
 	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
-func prepareInfractionStmts(ctx context.Context, p preparer, d stmtDialect) (*infractionStmts, error) {
+func prepareInfractionStmts(ctx context.Context, p preparer, d dialect) (*infractionStmts, error) {
 	st := &infractionStmts{dialect: d}
 	for _, x := range []struct {
 		dst   **sql.Stmt
@@ -305,8 +305,8 @@ func (st *infractionStmts) Close() {
 
 // recordInTx records one infraction inside tx, outside the group commit: for
 // the panel and the demo data, which write one at a time.
-func recordInTx(ctx context.Context, tx bun.Tx, req RecordRequest) (Recorded, error) {
-	st, err := prepareInfractionStmts(ctx, tx, stmtDialectOf(tx))
+func recordInTx(ctx context.Context, tx bun.Tx, d dialect, req RecordRequest) (Recorded, error) {
+	st, err := prepareInfractionStmts(ctx, tx, d)
 	if err != nil {
 		return Recorded{}, err
 	}
@@ -355,7 +355,7 @@ func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req R
 		req.Comments, key, ts, ts)
 	switch {
 	case isNoRows(err) && key != nil:
-		// PostgreSQL inserted nothing (see stmtDialect.insertSQL): another
+		// PostgreSQL inserted nothing (see postgresDialect.insertSQL): another
 		// replica committed the same key since the look-up, or the vehicle
 		// is gone.
 		if rec, ok, err := replayIdempotent(ctx, tx, st, req); ok || err != nil {

@@ -23,7 +23,7 @@ func BenchmarkRecorder(b *testing.B) {
 		b.Fatal(err)
 	}
 	var vehicles []string
-	if err := s.rdb.NewSelect().TableExpr("vehicles").Column("plate").Scan(ctx, &vehicles); err != nil {
+	if err := s.readers.NewSelect().TableExpr("vehicles").Column("plate").Scan(ctx, &vehicles); err != nil {
 		b.Fatal(err)
 	}
 	o, err := s.OfficerByBadge(ctx, "SEED-00001")

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"transito/models/rules"
 )
 
 func newRecorderEnv(t *testing.T) (*Store, *Recorder, OfficerAuth) {
@@ -14,7 +16,7 @@ func newRecorderEnv(t *testing.T) (*Store, *Recorder, OfficerAuth) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	mustImport(t, s, "nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,Fiat,Rojo\nBruno,bruno@example.com,XY987ZW,Ford,Gris\nCarla,carla@example.com,GONE01,Renault,Azul\n")
-	o, err := s.CreateOfficer(ctx, OfficerInput{Name: "Oficial Uno", Badge: "B1", Active: true}, CLIActor)
+	o, err := s.CreateOfficer(ctx, rules.OfficerInput{Name: "Oficial Uno", Badge: "B1", Active: true}, CLIActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +45,7 @@ func TestBatchWithAVehicleDeletedMidwayStoresTheOthers(t *testing.T) {
 	}
 	// The vehicle disappears after the request looked it up but before the
 	// writer inserts: only that request is a 404.
-	if _, err := s.db.NewDelete().TableExpr("vehicles").Where("plate = ?", "GONE01").Exec(ctx); err != nil {
+	if _, err := s.writer.NewDelete().TableExpr("vehicles").Where("plate = ?", "GONE01").Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
 	r.commit(batch)
@@ -57,13 +59,13 @@ func TestBatchWithAVehicleDeletedMidwayStoresTheOthers(t *testing.T) {
 		}
 	}
 	var stored []string
-	if err := s.rdb.NewSelect().TableExpr("infractions").Column("comments").Order("id").Scan(ctx, &stored); err != nil {
+	if err := s.readers.NewSelect().TableExpr("infractions").Column("comments").Order("id").Scan(ctx, &stored); err != nil {
 		t.Fatal(err)
 	}
 	if len(stored) != 2 || stored[0] != "AB123CD" || stored[1] != "XY987ZW" {
 		t.Fatalf("stored %v, want the two requests whose vehicle exists", stored)
 	}
-	if n, err := s.rdb.NewSelect().TableExpr("audit_log").Where("entity = 'infraction'").Count(ctx); err != nil || n != 2 {
+	if n, err := s.readers.NewSelect().TableExpr("audit_log").Where("entity = 'infraction'").Count(ctx); err != nil || n != 2 {
 		t.Fatalf("%d infraction audit entries (%v), want 2", n, err)
 	}
 }

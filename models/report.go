@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // InfractionRow is an infraction with what a reader needs beside it: the
@@ -47,7 +49,7 @@ func selectInfractionRows(ctx context.Context, idb bun.IDB, where string, args .
 // PersonByEmail finds a person by e-mail, case-insensitively.
 func (s *Store) PersonByEmail(ctx context.Context, email string) (*Person, error) {
 	p := new(Person)
-	err := s.rdb.NewSelect().Model(p).Where("email = ?", NormalizeEmail(email)).Scan(ctx)
+	err := s.readers.NewSelect().Model(p).Where("email = ?", rules.NormalizeEmail(email)).Scan(ctx)
 	if isNoRows(err) {
 		return nil, ErrNotFound
 	}
@@ -65,7 +67,7 @@ func (s *Store) Report(ctx context.Context, email string) (*Person, []Infraction
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := selectInfractionRows(ctx, s.rdb, "i.person_id = ?", p.ID)
+	rows, err := selectInfractionRows(ctx, s.readers, "i.person_id = ?", p.ID)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+
+	"transito/models/rules"
 )
 
 // TestOfficerTokensCarryAtLeast128RandomBits issues many tokens and checks
@@ -13,7 +15,7 @@ import (
 func TestOfficerTokensCarryAtLeast128RandomBits(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
-	o, err := s.CreateOfficer(ctx, OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
+	o, err := s.CreateOfficer(ctx, rules.OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,11 +42,11 @@ func TestOfficerTokensCarryAtLeast128RandomBits(t *testing.T) {
 		t.Fatalf("%.3f of the token bits are 1: not random", ratio)
 	}
 	var stored []OfficerToken
-	if err := s.rdb.NewSelect().Model(&stored).Scan(ctx); err != nil {
+	if err := s.readers.NewSelect().Model(&stored).Scan(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var details []string
-	if err := s.rdb.NewSelect().TableExpr("audit_log").Column("detail").Scan(ctx, &details); err != nil {
+	if err := s.readers.NewSelect().TableExpr("audit_log").Column("detail").Scan(ctx, &details); err != nil {
 		t.Fatal(err)
 	}
 	for tok := range seen {

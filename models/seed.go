@@ -62,22 +62,22 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	n, err := s.db.NewSelect().Model((*Person)(nil)).Count(ctx)
+	n, err := s.writer.NewSelect().Model((*Person)(nil)).Count(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("models: seed: %w", err)
 	}
 	if n > 0 {
 		return nil, errors.New("models: seed: the database already has persons; seed an empty one")
 	}
-	if !s.postgres {
-		defer s.bulkLoad(ctx)()
-	}
+	defer s.dialect.bulkLoad(ctx, s)()
 	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
 	t := now()
 	res := &SeedResult{Persons: opts.Persons, Officers: opts.Officers}
 
+	// Persons and their vehicles are inserted chunk at a time.
 	const chunk = 500
-	// vehicles[i] and owners[i] are the id and owner of every seeded vehicle.
+	// vehicleIDs[i] and owners[i] are the id and owner of every seeded
+	// vehicle; officerIDs are the seeded officers'.
 	var vehicleIDs, owners, officerIDs []int64
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		persons := make([]Person, 0, chunk)
@@ -139,13 +139,9 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 	year := int64(365 * 24 * time.Hour / time.Second)
 	end := opts.Now.UTC().Unix()
 	ts := timeArg(t)
-	rebuild := withoutIndexes
-	if s.postgres {
-		rebuild = pgWithoutIndexes
-	}
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return rebuild(ctx, tx, "infractions", func() error {
-			stmt, err := tx.PrepareContext(ctx, s.rebind(`INSERT INTO infractions
+		return s.withoutIndexes(ctx, tx, "infractions", func() error {
+			stmt, err := tx.PrepareContext(ctx, s.dialect.sql(`INSERT INTO infractions
 				(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, status, void_reason, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?)`))
 			if err != nil {
@@ -168,7 +164,7 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 		return nil, fmt.Errorf("models: seed infractions: %w", err)
 	}
 	res.Infractions = opts.Infractions
-	if err := audit(ctx, s.db, CLIActor, "seed", "database", 0, res); err != nil {
+	if err := audit(ctx, s.writer, CLIActor, "seed", "database", 0, res); err != nil {
 		return nil, err
 	}
 	return res, nil

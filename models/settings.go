@@ -13,7 +13,7 @@ import (
 func (s *Store) SessionKey(ctx context.Context) ([]byte, error) {
 	const key = "session_key"
 	var st setting
-	err := s.db.NewSelect().Model(&st).Where("key = ?", key).Scan(ctx)
+	err := s.writer.NewSelect().Model(&st).Where("key = ?", key).Scan(ctx)
 	if err == nil {
 		return hex.DecodeString(st.Value)
 	}
@@ -26,11 +26,11 @@ func (s *Store) SessionKey(ctx context.Context) ([]byte, error) {
 	}
 	t := now()
 	st = setting{Key: key, Value: hex.EncodeToString(b), CreatedAt: t, UpdatedAt: t}
-	if _, err := s.db.NewInsert().Model(&st).On("CONFLICT (key) DO NOTHING").Exec(ctx); err != nil {
+	if _, err := s.writer.NewInsert().Model(&st).On("CONFLICT (key) DO NOTHING").Exec(ctx); err != nil {
 		return nil, fmt.Errorf("models: session key: %w", err)
 	}
 	// Another process may have stored its key first: use whichever won.
-	if err := s.db.NewSelect().Model(&st).Where("key = ?", key).Scan(ctx); err != nil {
+	if err := s.writer.NewSelect().Model(&st).Where("key = ?", key).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("models: session key: %w", err)
 	}
 	return hex.DecodeString(st.Value)

@@ -1,7 +1,9 @@
 package models
 
 // Everything specific to SQLite lives in this file: the connection settings,
-// the data_version signal, the online backup and the error codes.
+// the data_version signal, and sqliteDialect (the migration lock, the online
+// backup, the bulk load, the statements the store prepares, the error
+// codes). PostgreSQL's counterparts are in postgres.go.
 
 import (
 	"context"
@@ -79,9 +81,10 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	read.SetConnMaxIdleTime(0)
 
 	db := &Store{
-		db:   bun.NewDB(write, sqlitedialect.New()),
-		rdb:  bun.NewDB(read, sqlitedialect.New()),
-		path: path,
+		writer:  bun.NewDB(write, sqlitedialect.New()),
+		readers: bun.NewDB(read, sqlitedialect.New()),
+		path:    path,
+		dialect: sqliteDialect{},
 	}
 	// Opening runs the pragmas; switching a brand-new file to WAL answers
 	// SQLITE_BUSY at once (no busy handler) while another process does the
@@ -159,48 +162,44 @@ func dataVersion(conn *sql.Conn) func(context.Context) (string, error) {
 	}
 }
 
-// Backup writes a consistent copy of the live database to out, which must not
-// exist yet. It runs while the server is writing: VACUUM INTO reads one
-// snapshot and holds no write lock.
-func (s *Store) Backup(ctx context.Context, out string) error {
-	if s.postgres {
-		return ErrBackupUnsupported
-	}
+// sqliteDialect is the Store's dialect on SQLite.
+type sqliteDialect struct{}
+
+// backup runs VACUUM INTO, which reads one snapshot and holds no write lock.
+func (sqliteDialect) backup(ctx context.Context, s *Store, out string) error {
 	if _, err := os.Stat(out); err == nil {
 		return fmt.Errorf("models: backup: %s already exists", out)
 	}
-	if _, err := s.rdb.ExecContext(ctx, "VACUUM INTO ?", out); err != nil {
+	if _, err := s.readers.ExecContext(ctx, "VACUUM INTO ?", out); err != nil {
 		return fmt.Errorf("models: backup: %w", err)
 	}
 	return nil
 }
 
-// isUniqueViolation reports whether err is a unique-constraint failure.
-func isUniqueViolation(err error) bool {
+func (sqliteDialect) isUniqueViolation(err error) bool {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 	}
-	return pgIsUniqueViolation(err)
+	return false
 }
 
-// isForeignKeyViolation reports whether err is a foreign-key failure. A
-// RESTRICT action reports SQLITE_CONSTRAINT_TRIGGER, a deferred or immediate
-// check SQLITE_CONSTRAINT_FOREIGNKEY; both say "FOREIGN KEY".
-func isForeignKeyViolation(err error) bool {
+// isForeignKeyViolation: a RESTRICT action reports SQLITE_CONSTRAINT_TRIGGER,
+// a deferred or immediate check SQLITE_CONSTRAINT_FOREIGNKEY; both say
+// "FOREIGN KEY".
+func (sqliteDialect) isForeignKeyViolation(err error) bool {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		return se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT && strings.Contains(se.Error(), "FOREIGN KEY")
 	}
-	return pgIsForeignKeyViolation(err)
+	return false
 }
 
-// IsUnavailable reports whether err means the database cannot take the
-// request now (locked, read-only, disk full, I/O error): a 503, not a 500.
-func IsUnavailable(err error) bool {
+// isUnavailable: locked, read-only, disk full, I/O error.
+func (sqliteDialect) isUnavailable(err error) bool {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
-		return pgIsUnavailable(err)
+		return false
 	}
 	switch se.Code() & 0xff {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_READONLY,
@@ -210,6 +209,15 @@ func IsUnavailable(err error) bool {
 	return false
 }
 
+// isTransientConflict: the single writer never deadlocks with itself.
+func (sqliteDialect) isTransientConflict(error) bool { return false }
+
+// sql: SQLite takes ? placeholders as they are.
+func (sqliteDialect) sql(query string) string { return query }
+
+// insertSQL: the INSERT as it is; see insertID.
+func (sqliteDialect) insertSQL(query string) string { return query }
+
 // timeArg is a time as a query argument for a prepared statement: the text
 // form Bun's SQLite dialect writes, so that every row sorts the same way
 // whichever path wrote it.
@@ -217,48 +225,33 @@ func timeArg(t time.Time) any {
 	return t.UTC().Format("2006-01-02 15:04:05.999999-07:00")
 }
 
-// bulkLoad gives the writer connection a large page cache (512 MB) for a bulk
-// load such as Seed, so that index pages are not spilled and re-read, and
-// returns a function that restores the normal size.
-func (s *Store) bulkLoad(ctx context.Context) (restore func()) {
-	if _, err := s.db.ExecContext(ctx, "PRAGMA cache_size = -512000"); err != nil {
+// bulkLoad gives the writer connection a large page cache (512 MB), so that
+// index pages are not spilled and re-read, and returns a function that
+// restores the normal size.
+func (sqliteDialect) bulkLoad(ctx context.Context, s *Store) (restore func()) {
+	if _, err := s.writer.ExecContext(ctx, "PRAGMA cache_size = -512000"); err != nil {
 		return func() {}
 	}
-	return func() { _, _ = s.db.ExecContext(context.Background(), "PRAGMA cache_size = -20000") }
+	return func() { _, _ = s.writer.ExecContext(context.Background(), "PRAGMA cache_size = -20000") }
 }
 
-// withoutIndexes drops table's indexes inside tx, runs fn, and creates them
-// again from their stored definitions: a bulk load sorts once instead of
-// inserting into every index row by row.
-func withoutIndexes(ctx context.Context, tx bun.Tx, table string, fn func() error) error {
-	var defs []struct {
-		Name string `bun:"name"`
-		SQL  string `bun:"sql"`
-	}
+// secondaryIndexes are the indexes with a stored definition (those behind a
+// constraint have none).
+func (sqliteDialect) secondaryIndexes(ctx context.Context, tx bun.Tx, table string) ([]indexDef, error) {
+	var defs []indexDef
 	if err := tx.NewRaw("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", table).
 		Scan(ctx, &defs); err != nil {
-		return fmt.Errorf("models: list indexes: %w", err)
+		return nil, fmt.Errorf("models: list indexes: %w", err)
 	}
-	for _, d := range defs {
-		if _, err := tx.ExecContext(ctx, "DROP INDEX "+d.Name); err != nil {
-			return fmt.Errorf("models: drop index %s: %w", d.Name, err)
-		}
-	}
-	if err := fn(); err != nil {
-		return err
-	}
-	for _, d := range defs {
-		if _, err := tx.ExecContext(ctx, d.SQL); err != nil {
-			return fmt.Errorf("models: create index %s: %w", d.Name, err)
-		}
-	}
-	return nil
+	return defs, nil
 }
+
+func (sqliteDialect) dropIndex(name string) string { return "DROP INDEX " + name }
 
 // insertID runs a prepared single-row INSERT and returns the new row's id.
 // SQLite gives it as the last insert rowid; a RETURNING clause would make it
 // keep a statement journal (a page copy per page touched) for every insert.
-func insertID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error) {
+func (sqliteDialect) insertID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error) {
 	res, err := stmt.ExecContext(ctx, args...)
 	if err != nil {
 		return 0, err
@@ -266,11 +259,11 @@ func insertID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error) {
 	return res.LastInsertId()
 }
 
-// sqliteMigrationLock makes processes that migrate one database file at once
-// take turns (the migrator reads what is applied, then applies the rest): an
+// migrationLock makes processes that migrate one database file at once take
+// turns (the migrator reads what is applied, then applies the rest): an
 // exclusive flock on a file beside the database, released by the returned
 // function.
-func (s *Store) sqliteMigrationLock(ctx context.Context) (func(), error) {
+func (sqliteDialect) migrationLock(ctx context.Context, s *Store) (func(), error) {
 	f, err := os.OpenFile(s.path+".migrate-lock", os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("models: migration lock: %w", err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"transito/internal/testdb"
+	"transito/models/rules"
 )
 
 // newTestStore opens a fresh, migrated database (see testdb.DSN).
@@ -46,7 +47,7 @@ func mustImport(t testing.TB, s *Store, csv string) *ImportResult {
 
 func count(t testing.TB, s *Store, table string) int {
 	t.Helper()
-	n, err := s.rdb.NewSelect().TableExpr(table).Count(context.Background())
+	n, err := s.readers.NewSelect().TableExpr(table).Count(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,13 +64,13 @@ func TestOpenSetsDurablePragmas(t *testing.T) {
 		"foreign_keys": "1",
 	} {
 		var got string
-		if err := s.db.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+		if err := s.writer.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
 			t.Fatal(err)
 		}
 		if got != want {
 			t.Errorf("writer PRAGMA %s = %s, want %s", pragma, got, want)
 		}
-		if err := s.rdb.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+		if err := s.readers.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
 			t.Fatal(err)
 		}
 		if got != want {
@@ -92,7 +93,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 func TestForeignKeysRestrictDeletes(t *testing.T) {
 	s := newTestStore(t)
 	mustImport(t, s, "nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,Fiat,Rojo\n")
-	_, err := s.db.NewDelete().TableExpr("persons").Where("email = ?", "ana@example.com").Exec(context.Background())
+	_, err := s.writer.NewDelete().TableExpr("persons").Where("email = ?", "ana@example.com").Exec(context.Background())
 	if !isForeignKeyViolation(err) {
 		t.Fatalf("deleting a person with vehicles: err = %v, want a foreign key violation", err)
 	}
@@ -101,10 +102,10 @@ func TestForeignKeysRestrictDeletes(t *testing.T) {
 func TestUniqueConstraints(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
-	if _, err := s.CreateOfficer(ctx, OfficerInput{Name: "Uno", Badge: "b-1", Active: true}, CLIActor); err != nil {
+	if _, err := s.CreateOfficer(ctx, rules.OfficerInput{Name: "Uno", Badge: "b-1", Active: true}, CLIActor); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.CreateOfficer(ctx, OfficerInput{Name: "Dos", Badge: " B-1 ", Active: true}, CLIActor)
+	_, err := s.CreateOfficer(ctx, rules.OfficerInput{Name: "Dos", Badge: " B-1 ", Active: true}, CLIActor)
 	var ce *ConflictError
 	if !errors.As(err, &ce) || ce.Field != "numero" {
 		t.Fatalf("duplicate badge: err = %v, want a conflict on numero", err)
@@ -114,7 +115,7 @@ func TestUniqueConstraints(t *testing.T) {
 func TestTokensStoredAsHashes(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
-	o, err := s.CreateOfficer(ctx, OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
+	o, err := s.CreateOfficer(ctx, rules.OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,10 +127,10 @@ func TestTokensStoredAsHashes(t *testing.T) {
 		t.Fatalf("token %q is shorter than 256 bits of entropy", token)
 	}
 	var tokens []OfficerToken
-	if err := s.rdb.NewSelect().Model(&tokens).Scan(ctx); err != nil {
+	if err := s.readers.NewSelect().Model(&tokens).Scan(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(tokens) != 1 || tokens[0].TokenHash != HashToken(token) || strings.Contains(tokens[0].TokenHash, token[len(TokenPrefix):]) {
+	if len(tokens) != 1 || tokens[0].TokenHash != hashToken(token) || strings.Contains(tokens[0].TokenHash, token[len(TokenPrefix):]) {
 		t.Fatalf("stored tokens %+v: want only the SHA-256 of the token", tokens)
 	}
 	auth, err := s.Authenticate(ctx, token)
@@ -152,7 +153,7 @@ func TestTokensStoredAsHashes(t *testing.T) {
 func TestRevocationFromAnotherProcessIsSeenWithinTTL(t *testing.T) {
 	s, dsn := newTestStoreDSN(t)
 	ctx := context.Background()
-	o, err := s.CreateOfficer(ctx, OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
+	o, err := s.CreateOfficer(ctx, rules.OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +190,7 @@ func TestEveryCLIWriteIsAudited(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	mustImport(t, s, "nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,Fiat,Rojo\n")
-	o, err := s.CreateOfficer(ctx, OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
+	o, err := s.CreateOfficer(ctx, rules.OfficerInput{Name: "Uno", Badge: "B1", Active: true}, CLIActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,11 +200,11 @@ func TestEveryCLIWriteIsAudited(t *testing.T) {
 	if err := s.RevokeToken(ctx, o.ID, CLIActor); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateAdmin(ctx, AdminInput{Username: "maria", Password: "una clave larga"}, CLIActor); err != nil {
+	if _, err := s.CreateAdmin(ctx, rules.AdminInput{Username: "maria", Password: "una clave larga"}, CLIActor); err != nil {
 		t.Fatal(err)
 	}
 	var entries []AuditEntry
-	if err := s.rdb.NewSelect().Model(&entries).Order("id").Scan(ctx); err != nil {
+	if err := s.readers.NewSelect().Model(&entries).Order("id").Scan(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
@@ -239,7 +240,7 @@ func TestSeedIsDeterministic(t *testing.T) {
 		s   *Store
 		out *[]string
 	}{{a, &pa}, {b, &pb}} {
-		if err := p.s.rdb.NewSelect().TableExpr("infractions AS i").Join("JOIN vehicles AS v ON v.id = i.vehicle_id").
+		if err := p.s.readers.NewSelect().TableExpr("infractions AS i").Join("JOIN vehicles AS v ON v.id = i.vehicle_id").
 			ColumnExpr("v.plate || ' ' || i.occurred_at").OrderExpr("i.id").Scan(ctx, p.out); err != nil {
 			t.Fatal(err)
 		}
@@ -291,7 +292,7 @@ func TestDataVersionSeesCommitsFromAnotherProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	if _, err := other.CreateOfficer(ctx, OfficerInput{Name: "Otro", Badge: "X1", Active: true}, CLIActor); err != nil {
+	if _, err := other.CreateOfficer(ctx, rules.OfficerInput{Name: "Otro", Badge: "X1", Active: true}, CLIActor); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(2 * time.Second)

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // VehicleRow is a vehicle as the list shows it, with its owner.
@@ -27,9 +29,10 @@ var vehicleSorts = sortTable{
 // ListVehicles returns one page of vehicles. q matches the start of the
 // plate; filters: marca, color (exact, case-insensitive), persona (owner
 // id), titular (the owner's e-mail, or the start of their name).
-func (s *Store) ListVehicles(ctx context.Context, lq *ListQuery) (*Paged[VehicleRow], error) {
+func (s *Store) ListVehicles(ctx context.Context, q ListQuery) (*Paged[VehicleRow], error) {
+	lq := &q
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		if t := NormalizePlate(lq.Q); t != "" {
+		if t := rules.NormalizePlate(lq.Q); t != "" {
 			lo, hi := platePrefixRange(t)
 			q = q.Where("v.plate >= ?", lo).Where("v.plate < ?", hi)
 		}
@@ -43,7 +46,7 @@ func (s *Store) ListVehicles(ctx context.Context, lq *ListQuery) (*Paged[Vehicle
 			q = q.Where("v.person_id = ?", id)
 		}
 		if t := lq.Filter("titular"); strings.Contains(t, "@") {
-			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE email = ?)", NormalizeEmail(t))
+			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE email = ?)", rules.NormalizeEmail(t))
 		} else if t != "" {
 			lo := strings.ToLower(t)
 			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE lower(name) >= ? AND lower(name) < ?)", lo, lo+"\uffff")
@@ -51,8 +54,8 @@ func (s *Store) ListVehicles(ctx context.Context, lq *ListQuery) (*Paged[Vehicle
 		return q
 	}
 	vehicleSorts.normalize(lq, "patente")
-	count := filter(s.rdb.NewSelect().TableExpr("vehicles AS v"))
-	ids := s.rdb.NewSelect().Column("v.id")
+	count := filter(s.readers.NewSelect().TableExpr("vehicles AS v"))
+	ids := s.readers.NewSelect().Column("v.id")
 	if lq.Sort == "titular" {
 		ids = ids.TableExpr("persons AS p").Join("CROSS JOIN vehicles AS v").Where("v.person_id = p.id")
 	} else {
@@ -62,7 +65,7 @@ func (s *Store) ListVehicles(ctx context.Context, lq *ListQuery) (*Paged[Vehicle
 	vehicleSorts.apply(ids, lq, "patente")
 	var rows []VehicleRow
 	total, err := s.paginateIDs(ctx, count, ids, lq, func(page []int64) error {
-		list := s.rdb.NewSelect().Model(&rows).ModelTableExpr("vehicles AS v").
+		list := s.readers.NewSelect().Model(&rows).ModelTableExpr("vehicles AS v").
 			ColumnExpr("v.*, p.name AS owner_name, p.email AS owner_email").
 			Join("JOIN persons AS p ON p.id = v.person_id").
 			Where("v.id IN (?)", bun.In(page))
@@ -72,7 +75,7 @@ func (s *Store) ListVehicles(ctx context.Context, lq *ListQuery) (*Paged[Vehicle
 	if err != nil {
 		return nil, err
 	}
-	return &Paged[VehicleRow]{Items: rows, Total: total, Page: lq.Page, PerPage: lq.PerPage}, nil
+	return pageOf(rows, total, lq), nil
 }
 
 // VehicleBrands returns the distinct brands, for the list's filter. It
@@ -80,7 +83,7 @@ func (s *Store) ListVehicles(ctx context.Context, lq *ListQuery) (*Paged[Vehicle
 // every vehicle.
 func (s *Store) VehicleBrands(ctx context.Context) ([]string, error) {
 	var bs []string
-	err := s.rdb.NewRaw(`WITH RECURSIVE b(brand, n) AS (
+	err := s.readers.NewRaw(`WITH RECURSIVE b(brand, n) AS (
 		SELECT min(brand), 1 FROM vehicles
 		UNION ALL
 		SELECT (SELECT min(brand) FROM vehicles WHERE brand > b.brand), n + 1 FROM b WHERE b.brand IS NOT NULL AND n < 200
@@ -94,7 +97,7 @@ func (s *Store) VehicleBrands(ctx context.Context) ([]string, error) {
 // VehicleByID returns a vehicle with its owner.
 func (s *Store) VehicleByID(ctx context.Context, id int64) (*Vehicle, error) {
 	v := new(Vehicle)
-	err := s.rdb.NewSelect().Model(v).Relation("Person").Where("vehicle.id = ?", id).Scan(ctx)
+	err := s.readers.NewSelect().Model(v).Relation("Person").Where("vehicle.id = ?", id).Scan(ctx)
 	if isNoRows(err) {
 		return nil, ErrNotFound
 	}
@@ -105,7 +108,7 @@ func (s *Store) VehicleByID(ctx context.Context, id int64) (*Vehicle, error) {
 }
 
 func plateConflict(plate string) *ConflictError {
-	return &ConflictError{Field: "placa_patente", Message: "ya existe un vehículo con la patente " + plate}
+	return &ConflictError{Field: rules.FieldPlate, Message: "ya existe un vehículo con la patente " + plate}
 }
 
 func ownerExists(ctx context.Context, tx bun.Tx, id int64) error {
@@ -114,13 +117,13 @@ func ownerExists(ctx context.Context, tx bun.Tx, id int64) error {
 		return fmt.Errorf("models: owner: %w", err)
 	}
 	if !ok {
-		return FieldErrors{"persona_id": "la persona elegida no existe"}
+		return rules.FieldErrors{rules.FieldOwner: "la persona elegida no existe"}
 	}
 	return nil
 }
 
 // CreateVehicle adds a vehicle.
-func (s *Store) CreateVehicle(ctx context.Context, in VehicleInput, actor Actor) (*Vehicle, error) {
+func (s *Store) CreateVehicle(ctx context.Context, in rules.VehicleInput, actor Actor) (*Vehicle, error) {
 	if err := in.Clean().Err(); err != nil {
 		return nil, err
 	}
@@ -146,7 +149,7 @@ func (s *Store) CreateVehicle(ctx context.Context, in VehicleInput, actor Actor)
 
 // UpdateVehicle changes a vehicle; a new owner means a transfer (old
 // infractions stay with the previous owner).
-func (s *Store) UpdateVehicle(ctx context.Context, id int64, in VehicleInput, actor Actor) (*Vehicle, error) {
+func (s *Store) UpdateVehicle(ctx context.Context, id int64, in rules.VehicleInput, actor Actor) (*Vehicle, error) {
 	if err := in.Clean().Err(); err != nil {
 		return nil, err
 	}
@@ -183,7 +186,7 @@ func (s *Store) UpdateVehicle(ctx context.Context, id int64, in VehicleInput, ac
 
 // VehicleDependents explains what keeps a vehicle from being deleted, or "".
 func (s *Store) VehicleDependents(ctx context.Context, id int64) (string, error) {
-	return vehicleDependents(ctx, s.rdb, id)
+	return vehicleDependents(ctx, s.readers, id)
 }
 
 func vehicleDependents(ctx context.Context, idb bun.IDB, id int64) (string, error) {
@@ -197,30 +200,14 @@ func vehicleDependents(ctx context.Context, idb bun.IDB, id int64) (string, erro
 	return "", nil
 }
 
+var vehicleDeletion = deletion[Vehicle]{
+	entity: "vehicle", dependents: vehicleDependents,
+	restricted: "El vehículo tiene registros que dependen de él.",
+	detail:     func(v *Vehicle) any { return map[string]any{"placa_patente": v.Plate, "persona_id": v.PersonID} },
+}
+
 // DeleteVehicle deletes a vehicle without infractions; otherwise it returns a
 // *ConflictError saying why not.
 func (s *Store) DeleteVehicle(ctx context.Context, id int64, actor Actor) error {
-	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		v := new(Vehicle)
-		if err := tx.NewSelect().Model(v).Where("id = ?", id).Scan(ctx); err != nil {
-			if isNoRows(err) {
-				return ErrNotFound
-			}
-			return fmt.Errorf("models: vehicle: %w", err)
-		}
-		why, err := vehicleDependents(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if why != "" {
-			return &ConflictError{Message: why}
-		}
-		if _, err := tx.NewDelete().Model(v).WherePK().Exec(ctx); err != nil {
-			if isForeignKeyViolation(err) {
-				return &ConflictError{Message: "El vehículo tiene registros que dependen de él."}
-			}
-			return fmt.Errorf("models: delete vehicle: %w", err)
-		}
-		return audit(ctx, tx, actor, "delete", "vehicle", id, map[string]any{"placa_patente": v.Plate, "persona_id": v.PersonID})
-	})
+	return vehicleDeletion.run(ctx, s, id, actor)
 }

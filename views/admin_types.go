@@ -132,25 +132,6 @@ func (l List) OrderValue() string {
 	return l.Sort
 }
 
-// Form is the state of a form: the submitted values and the errors per
-// field, plus a message for the whole form.
-type Form struct {
-	CSRF    string
-	Action  string
-	Values  map[string]string
-	Errors  map[string]string
-	Message string
-}
-
-// V returns a submitted value.
-func (f Form) V(name string) string { return f.Values[name] }
-
-// E returns a field's error message.
-func (f Form) E(name string) string { return f.Errors[name] }
-
-// Invalid reports whether the form has errors.
-func (f Form) Invalid() bool { return len(f.Errors) > 0 || f.Message != "" }
-
 // Option is one choice of a select.
 type Option struct {
 	Value, Label string
@@ -177,9 +158,6 @@ func thousands(n int) string {
 	}
 	return string(out)
 }
-
-// Thousands writes n with dots between thousands.
-func Thousands(n int) string { return thousands(n) }
 
 var auditActions = []Option{
 	{"create", "Alta"}, {"update", "Modificación"}, {"delete", "Baja"}, {"annul", "Anulación"},
@@ -221,14 +199,4 @@ func AuditActor(kind string) string {
 		return s
 	}
 	return kind
-}
-
-// EntityPath is the panel page of an audited record, "" when it has none.
-func EntityPath(entity string, id int64) string {
-	base := map[string]string{"person": "/admin/personas/", "vehicle": "/admin/vehiculos/", "officer": "/admin/oficiales/",
-		"infraction": "/admin/infracciones/", "admin": "/admin/administradores/"}[entity]
-	if base == "" || id == 0 {
-		return ""
-	}
-	return base + strconv.FormatInt(id, 10)
 }

@@ -1,10 +1,25 @@
 package views
 
-import "strings"
+import (
+	"strings"
+	"time"
 
-// APIError is one kind of problem the API answers, with the anchor its
+	"transito/models/rules"
+	"transito/paths"
+)
+
+// The limits the API page states, read from the rules the API enforces.
+var (
+	plateLimit    = itoa(rules.MaxRawPlateLen)
+	commentsLimit = itoa(rules.MaxCommentsLen)
+	keyLimit      = itoa(rules.MaxIdempotencyKeyLen)
+	skewMinutes   = itoa(int(rules.MaxClockSkew / time.Minute))
+	bodyLimit     = itoa(rules.MaxAPIBody>>10) + " KiB"
+)
+
+// apiError is one kind of problem the API answers, with the anchor its
 // problem type points at (/api#error-...).
-type APIError struct {
+type apiError struct {
 	Anchor  string
 	Status  string
 	Title   string
@@ -12,11 +27,11 @@ type APIError struct {
 	Example string
 }
 
-// apiErrors documents every problem type in handlers/problem.go, in the
+// apiErrors documents every problem type in handlers/web/problem.go, in the
 // order a client meets them.
-var apiErrors = []APIError{
+var apiErrors = []apiError{
 	{"error-validacion", "400 / 422", "Solicitud inválida",
-		"El cuerpo no es un objeto JSON, un campo tiene el tipo equivocado o rompe una regla (patente vacía o de más de 32 caracteres, hora irreconocible o más de 5 minutos en el futuro, comentarios de más de 2000 caracteres), o falta el correo del informe o está mal escrito. «errors» nombra cada campo con un mensaje.",
+		"El cuerpo no es un objeto JSON, un campo tiene el tipo equivocado o rompe una regla (patente vacía o de más de " + plateLimit + " caracteres, hora irreconocible o más de " + skewMinutes + " minutos en el futuro, comentarios de más de " + commentsLimit + " caracteres), o falta el correo del informe o está mal escrito. «errors» nombra cada campo con un mensaje.",
 		`{"type":"/api#error-validacion","title":"Solicitud inválida","status":400,
  "detail":"Hay datos inválidos: placa_patente: es obligatoria",
  "errors":{"placa_patente":"es obligatoria"},"request_id":"1f0c9a7e5b3d2c31"}`},
@@ -41,9 +56,9 @@ var apiErrors = []APIError{
 		`{"type":"/api#error-conflicto","title":"Conflicto","status":409,
  "detail":"Ya existe una persona con el correo ana.martinez@example.com.","request_id":"1f0c9a7e5b3d2c36"}`},
 	{"error-tamano", "413", "Cuerpo demasiado grande",
-		"El cuerpo de la carga supera los 64 KiB. Una infracción ocupa unos cientos de bytes: revise qué está enviando.",
+		"El cuerpo de la carga supera los " + bodyLimit + ". Una infracción ocupa unos cientos de bytes: revise qué está enviando.",
 		`{"type":"/api#error-tamano","title":"Cuerpo demasiado grande","status":413,
- "detail":"El cuerpo supera los 64 KiB permitidos.","request_id":"1f0c9a7e5b3d2c14"}`},
+ "detail":"El cuerpo supera los ` + bodyLimit + ` permitidos.","request_id":"1f0c9a7e5b3d2c14"}`},
 	{"error-limite", "429", "Demasiadas solicitudes",
 		"Se superó el límite por minuto: por oficial en la carga, por dirección IP en los informes y en la consulta de la página pública (que comparten el mismo cupo). Espere los segundos que indica «Retry-After».",
 		`{"type":"/api#error-limite","title":"Demasiadas solicitudes","status":429,
@@ -59,7 +74,7 @@ var apiErrors = []APIError{
 }
 
 func curlCreate(base string) string {
-	return `curl -X POST ` + base + `/cargar_infraccion \
+	return `curl -X POST ` + base + paths.CreateInfraction + ` \
   -H 'Authorization: Bearer trn_…' \
   -H 'Content-Type: application/json' \
   -H 'Idempotency-Key: 7f9c2b1e-4a5d-4c1b-9e0f-2a3b4c5d6e7f' \
@@ -77,7 +92,7 @@ const createResponse = `{
 }`
 
 func curlReport(base string) string {
-	return `curl '` + base + `/generar_informe?email=ana.martinez@example.com'`
+	return `curl '` + base + paths.Report + `?email=ana.martinez@example.com'`
 }
 
 const reportResponse = `[
@@ -95,7 +110,7 @@ const reportResponse = `[
 ]`
 
 func curlConditional(base string) string {
-	return `curl -i '` + base + `/generar_informe?email=ana.martinez@example.com' \
+	return `curl -i '` + base + paths.Report + `?email=ana.martinez@example.com' \
   -H 'If-None-Match: "3k9x2m1q7v0a"'    # 304 si nada cambió`
 }
 

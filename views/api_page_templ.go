@@ -9,6 +9,8 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
+import "transito/paths"
+
 // APIPage is the human-readable API reference: the two operations with curl
 // examples, and one section per problem type (the anchors the problems'
 // "type" points at).
@@ -41,7 +43,20 @@ func APIPage(p Page, base string) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<article><h1 class=\"text-2xl font-bold tracking-tight sm:text-3xl\">API de Tránsito</h1><p class=\"mt-2 max-w-prose text-slate-700\">Dos operaciones JSON: los oficiales registran infracciones y cualquiera consulta las de un correo. Los errores siguen el RFC 9457 (<code>application/problem+json</code>); su campo <code>type</code> enlaza a la sección de esta página que los explica. La descripción completa, para generar clientes o validar respuestas, está en <a class=\"text-blue-800 underline focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700\" href=\"/api/openapi.yaml\" data-testid=\"openapi-link\">OpenAPI 3.1 (openapi.yaml)</a>.</p><nav aria-label=\"Contenido\" class=\"mt-4 text-sm\"><ul class=\"flex flex-wrap gap-x-4 gap-y-1\"><li><a class=\"text-blue-800 underline\" href=\"#cargar-infraccion\">Registrar una infracción</a></li><li><a class=\"text-blue-800 underline\" href=\"#generar-informe\">Consultar un informe</a></li><li><a class=\"text-blue-800 underline\" href=\"#errores\">Errores</a></li></ul></nav><section id=\"cargar-infraccion\" class=\"mt-8\"><h2 class=\"text-xl font-semibold\">Registrar una infracción</h2><p class=\"mt-1\"><code class=\"font-semibold\">POST /cargar_infraccion</code> (también <code>/cargar_infraccion/</code> y <code>/api/v1/infracciones</code>) con el token del oficial.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<article><h1 class=\"text-2xl font-bold tracking-tight sm:text-3xl\">API de Tránsito</h1><p class=\"mt-2 max-w-prose text-slate-700\">Dos operaciones JSON: los oficiales registran infracciones y cualquiera consulta las de un correo. Los errores siguen el RFC 9457 (<code>application/problem+json</code>); su campo <code>type</code> enlaza a la sección de esta página que los explica. La descripción completa, para generar clientes o validar respuestas, está en <a class=\"text-blue-800 underline focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700\" href=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var3 string
+			templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(paths.OpenAPI)).ResolveURL(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 16, Col: 142}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\" data-testid=\"openapi-link\">OpenAPI 3.1 (openapi.yaml)</a>.</p><nav aria-label=\"Contenido\" class=\"mt-4 text-sm\"><ul class=\"flex flex-wrap gap-x-4 gap-y-1\"><li><a class=\"text-blue-800 underline\" href=\"#cargar-infraccion\">Registrar una infracción</a></li><li><a class=\"text-blue-800 underline\" href=\"#generar-informe\">Consultar un informe</a></li><li><a class=\"text-blue-800 underline\" href=\"#errores\">Errores</a></li></ul></nav><section id=\"cargar-infraccion\" class=\"mt-8\"><h2 class=\"text-xl font-semibold\">Registrar una infracción</h2><p class=\"mt-1\"><code class=\"font-semibold\">POST /cargar_infraccion</code> (también <code>/cargar_infraccion/</code> y <code>/api/v1/infracciones</code>) con el token del oficial.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -49,7 +64,59 @@ func APIPage(p Page, base string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<table class=\"mt-3 w-full text-left text-sm\"><caption class=\"sr-only\">Campos del cuerpo</caption> <thead><tr class=\"border-b border-slate-300\"><th scope=\"col\" class=\"py-1 pr-3\">Campo</th><th scope=\"col\" class=\"py-1\">Regla</th></tr></thead> <tbody><tr class=\"border-b border-slate-200\"><td class=\"py-1 pr-3 align-top\"><code>placa_patente</code></td><td class=\"py-1\">Obligatorio, texto de hasta 32 caracteres. Se normaliza (mayúsculas, sin espacios ni guiones) antes de buscar el vehículo; si ninguno la tiene, 404.</td></tr><tr class=\"border-b border-slate-200\"><td class=\"py-1 pr-3 align-top\"><code>timestamp</code></td><td class=\"py-1\">Opcional. RFC 3339, <code>AAAA-MM-DD HH:MM[:SS]</code> en la zona del servidor, o segundos Unix (número o texto). Sin él, la hora de recepción. Más de 5 minutos en el futuro: 400.</td></tr><tr class=\"border-b border-slate-200\"><td class=\"py-1 pr-3 align-top\"><code>comentarios</code></td><td class=\"py-1\">Opcional, hasta 2000 caracteres.</td></tr><tr><td class=\"py-1 pr-3 align-top\"><code>Idempotency-Key</code></td><td class=\"py-1\">Encabezado opcional (hasta 255 caracteres ASCII). Reintentar con la misma clave devuelve la primera respuesta, con <code>Idempotent-Replayed: true</code>, sin crear otra fila.</td></tr></tbody></table><p class=\"mt-3\">Respuesta <strong>200</strong>: la infracción, ya guardada en disco.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<table class=\"mt-3 w-full text-left text-sm\"><caption class=\"sr-only\">Campos del cuerpo</caption> <thead><tr class=\"border-b border-slate-300\"><th scope=\"col\" class=\"py-1 pr-3\">Campo</th><th scope=\"col\" class=\"py-1\">Regla</th></tr></thead> <tbody><tr class=\"border-b border-slate-200\"><td class=\"py-1 pr-3 align-top\"><code>placa_patente</code></td><td class=\"py-1\">Obligatorio, texto de hasta ")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var4 string
+			templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(plateLimit)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 33, Col: 164}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, " caracteres. Se normaliza (mayúsculas, sin espacios ni guiones) antes de buscar el vehículo; si ninguno la tiene, 404.</td></tr><tr class=\"border-b border-slate-200\"><td class=\"py-1 pr-3 align-top\"><code>timestamp</code></td><td class=\"py-1\">Opcional. RFC 3339, <code>AAAA-MM-DD HH:MM[:SS]</code> en la zona del servidor, o segundos Unix (número o texto). Sin él, la hora de recepción. Más de ")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var5 string
+			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(skewMinutes)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 34, Col: 288}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, " minutos en el futuro: 400.</td></tr><tr class=\"border-b border-slate-200\"><td class=\"py-1 pr-3 align-top\"><code>comentarios</code></td><td class=\"py-1\">Opcional, hasta ")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var6 string
+			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(commentsLimit)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 35, Col: 153}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, " caracteres.</td></tr><tr><td class=\"py-1 pr-3 align-top\"><code>Idempotency-Key</code></td><td class=\"py-1\">Encabezado opcional (hasta ")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var7 string
+			templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(keyLimit)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 36, Col: 129}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, " caracteres ASCII). Reintentar con la misma clave devuelve la primera respuesta, con <code>Idempotent-Replayed: true</code>, sin crear otra fila.</td></tr></tbody></table><p class=\"mt-3\">Respuesta <strong>200</strong>: la infracción, ya guardada en disco.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -57,7 +124,7 @@ func APIPage(p Page, base string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<p class=\"mt-2 text-sm\">Otros códigos: <a class=\"text-blue-800 underline\" href=\"#error-validacion\">400</a>, <a class=\"text-blue-800 underline\" href=\"#error-autenticacion\">401</a>, <a class=\"text-blue-800 underline\" href=\"#error-prohibido\">403</a>, <a class=\"text-blue-800 underline\" href=\"#error-no-encontrado\">404</a>, <a class=\"text-blue-800 underline\" href=\"#error-metodo\">405</a>, <a class=\"text-blue-800 underline\" href=\"#error-tamano\">413</a>, <a class=\"text-blue-800 underline\" href=\"#error-limite\">429</a>, <a class=\"text-blue-800 underline\" href=\"#error-interno\">500</a>, <a class=\"text-blue-800 underline\" href=\"#error-no-disponible\">503</a>.</p></section><section id=\"generar-informe\" class=\"mt-10\"><h2 class=\"text-xl font-semibold\">Consultar un informe</h2><p class=\"mt-1\"><code class=\"font-semibold\">GET /generar_informe?email=</code> (también <code>/generar_informe/</code> y <code>/api/v1/informes</code>). Sin autenticación; el correo no distingue mayúsculas. Devuelve una lista de las infracciones de los vehículos que la persona tenía al momento de cada una, de la más reciente a la más antigua; <code>[]</code> si no tiene ninguna. Las anuladas llevan <code>\"estado\": \"anulada\"</code>.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<p class=\"mt-2 text-sm\">Otros códigos: <a class=\"text-blue-800 underline\" href=\"#error-validacion\">400</a>, <a class=\"text-blue-800 underline\" href=\"#error-autenticacion\">401</a>, <a class=\"text-blue-800 underline\" href=\"#error-prohibido\">403</a>, <a class=\"text-blue-800 underline\" href=\"#error-no-encontrado\">404</a>, <a class=\"text-blue-800 underline\" href=\"#error-metodo\">405</a>, <a class=\"text-blue-800 underline\" href=\"#error-tamano\">413</a>, <a class=\"text-blue-800 underline\" href=\"#error-limite\">429</a>, <a class=\"text-blue-800 underline\" href=\"#error-interno\">500</a>, <a class=\"text-blue-800 underline\" href=\"#error-no-disponible\">503</a>.</p></section><section id=\"generar-informe\" class=\"mt-10\"><h2 class=\"text-xl font-semibold\">Consultar un informe</h2><p class=\"mt-1\"><code class=\"font-semibold\">GET /generar_informe?email=</code> (también <code>/generar_informe/</code> y <code>/api/v1/informes</code>). Sin autenticación; el correo no distingue mayúsculas. Devuelve una lista de las infracciones de los vehículos que la persona tenía al momento de cada una, de la más reciente a la más antigua; <code>[]</code> si no tiene ninguna. Las anuladas llevan <code>\"estado\": \"anulada\"</code>.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -69,7 +136,7 @@ func APIPage(p Page, base string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<p class=\"mt-2\">Cada respuesta lleva <code>ETag</code>; con <code>If-None-Match</code> el servidor responde 304 sin cuerpo si nada cambió.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<p class=\"mt-2\">Cada respuesta lleva <code>ETag</code>; con <code>If-None-Match</code> el servidor responde 304 sin cuerpo si nada cambió.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -77,64 +144,64 @@ func APIPage(p Page, base string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<p class=\"mt-2 text-sm\">Otros códigos: <a class=\"text-blue-800 underline\" href=\"#error-validacion\">400</a>, <a class=\"text-blue-800 underline\" href=\"#error-no-encontrado\">404</a>, <a class=\"text-blue-800 underline\" href=\"#error-metodo\">405</a>, <a class=\"text-blue-800 underline\" href=\"#error-limite\">429</a>, <a class=\"text-blue-800 underline\" href=\"#error-interno\">500</a>.</p></section><section id=\"errores\" class=\"mt-10\"><h2 class=\"text-xl font-semibold\">Errores</h2><p class=\"mt-1\">Todas las respuestas de error tienen <code>type</code>, <code>title</code>, <code>status</code>, <code>detail</code> (en castellano, para mostrar) y <code>request_id</code>; las de validación, además, <code>errors</code> con un mensaje por campo.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<p class=\"mt-2 text-sm\">Otros códigos: <a class=\"text-blue-800 underline\" href=\"#error-validacion\">400</a>, <a class=\"text-blue-800 underline\" href=\"#error-no-encontrado\">404</a>, <a class=\"text-blue-800 underline\" href=\"#error-metodo\">405</a>, <a class=\"text-blue-800 underline\" href=\"#error-limite\">429</a>, <a class=\"text-blue-800 underline\" href=\"#error-interno\">500</a>.</p></section><section id=\"errores\" class=\"mt-10\"><h2 class=\"text-xl font-semibold\">Errores</h2><p class=\"mt-1\">Todas las respuestas de error tienen <code>type</code>, <code>title</code>, <code>status</code>, <code>detail</code> (en castellano, para mostrar) y <code>request_id</code>; las de validación, además, <code>errors</code> con un mensaje por campo.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			for _, e := range apiErrors {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<section id=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<section id=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var3 string
-				templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(e.Anchor).Resolve(ctx)
+				var templ_7745c5c3_Var8 string
+				templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(e.Anchor).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 54, Col: 27}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 56, Col: 27}
 				}
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "\" class=\"mt-6 scroll-mt-4\" data-testid=\"api-error\"><h3 class=\"text-lg font-semibold\">")
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var4 string
-				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(e.Status)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 55, Col: 50}
-				}
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" class=\"mt-6 scroll-mt-4\" data-testid=\"api-error\"><h3 class=\"text-lg font-semibold\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, " · ")
+				var templ_7745c5c3_Var9 string
+				templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(e.Status)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 57, Col: 50}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var5 string
-				templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(e.Title)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 55, Col: 65}
-				}
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, " · ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</h3><p class=\"mt-1\">")
+				var templ_7745c5c3_Var10 string
+				templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(e.Title)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 57, Col: 65}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var6 string
-				templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(e.When)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 56, Col: 30}
-				}
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "</h3><p class=\"mt-1\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</p>")
+				var templ_7745c5c3_Var11 string
+				templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(e.When)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 58, Col: 30}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -142,12 +209,12 @@ func APIPage(p Page, base string) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "</section>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</section>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "</section></article>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</section></article>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -179,33 +246,33 @@ func codeBlock(code, testid string) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<pre class=\"mt-2 overflow-x-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100 print:whitespace-pre-wrap print:bg-white print:text-black\" tabindex=\"0\" data-testid=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<pre class=\"mt-2 overflow-x-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100 print:whitespace-pre-wrap print:bg-white print:text-black\" tabindex=\"0\" data-testid=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var8 string
-		templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(testid).Resolve(ctx)
+		var templ_7745c5c3_Var13 string
+		templ_7745c5c3_Var13, templ_7745c5c3_Err = templruntime.NewAttributeExpression(testid).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 67, Col: 193}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 69, Col: 193}
 		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\"><code>")
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var13)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var9 string
-		templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(code)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 67, Col: 208}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "\"><code>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "</code></pre>")
+		var templ_7745c5c3_Var14 string
+		templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(code)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 69, Col: 208}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "</code></pre>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

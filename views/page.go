@@ -3,6 +3,10 @@
 // them plain values.
 package views
 
+// DateTimeLayout is how the pages write a date and time (in the configured
+// time zone).
+const DateTimeLayout = "02/01/2006 15:04"
+
 // Flash is a one-time message shown at the top of a page.
 type Flash struct {
 	Kind    string // "ok" or "error"

@@ -9,6 +9,8 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
+import "transito/paths"
+
 // LookupPage is the public page: what the service is, the look-up form and
 // the result region, which htmx fills with LookupResult.
 func LookupPage(p Page, l Lookup) templ.Component {
@@ -40,20 +42,46 @@ func LookupPage(p Page, l Lookup) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section class=\"print:hidden\" aria-labelledby=\"titulo\"><h1 id=\"titulo\" class=\"text-2xl font-bold tracking-tight sm:text-3xl\">Consulta de infracciones de tránsito</h1><p class=\"mt-2 max-w-prose text-slate-700\">Ingrese el correo electrónico del titular para ver las infracciones registradas sobre los vehículos a su nombre: fecha y hora, patente, vehículo, comentarios del oficial y estado de cada una.</p><form action=\"/consulta\" method=\"get\" role=\"search\" class=\"mt-6 flex flex-col gap-3 sm:flex-row sm:items-end\" hx-get=\"/consulta\" hx-target=\"#resultado\" hx-swap=\"innerHTML\" hx-push-url=\"true\" hx-indicator=\"#buscando\" data-swap-errors data-testid=\"lookup-form\"><div class=\"flex-1\"><label for=\"email\" class=\"block text-sm font-medium text-slate-800\">Correo electrónico del titular</label> <input id=\"email\" name=\"email\" type=\"email\" inputmode=\"email\" autocomplete=\"email\" required value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section class=\"print:hidden\" aria-labelledby=\"titulo\"><h1 id=\"titulo\" class=\"text-2xl font-bold tracking-tight sm:text-3xl\">Consulta de infracciones de tránsito</h1><p class=\"mt-2 max-w-prose text-slate-700\">Ingrese el correo electrónico del titular para ver las infracciones registradas sobre los vehículos a su nombre: fecha y hora, patente, vehículo, comentarios del oficial y estado de cada una.</p><form action=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var3 string
-			templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(l.Email).Resolve(ctx)
+			templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(paths.Lookup)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/public_home.templ`, Line: 35, Col: 21}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/public_home.templ`, Line: 16, Col: 40}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\" placeholder=\"nombre@ejemplo.com\" aria-describedby=\"email-ayuda\" class=\"mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base shadow-sm focus:border-blue-700 focus:outline-none focus:ring-2 focus:ring-blue-700\" data-testid=\"lookup-email\"><p id=\"email-ayuda\" class=\"mt-1 text-xs text-slate-500\">Use el mismo correo con el que registró sus vehículos.</p></div><button type=\"submit\" class=\"rounded-md bg-blue-800 px-5 py-2 font-semibold text-white shadow-sm hover:bg-blue-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2 sm:mb-5\" data-testid=\"lookup-submit\">Consultar</button></form><p id=\"buscando\" class=\"htmx-indicator mt-2 text-sm text-slate-600\" aria-hidden=\"true\">Buscando…</p></section><section id=\"resultado\" class=\"mt-8 print:mt-0\" aria-live=\"polite\" aria-label=\"Resultado de la consulta\" data-testid=\"lookup-region\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\" method=\"get\" role=\"search\" class=\"mt-6 flex flex-col gap-3 sm:flex-row sm:items-end\" hx-get=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var4 string
+			templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression(paths.Lookup).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/public_home.templ`, Line: 20, Col: 25}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var4)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "\" hx-target=\"#resultado\" hx-swap=\"innerHTML\" hx-push-url=\"true\" hx-indicator=\"#buscando\" data-swap-errors data-testid=\"lookup-form\"><div class=\"flex-1\"><label for=\"email\" class=\"block text-sm font-medium text-slate-800\">Correo electrónico del titular</label> <input id=\"email\" name=\"email\" type=\"email\" inputmode=\"email\" autocomplete=\"email\" required value=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var5 string
+			templ_7745c5c3_Var5, templ_7745c5c3_Err = templruntime.NewAttributeExpression(l.Email).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/public_home.templ`, Line: 37, Col: 21}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var5)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "\" placeholder=\"nombre@ejemplo.com\" aria-describedby=\"email-ayuda\" class=\"mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base shadow-sm focus:border-blue-700 focus:outline-none focus:ring-2 focus:ring-blue-700\" data-testid=\"lookup-email\"><p id=\"email-ayuda\" class=\"mt-1 text-xs text-slate-500\">Use el mismo correo con el que registró sus vehículos.</p></div><button type=\"submit\" class=\"rounded-md bg-blue-800 px-5 py-2 font-semibold text-white shadow-sm hover:bg-blue-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-blue-700 focus-visible:ring-offset-2 sm:mb-5\" data-testid=\"lookup-submit\">Consultar</button></form><p id=\"buscando\" class=\"htmx-indicator mt-2 text-sm text-slate-600\" aria-hidden=\"true\">Buscando…</p></section><section id=\"resultado\" class=\"mt-8 print:mt-0\" aria-live=\"polite\" aria-label=\"Resultado de la consulta\" data-testid=\"lookup-region\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -61,7 +89,7 @@ func LookupPage(p Page, l Lookup) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "</section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "</section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"transito/internal/testdb"
+	"transito/internal/testenv"
 	"transito/models"
 )
 
@@ -85,11 +86,7 @@ func TestCLICommands(t *testing.T) {
 		if _, _, err := cli(t, "", "backup", backup, "--db", db); err != nil {
 			t.Fatalf("backup: %v", err)
 		}
-		store, err := models.Open(context.Background(), backup)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
+		store := testenv.Open(t, backup)
 		if _, err := store.OfficerByBadge(context.Background(), "LB-7"); err != nil {
 			t.Fatalf("backup lacks the officer: %v", err)
 		}
@@ -99,5 +96,37 @@ func TestCLICommands(t *testing.T) {
 		if _, _, err := cli(t, "", args...); err == nil || exitCode(err) != 2 {
 			t.Errorf("transito %v: err %v (exit %d), want a usage error", args, err, exitCode(err))
 		}
+	}
+}
+
+// TestLeadingDBFlagIsPassedDown: a --db before the command reaches it (a
+// subcommand's too), a --db after the command wins, and the process's
+// environment is left alone.
+func TestLeadingDBFlagIsPassedDown(t *testing.T) {
+	t.Setenv("TRANSITO_DB", "")
+	for _, tc := range []struct {
+		cmd         string
+		rest, flags []string
+		want        []string
+	}{
+		{"migrate", nil, []string{"--db", "a.db"}, []string{"--db", "a.db"}},
+		{"import", []string{"f.csv", "--db", "b.db"}, []string{"--db=a.db"}, []string{"--db=a.db", "f.csv", "--db", "b.db"}},
+		{"officer", []string{"token", "--badge", "B"}, []string{"--db", "a.db"}, []string{"token", "--db", "a.db", "--badge", "B"}},
+		{"admin", nil, []string{"--db", "a.db"}, []string{"--db", "a.db"}},
+		{"seed", []string{"--persons", "1"}, nil, []string{"--persons", "1"}},
+	} {
+		if got := withFlags(tc.cmd, tc.rest, tc.flags); strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("withFlags(%s, %q, %q) = %q, want %q", tc.cmd, tc.rest, tc.flags, got, tc.want)
+		}
+	}
+	db := filepath.Join(t.TempDir(), "adelante.db")
+	if out, _, err := cli(t, "", "--db", db, "migrate"); err != nil || !strings.Contains(out, "aplicada") {
+		t.Fatalf("migrate with a leading --db: %q %v", out, err)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Fatalf("the leading --db was not used: %v", err)
+	}
+	if v := os.Getenv("TRANSITO_DB"); v != "" {
+		t.Errorf("TRANSITO_DB changed to %q", v)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"transito/models"
+	"transito/models/rules"
 )
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -65,7 +66,7 @@ func cmdAdmin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	defer store.Close()
-	a, err := store.CreateAdmin(ctx, models.AdminInput{Username: *username, Password: password}, models.CLIActor)
+	a, err := store.CreateAdmin(ctx, rules.AdminInput{Username: *username, Password: password}, models.CLIActor)
 	if err != nil {
 		return err
 	}
@@ -128,7 +129,7 @@ func cmdOfficer(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer store.Close()
 	switch sub {
 	case "create":
-		o, err := store.CreateOfficer(ctx, models.OfficerInput{Name: *name, Badge: *badge, Active: true}, models.CLIActor)
+		o, err := store.CreateOfficer(ctx, rules.OfficerInput{Name: *name, Badge: *badge, Active: true}, models.CLIActor)
 		if err != nil {
 			return err
 		}

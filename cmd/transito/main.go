@@ -29,6 +29,7 @@ import (
 	_ "time/tzdata" // time zones work on images without /usr/share/zoneinfo
 
 	"transito/models"
+	"transito/models/rules"
 )
 
 const usage = `Uso: transito <comando> [opciones]
@@ -84,7 +85,7 @@ func oneLine(err error) string {
 		}
 		return "importación rechazada, no se escribió nada: " + strings.Join(parts, "; ")
 	}
-	var fe models.FieldErrors
+	var fe rules.FieldErrors
 	if errors.As(err, &fe) {
 		return "datos inválidos: " + fe.Error()
 	}
@@ -102,17 +103,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return usageError{"falta el comando"}
 	}
 	// A --db before the command applies to it too.
+	var db []string
 	if len(args) >= 2 && (args[0] == "--db" || args[0] == "-db") {
-		os.Setenv("TRANSITO_DB", args[1])
-		args = args[2:]
+		db, args = args[:2], args[2:]
 	} else if len(args) >= 1 && (strings.HasPrefix(args[0], "--db=") || strings.HasPrefix(args[0], "-db=")) {
-		os.Setenv("TRANSITO_DB", strings.SplitN(args[0], "=", 2)[1])
-		args = args[1:]
+		db, args = args[:1], args[1:]
 	}
 	if len(args) == 0 {
 		return usageError{"falta el comando"}
 	}
-	cmd, rest := args[0], args[1:]
+	cmd, rest := args[0], withFlags(args[0], args[1:], db)
 	switch cmd {
 	case "serve":
 		return cmdServe(ctx, rest, stdout, stderr)
@@ -139,6 +139,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprint(stderr, usage)
 	return usageError{fmt.Sprintf("comando desconocido %q", cmd)}
+}
+
+// withFlags passes flags given before the command down to it: they go
+// first among the command's own flags (after its subcommand, for admin and
+// officer), so that the same flag after the command still wins.
+func withFlags(cmd string, rest, flags []string) []string {
+	if len(flags) == 0 {
+		return rest
+	}
+	at := 0
+	if (cmd == "admin" || cmd == "officer") && len(rest) > 0 {
+		at = 1
+	}
+	out := append([]string{}, rest[:at]...)
+	out = append(out, flags...)
+	return append(out, rest[at:]...)
 }
 
 // parse parses flags that may come before or after the positional

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"transito/internal/testdb"
-	"transito/models"
+	"transito/internal/testenv"
 )
 
 // TestTwoServersShareIdempotencyKeys runs two transito serve processes on one
@@ -67,11 +67,7 @@ func TestTwoServersShareIdempotencyKeys(t *testing.T) {
 		}
 	}
 
-	store, err := models.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := testenv.Open(t, db)
 	_, rows, err := store.Report(context.Background(), "bruno.diaz@example.com")
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"transito/internal/testdb"
+	"transito/internal/testenv"
 	"transito/models"
 )
 
@@ -169,11 +170,7 @@ func TestFiveHundredConcurrentPostsGiveFiveHundredRows(t *testing.T) {
 	if err := s.cmd.Wait(); err != nil {
 		t.Fatalf("SIGTERM: %v, want exit status 0", err)
 	}
-	store, err := models.Open(context.Background(), s.db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := testenv.Open(t, s.db)
 	_, rows, err := store.Report(context.Background(), "ana.martinez@example.com")
 	if err != nil {
 		t.Fatal(err)
@@ -237,10 +234,7 @@ func TestSIGKILLLosesNoAcknowledgedWrite(t *testing.T) {
 			t.Fatalf("cycle %d: only %d writes acknowledged before the kill", cycle, len(acked))
 		}
 
-		store, err := models.Open(context.Background(), db)
-		if err != nil {
-			t.Fatal(err)
-		}
+		store := testenv.Open(t, db)
 		_, rows, err := store.Report(context.Background(), "ana.martinez@example.com")
 		store.Close()
 		if err != nil {

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"transito/internal/testdb"
-	"transito/models"
+	"transito/internal/testenv"
 )
 
 // drainServer is the transito binary running `serve --demo` in a child process.
@@ -184,11 +184,7 @@ func TestSIGTERMAnswersRequestsInFlight(t *testing.T) {
 		t.Fatalf("server did not exit after SIGTERM\n%s", s.stderr)
 	}
 
-	store, err := models.Open(context.Background(), s.db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := testenv.Open(t, s.db)
 	_, rows, err := store.Report(context.Background(), "ana.martinez@example.com")
 	if err != nil {
 		t.Fatal(err)

@@ -20,19 +20,9 @@ import (
 	_ "modernc.org/sqlite"
 
 	"transito/internal/testdb"
+	"transito/internal/testenv"
 	"transito/models"
 )
-
-// openTestStore opens the database a test server wrote, for checking; the
-// caller closes it. The soak and backup tests open databases only through it.
-func openTestStore(t *testing.T, db string) *models.Store {
-	t.Helper()
-	store, err := models.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return store
-}
 
 // checkIntegrity runs SQLite's own consistency checks on db.
 func checkIntegrity(t *testing.T, db string) {
@@ -269,7 +259,7 @@ func replayAcrossRestart(t *testing.T, s *server, l *soakLedger) {
 func verifySoakLedger(t *testing.T, db string, l *soakLedger, cycle int) {
 	t.Helper()
 	ctx := context.Background()
-	store := openTestStore(t, db)
+	store := testenv.Open(t, db)
 	defer store.Close()
 	found, byID := map[string]int{}, map[int64]string{}
 	for _, email := range []string{"ana.martinez@example.com"} {
@@ -288,7 +278,7 @@ func verifySoakLedger(t *testing.T, db string, l *soakLedger, cycle int) {
 		}
 	}
 	for email, name := range l.persons {
-		res, err := store.ListPersons(ctx, &models.ListQuery{Q: email})
+		res, err := store.ListPersons(ctx, models.ListQuery{Q: email})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -297,7 +287,7 @@ func verifySoakLedger(t *testing.T, db string, l *soakLedger, cycle int) {
 		}
 	}
 	for plate, email := range l.imports {
-		res, err := store.ListVehicles(ctx, &models.ListQuery{Q: plate})
+		res, err := store.ListVehicles(ctx, models.ListQuery{Q: plate})
 		if err != nil {
 			t.Fatal(err)
 		}

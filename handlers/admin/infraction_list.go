@@ -1,0 +1,44 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"transito/models"
+	"transito/paths"
+	"transito/views"
+)
+
+// infractionList shows the infractions with their filters.
+func (h *Handler) infractionList(c *fiber.Ctx) error {
+	return h.renderInfractionList(c, fiber.StatusOK, views.NewInfractionForm(paths.Infractions, csrf(c)))
+}
+
+func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.InfractionForm) error {
+	lq := listQuery(c, "desde", "hasta", "oficial", "patente", "estado", "persona", "vehiculo")
+	res, err := h.store.ListInfractions(c.UserContext(), lq, h.loc)
+	if err != nil {
+		return err
+	}
+	l := newList(paths.Infractions, "Infracciones", "infracciones", lq, res)
+	l.SearchLabel, l.SearchHint = "Buscar por patente (comienzo)", "p. ej. AB1"
+	l.Empty = "No hay infracciones que mostrar."
+	l.Columns = []views.Column{{Label: "Fecha", Sort: "fecha"}, {Label: "Patente", Sort: "patente"}, {Label: "Vehículo"}, {Label: "Oficial", Sort: "oficial"}, {Label: "Estado", Sort: "estado"}, {Label: "Comentarios"}}
+	for _, i := range res.Items {
+		st := views.Cell{Text: "Vigente", Badge: "ok"}
+		if i.Status == models.StatusVoided {
+			st = views.Cell{Text: "Anulada", Badge: "warn"}
+		}
+		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
+			{Text: h.fmtTime(i.OccurredAt), Href: paths.Of(paths.Infraction, i.ID)},
+			{Text: i.Plate, Mono: true},
+			{Text: i.Brand + " · " + i.Color},
+			{Text: i.OfficerName + " (" + i.OfficerBadge + ")"},
+			st,
+			{Text: i.Comments},
+		}})
+	}
+	l.Filters = views.InfractionFilters(lq.Filter("desde"), lq.Filter("hasta"), lq.Filter("oficial"), lq.Filter("patente"), lq.Filter("estado"),
+		map[string]string{"persona": lq.Filter("persona"), "vehiculo": lq.Filter("vehiculo")})
+	l.Create, l.CreateLabel, l.CreateOpen = views.InfractionFormView(form), "Registrar infracción a mano", views.Invalid(&form)
+	return h.respondList(c, h.page(c, "Infracciones", "infracciones"), l, status, "infracciones")
+}

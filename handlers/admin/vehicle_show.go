@@ -1,0 +1,33 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"transito/handlers/web"
+	"transito/models"
+	"transito/paths"
+	"transito/views"
+)
+
+// vehicleShow shows a vehicle with its edit form.
+func (h *Handler) vehicleShow(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	return h.renderVehicle(c, fiber.StatusOK, id, nil, nil, nil)
+}
+
+func (h *Handler) renderVehicle(c *fiber.Ctx, status int, id int64, f *views.VehicleForm, owner *models.Person, cands []models.Person) error {
+	v, err := h.store.VehicleByID(c.UserContext(), id)
+	if err != nil {
+		return notFound(err, "ese vehículo")
+	}
+	if f == nil {
+		form := views.NewVehicleForm(paths.Of(paths.Vehicle, id), csrf(c))
+		form.Plate.Value, form.Brand.Value, form.Color.Value, form.Owner.Value = v.Plate, v.Brand, v.Color, itoa64(v.PersonID)
+		f = &form
+		owner = v.Person
+	}
+	return web.Render(c, status, views.VehiclePage(h.page(c, v.Plate, "vehiculos"), v, *f, owner, cands))
+}

@@ -1,0 +1,178 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"transito/handlers/web"
+	"transito/models"
+	"transito/models/rules"
+)
+
+// InfractionJSON is an infraction as the API answers it.
+type InfractionJSON struct {
+	ID         int64       `json:"id"`
+	Plate      string      `json:"placa_patente"`
+	Brand      string      `json:"marca,omitempty"`
+	Color      string      `json:"color,omitempty"`
+	Timestamp  string      `json:"timestamp"`
+	Comments   string      `json:"comentarios"`
+	Officer    OfficerJSON `json:"oficial"`
+	RecordedAt string      `json:"registrada_en"`
+	Status     string      `json:"estado"`
+}
+
+// OfficerJSON names the officer who recorded an infraction.
+type OfficerJSON struct {
+	Name  string `json:"nombre"`
+	Badge string `json:"numero"`
+}
+
+// InfractionRequest is the body of POST /cargar_infraccion once decoded.
+type InfractionRequest struct {
+	Plate      string
+	OccurredAt time.Time
+	Comments   string
+}
+
+// createInfraction handles POST /cargar_infraccion.
+func (h *Handler) createInfraction(c *fiber.Ctx) error {
+	body := c.Body()
+	if len(body) > rules.MaxAPIBody {
+		return web.NewProblem(fiber.StatusRequestEntityTooLarge, fmt.Sprintf("El cuerpo supera los %d KiB permitidos.", rules.MaxAPIBody>>10))
+	}
+	key := c.Get("Idempotency-Key")
+	if msg := rules.CheckIdempotencyKey(key); msg != "" {
+		return web.ValidationProblem(rules.FieldErrors{"Idempotency-Key": msg})
+	}
+	req, err := DecodeInfraction(body, h.cfg.Location, time.Now())
+	if err != nil {
+		return err
+	}
+	officer := officerOf(c)
+	rec, err := h.recorder.Record(c.UserContext(), models.RecordRequest{
+		Officer: *officer, Plate: req.Plate, OccurredAt: req.OccurredAt, Comments: req.Comments, IdempotencyKey: key,
+	})
+	if errors.Is(err, models.ErrNotFound) {
+		return web.NewProblem(fiber.StatusNotFound, "No hay ningún vehículo registrado con la patente «"+req.Plate+"».")
+	}
+	if err != nil {
+		return err
+	}
+	if rec.Replayed {
+		c.Set("Idempotent-Replayed", "true")
+	}
+	return c.JSON(h.infractionJSON(rec.Infraction))
+}
+
+func (h *Handler) infractionJSON(r models.InfractionRow) InfractionJSON {
+	return InfractionJSON{
+		ID: r.ID, Plate: r.Plate, Brand: r.Brand, Color: r.Color,
+		Timestamp: h.formatTime(r.OccurredAt), Comments: r.Comments,
+		Officer:    OfficerJSON{Name: r.OfficerName, Badge: r.OfficerBadge},
+		RecordedAt: h.formatTime(r.RecordedAt), Status: r.Status,
+	}
+}
+
+// formatTime writes a time as RFC 3339 in the configured time zone.
+func (h *Handler) formatTime(t time.Time) string {
+	return t.In(h.cfg.Location).Format(time.RFC3339Nano)
+}
+
+// DecodeInfraction reads and validates the body of POST /cargar_infraccion.
+// Every problem is a *web.Problem with status 400 that names the field.
+func DecodeInfraction(body []byte, loc *time.Location, now time.Time) (InfractionRequest, error) {
+	var req InfractionRequest
+	if !utf8.Valid(body) {
+		return req, web.NewProblem(fiber.StatusBadRequest, "El cuerpo no es texto UTF-8 válido.")
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return req, web.NewProblem(fiber.StatusBadRequest, `El cuerpo debe ser un objeto JSON: {"placa_patente": "...", "timestamp": "...", "comentarios": "..."}.`)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(trimmed, &fields); err != nil {
+		return req, web.NewProblem(fiber.StatusBadRequest, "El cuerpo no es JSON válido.")
+	}
+	fe := rules.FieldErrors{}
+
+	switch raw, ok := fields["placa_patente"]; {
+	case !ok || isNull(raw):
+		fe.Add("placa_patente", "es obligatoria")
+	default:
+		var plate string
+		if err := json.Unmarshal(raw, &plate); err != nil {
+			fe.Add("placa_patente", "debe ser un texto")
+			break
+		}
+		switch {
+		case strings.TrimSpace(plate) == "":
+			fe.Add("placa_patente", "es obligatoria")
+		case utf8.RuneCountInString(plate) > rules.MaxRawPlateLen:
+			fe.Add("placa_patente", rules.TooLong(rules.MaxRawPlateLen))
+		default:
+			req.Plate = rules.NormalizePlate(plate)
+		}
+	}
+
+	switch raw, ok := fields["timestamp"]; {
+	case !ok || isNull(raw):
+		req.OccurredAt = now.UTC().Truncate(time.Microsecond)
+	default:
+		t, msg := decodeTimestamp(raw, loc, now)
+		if msg != "" {
+			fe.Add("timestamp", msg)
+		}
+		req.OccurredAt = t
+	}
+
+	if raw, ok := fields["comentarios"]; ok && !isNull(raw) {
+		if err := json.Unmarshal(raw, &req.Comments); err != nil {
+			fe.Add("comentarios", "debe ser un texto")
+		} else if msg := rules.CheckComments(req.Comments); msg != "" {
+			fe.Add("comentarios", msg)
+		}
+	}
+	if len(fe) > 0 {
+		return InfractionRequest{}, web.ValidationProblem(fe)
+	}
+	return req, nil
+}
+
+func decodeTimestamp(raw json.RawMessage, loc *time.Location, now time.Time) (time.Time, string) {
+	var t time.Time
+	var err error
+	switch raw[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return t, "debe ser un texto o un número"
+		}
+		t, err = rules.ParseTimestamp(s, loc, now)
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		var n json.Number
+		if json.Unmarshal(raw, &n) != nil {
+			return t, "debe ser un texto o un número"
+		}
+		sec, perr := n.Int64()
+		if perr != nil {
+			return t, "los segundos Unix deben ser un número entero"
+		}
+		t, err = rules.UnixTimestamp(sec, now)
+	default:
+		return t, "debe ser un texto (RFC 3339 o «AAAA-MM-DD HH:MM[:SS]») o un número (segundos Unix)"
+	}
+	if err != nil {
+		return time.Time{}, err.Error()
+	}
+	return t, ""
+}
+
+func isNull(raw json.RawMessage) bool { return string(raw) == "null" }

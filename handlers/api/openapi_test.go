@@ -1,0 +1,282 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"transito/docs"
+	"transito/handlers"
+	"transito/internal/testenv"
+	"transito/models"
+	"transito/models/rules"
+)
+
+// contract checks responses against docs/openapi.yaml and remembers which
+// documented (path, method, status) it has seen.
+type contract struct {
+	t    *testing.T
+	doc  *openapi3.T
+	seen map[string]bool
+}
+
+func loadContract(t *testing.T) *contract {
+	t.Helper()
+	ctx := context.Background()
+	doc, err := openapi3.NewLoader().LoadFromData(docs.OpenAPI)
+	if err != nil {
+		t.Fatalf("load openapi.yaml: %v", err)
+	}
+	if err := doc.Validate(ctx); err != nil {
+		t.Fatalf("openapi.yaml is not valid OpenAPI (examples included): %v", err)
+	}
+	if !doc.IsOpenAPI31OrLater() {
+		t.Fatalf("openapi.yaml declares %s, want 3.1", doc.OpenAPI)
+	}
+	return &contract{t: t, doc: doc, seen: map[string]bool{}}
+}
+
+func contractKey(path, method string, status int) string {
+	return path + " " + method + " " + strconv.Itoa(status)
+}
+
+// exchange sends req to the environment's server and validates the answer
+// against the operation the document gives for req's path and documented
+// method (a 405 is documented on the operation of the allowed method).
+func (k *contract) exchange(e *testenv.Env, req *http.Request, documentedMethod string) (*http.Response, string) {
+	k.t.Helper()
+	resp, body := e.Request(req)
+	lookup := req.Clone(context.Background())
+	lookup.Method = documentedMethod
+	// Paths here have no templates, and the variants differ only by a
+	// trailing slash, which routers fold: look the path up exactly.
+	item := k.doc.Paths.Value(req.URL.Path)
+	if item == nil || item.GetOperation(documentedMethod) == nil {
+		k.t.Fatalf("%s %s: not in openapi.yaml", documentedMethod, req.URL.Path)
+	}
+	route := &routers.Route{Spec: k.doc, Path: req.URL.Path, PathItem: item, Method: documentedMethod,
+		Operation: item.GetOperation(documentedMethod)}
+	var params map[string]string
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: lookup, PathParams: params, Route: route},
+		Status:                 resp.StatusCode,
+		Header:                 resp.Header,
+		Body:                   io.NopCloser(strings.NewReader(body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		k.t.Errorf("%s %s → %d does not match openapi.yaml: %v\nbody: %.300s", req.Method, req.URL, resp.StatusCode, err, body)
+	}
+	k.seen[contractKey(route.Path, documentedMethod, resp.StatusCode)] = true
+	return resp, body
+}
+
+// documented lists every (path, method, status) of the document.
+func (k *contract) documented() []string {
+	var all []string
+	for path, item := range k.doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			for code := range op.Responses.Map() {
+				status, err := strconv.Atoi(code)
+				if err != nil {
+					k.t.Errorf("%s %s: response %q is not a status code", method, path, code)
+					continue
+				}
+				all = append(all, contractKey(path, method, status))
+			}
+		}
+	}
+	sort.Strings(all)
+	return all
+}
+
+func jsonRequest(method, target, token, body string) *http.Request {
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return req
+}
+
+// TestOpenAPIAgreement drives every documented status of every documented
+// path, checks each answer against its schema, and fails when the document
+// lists a status the server never gave.
+func TestOpenAPIAgreement(t *testing.T) {
+	k := loadContract(t)
+	ctx := context.Background()
+	createPaths := []string{"/cargar_infraccion", "/cargar_infraccion/", "/api/v1/infracciones"}
+	reportPaths := []string{"/generar_informe", "/generar_informe/", "/api/v1/informes"}
+
+	e := testenv.Demo(t, handlers.Config{})
+	inactive, err := e.Store.CreateOfficer(ctx, rules.OfficerInput{Name: "Inactivo", Badge: "INACT-1", Active: true}, models.SystemActor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inactiveToken, err := e.Store.IssueToken(ctx, inactive.ID, models.SystemActor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Store.SetOfficerActive(ctx, inactive.ID, false, models.SystemActor); err != nil {
+		t.Fatal(err)
+	}
+	big := `{"placa_patente":"AB123CD","comentarios":"` + strings.Repeat("x", rules.MaxAPIBody) + `"}`
+
+	for _, p := range createPaths {
+		post := http.MethodPost
+		cases := []struct {
+			req    *http.Request
+			status int
+		}{
+			{jsonRequest(post, p, e.Token, `{"placa_patente":"ab-123-cd","timestamp":"2024-05-01 14:30","comentarios":"ok"}`), 200},
+			{jsonRequest(post, p, e.Token, `{"placa_patente":5,"timestamp":"mañana"}`), 400},
+			{jsonRequest(post, p, e.Token, `[1,2]`), 400},
+			{jsonRequest(post, p, "", `{"placa_patente":"AB123CD"}`), 401},
+			{jsonRequest(post, p, "tr_no-existe", `{"placa_patente":"AB123CD"}`), 401},
+			{jsonRequest(post, p, inactiveToken, `{"placa_patente":"AB123CD"}`), 403},
+			{jsonRequest(post, p, e.Token, `{"placa_patente":"ZZ999ZZ"}`), 404},
+			{jsonRequest(http.MethodGet, p, e.Token, ``), 405},
+			{jsonRequest(http.MethodPut, p, e.Token, `{}`), 405},
+			{jsonRequest(post, p, e.Token, big), 413},
+		}
+		for _, c := range cases {
+			if resp, body := k.exchange(e, c.req, post); resp.StatusCode != c.status {
+				t.Errorf("%s %s: %d, want %d: %.200s", c.req.Method, p, resp.StatusCode, c.status, body)
+			}
+		}
+		// The same Idempotency-Key answers the first result again.
+		first := jsonRequest(post, p, e.Token, `{"placa_patente":"AB123CD"}`)
+		first.Header.Set("Idempotency-Key", "clave-"+p)
+		_, body1 := k.exchange(e, first, post)
+		again := jsonRequest(post, p, e.Token, `{"placa_patente":"AB123CD"}`)
+		again.Header.Set("Idempotency-Key", "clave-"+p)
+		resp, body2 := k.exchange(e, again, post)
+		if resp.Header.Get("Idempotent-Replayed") != "true" || jsonID(body1) == 0 || jsonID(body1) != jsonID(body2) {
+			t.Errorf("%s: replay is not the first infraction: %s / %s", p, body1, body2)
+		}
+	}
+
+	for _, p := range reportPaths {
+		get := http.MethodGet
+		resp, _ := k.exchange(e, httptest.NewRequest(get, p+"?email=Ana.Martinez@example.com", nil), get)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", p, resp.StatusCode)
+		}
+		etag := resp.Header.Get("ETag")
+		cond := httptest.NewRequest(get, p+"?email=ana.martinez@example.com", nil)
+		cond.Header.Set("If-None-Match", etag)
+		cases := []struct {
+			req    *http.Request
+			status int
+		}{
+			{httptest.NewRequest(get, p+"?email=carla.gomez@example.com", nil), 200},
+			{cond, 304},
+			{httptest.NewRequest(get, p+"?email=no-es-correo", nil), 400},
+			{httptest.NewRequest(get, p, nil), 400},
+			{httptest.NewRequest(get, p+"?email=nadie@example.com", nil), 404},
+			{httptest.NewRequest(http.MethodPost, p+"?email=ana.martinez@example.com", nil), 405},
+		}
+		for _, c := range cases {
+			if resp, body := k.exchange(e, c.req, get); resp.StatusCode != c.status {
+				t.Errorf("%s %s: %d, want %d: %.200s", c.req.Method, c.req.URL, resp.StatusCode, c.status, body)
+			}
+		}
+	}
+
+	// Rate limits: one request a minute, the second is refused.
+	limited := testenv.Demo(t, handlers.Config{RateLimit: 1, APIRateLimit: 1})
+	for _, p := range createPaths {
+		for range 2 {
+			k.exchange(limited, jsonRequest(http.MethodPost, p, limited.Token, `{"placa_patente":"AB123CD"}`), http.MethodPost)
+		}
+	}
+	for _, p := range reportPaths {
+		for range 2 {
+			k.exchange(limited, httptest.NewRequest(http.MethodGet, p+"?email=ana.martinez@example.com", nil), http.MethodGet)
+		}
+	}
+
+	// The write queue closed (the server is stopping): 503.
+	stopping := testenv.Demo(t, handlers.Config{})
+	if err := stopping.Recorder.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range createPaths {
+		k.exchange(stopping, jsonRequest(http.MethodPost, p, stopping.Token, `{"placa_patente":"AB123CD"}`), http.MethodPost)
+	}
+
+	// The database closed under the running server: 500, saying nothing
+	// about the cause.
+	broken := testenv.Demo(t, handlers.Config{})
+	if err := broken.Store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range createPaths {
+		_, body := k.exchange(broken, jsonRequest(http.MethodPost, p, broken.Token, `{"placa_patente":"AB123CD"}`), http.MethodPost)
+		if strings.Contains(body, "sql") || strings.Contains(body, "closed") {
+			t.Errorf("a 500 leaks internals: %s", body)
+		}
+	}
+	for _, p := range reportPaths {
+		k.exchange(broken, httptest.NewRequest(http.MethodGet, p+"?email=ana.martinez@example.com", nil), http.MethodGet)
+	}
+
+	var missing []string
+	for _, key := range k.documented() {
+		if !k.seen[key] {
+			missing = append(missing, key)
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("documented but never answered:\n%s", strings.Join(missing, "\n"))
+	}
+}
+
+// TestOpenAPIServed checks that the document the server publishes is the
+// embedded one, and that the API page has a section for every problem type.
+func TestOpenAPIServed(t *testing.T) {
+	e := testenv.Demo(t, handlers.Config{})
+	resp, body := e.GetBody("/api/openapi.yaml")
+	if resp.StatusCode != 200 || !bytes.Equal([]byte(body), docs.OpenAPI) {
+		t.Fatalf("/api/openapi.yaml: %d, %d bytes", resp.StatusCode, len(body))
+	}
+	resp, body = e.GetBody("/api")
+	if resp.StatusCode != 200 {
+		t.Fatalf("/api: %d", resp.StatusCode)
+	}
+	doc := testenv.ParseHTML(t, body)
+	k := loadContract(t)
+	problem := k.doc.Components.Schemas["Problema"].Value.Properties["type"].Value
+	if len(problem.Enum) == 0 {
+		t.Fatal("Problema.type has no enum")
+	}
+	for _, v := range problem.Enum {
+		anchor := strings.TrimPrefix(fmt.Sprint(v), "/api#")
+		if doc.Find("#"+anchor).Length() != 1 {
+			t.Errorf("/api has no section #%s", anchor)
+		}
+	}
+	if testenv.Testid(doc, "curl-example").Length() < 2 {
+		t.Error("/api has no curl examples")
+	}
+}
+
+func jsonID(body string) int64 {
+	var v struct{ ID int64 }
+	if json.Unmarshal([]byte(body), &v) != nil {
+		return 0
+	}
+	return v.ID
+}

@@ -1,0 +1,171 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"hash/fnv"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+
+	"transito/handlers/web"
+	"transito/models"
+	"transito/models/rules"
+)
+
+// report handles GET /generar_informe?email=: the infractions charged to the
+// person with that e-mail, newest first, as a JSON array.
+func (h *Handler) report(c *fiber.Ctx) error {
+	email, err := rules.LookupEmail(c.Query("email"))
+	if err != nil {
+		return err
+	}
+	body, etag, err := h.reportJSON(c, email)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	// The cached body is never modified: hand it over without a copy.
+	c.Response().SetBodyRaw(body)
+	return nil
+}
+
+// reportJSON returns the report of email as JSON, from the cache when the
+// database has not changed since it was built. Concurrent misses for the same
+// e-mail at the same data version build it once and share it.
+func (h *Handler) reportJSON(c *fiber.Ctx, email string) ([]byte, string, error) {
+	ctx := c.UserContext()
+	version, cacheable := h.store.DataVersion(ctx)
+	if !cacheable {
+		return h.buildReport(c, email)
+	}
+	if e, ok := h.reports.get(email, version); ok {
+		return e.body, e.etag, nil
+	}
+	f, leader := h.reports.join(email, version)
+	if leader {
+		f.body, f.etag, f.err = h.buildReport(c, email)
+		h.reports.finish(email, version, f)
+	} else {
+		<-f.done
+	}
+	var p *web.Problem
+	if errors.As(f.err, &p) {
+		copied := *p // the error handler writes each request's id into its own copy
+		return nil, "", &copied
+	}
+	return f.body, f.etag, f.err
+}
+
+// buildReport queries the report of email and encodes it.
+func (h *Handler) buildReport(c *fiber.Ctx, email string) ([]byte, string, error) {
+	_, rows, err := h.store.Report(c.UserContext(), email)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, "", web.NewProblem(fiber.StatusNotFound, "No hay ninguna persona registrada con el correo "+email+".")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]InfractionJSON, len(rows))
+	for i, r := range rows {
+		out[i] = h.infractionJSON(r)
+	}
+	body, err := json.Marshal(out)
+	if err != nil {
+		return nil, "", err
+	}
+	sum := fnv.New64a()
+	sum.Write(body)
+	return body, `"` + strconv.FormatUint(sum.Sum64(), 36) + `"`, nil
+}
+
+// reportCacheBytes bounds the memory the report cache holds.
+const reportCacheBytes = 16 << 20
+
+type reportEntry struct {
+	version int64
+	body    []byte
+	etag    string
+}
+
+// reportCache keeps built reports until the database changes. It is bounded
+// in bytes: when full it starts over.
+type reportCache struct {
+	mu       sync.RWMutex
+	m        map[string]reportEntry
+	bytes    int
+	building map[flightKey]*reportFlight
+}
+
+type flightKey struct {
+	email   string
+	version int64
+}
+
+// reportFlight is one build of a report that other requests wait for.
+type reportFlight struct {
+	done chan struct{}
+	body []byte
+	etag string
+	err  error
+}
+
+// join returns the build of email at version under way, or starts one
+// (leader true): the leader must call finish.
+func (rc *reportCache) join(email string, version int64) (f *reportFlight, leader bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	k := flightKey{email, version}
+	if f, ok := rc.building[k]; ok {
+		return f, false
+	}
+	if rc.building == nil {
+		rc.building = make(map[flightKey]*reportFlight)
+	}
+	f = &reportFlight{done: make(chan struct{})}
+	rc.building[k] = f
+	return f, true
+}
+
+// finish stores a successful build, then wakes the requests waiting for it.
+func (rc *reportCache) finish(email string, version int64, f *reportFlight) {
+	if f.err == nil {
+		rc.put(email, reportEntry{version: version, body: f.body, etag: f.etag})
+	}
+	rc.mu.Lock()
+	delete(rc.building, flightKey{email, version})
+	rc.mu.Unlock()
+	close(f.done)
+}
+
+func (rc *reportCache) get(email string, version int64) (reportEntry, bool) {
+	rc.mu.RLock()
+	defer rc.mu.RUnlock()
+	e, ok := rc.m[email]
+	return e, ok && e.version == version
+}
+
+func (rc *reportCache) put(email string, e reportEntry) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.m == nil || rc.bytes+len(e.body) > reportCacheBytes {
+		rc.m, rc.bytes = make(map[string]reportEntry), 0
+	}
+	if old, ok := rc.m[email]; ok {
+		rc.bytes -= len(old.body)
+	}
+	if len(e.body) <= reportCacheBytes/4 {
+		// The key is copied: email may point into Fiber's request buffer,
+		// which the next request overwrites (another person's address of the
+		// same length would then find this report).
+		rc.m[strings.Clone(email)] = e
+		rc.bytes += len(e.body)
+	}
+}

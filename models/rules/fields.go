@@ -1,0 +1,21 @@
+package rules
+
+// The names of the fields people fill in: how the panel's forms submit them,
+// the API and the import file name them, and FieldErrors reports them.
+const (
+	FieldName            = "nombre"
+	FieldEmail           = "email"
+	FieldPlate           = "placa_patente"
+	FieldBrand           = "marca"
+	FieldColor           = "color"
+	FieldOwner           = "persona_id"
+	FieldBadge           = "numero"
+	FieldActive          = "activo"
+	FieldOfficer         = "oficial"
+	FieldTimestamp       = "timestamp"
+	FieldComments        = "comentarios"
+	FieldVoidReason      = "motivo"
+	FieldUsername        = "usuario"
+	FieldPassword        = "clave"
+	FieldCurrentPassword = "clave_actual"
+)

@@ -1,0 +1,221 @@
+package rules
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// MaxImportSize bounds an import file.
+const MaxImportSize = 32 << 20
+
+// ImportRecord is one person of an import file with the vehicles listed
+// under them. Line is where the record starts in the file.
+type ImportRecord struct {
+	Line     int
+	Person   PersonInput
+	Vehicles []ImportVehicle
+}
+
+// ImportVehicle is one vehicle of an import record.
+type ImportVehicle struct {
+	Line    int
+	Vehicle VehicleInput
+}
+
+// ImportError is a bad row: its line, the field and a Spanish message.
+type ImportError struct {
+	Line    int    `json:"linea"`
+	Field   string `json:"campo"`
+	Message string `json:"mensaje"`
+}
+
+func (e ImportError) String() string {
+	if e.Field == "" {
+		return fmt.Sprintf("línea %d: %s", e.Line, e.Message)
+	}
+	return fmt.Sprintf("línea %d: %s: %s", e.Line, e.Field, e.Message)
+}
+
+// ParseImport reads a CSV file (header nombre,email,placa_patente,marca,color)
+// or a JSON file ([{"nombre","email","vehiculos":[{"placa_patente","marca","color"}]}])
+// and validates every record, normalising them in place. The format is JSON
+// when the first non-blank character is '['. The file is good when no error
+// comes back.
+func ParseImport(r io.Reader) ([]ImportRecord, []ImportError) {
+	recs, errs := readImport(r)
+	return recs, append(errs, validateImport(recs)...)
+}
+
+func readImport(r io.Reader) ([]ImportRecord, []ImportError) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxImportSize+1))
+	if err != nil {
+		return nil, []ImportError{{Line: 0, Message: "no se pudo leer el archivo"}}
+	}
+	if len(data) > MaxImportSize {
+		return nil, []ImportError{{Line: 0, Message: fmt.Sprintf("el archivo supera los %d MiB", MaxImportSize>>20)}}
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, []ImportError{{Line: 1, Message: "el archivo está vacío"}}
+	}
+	if trimmed[0] == '[' {
+		return parseImportJSON(data)
+	}
+	return parseImportCSV(data)
+}
+
+var importHeader = []string{FieldName, FieldEmail, FieldPlate, FieldBrand, FieldColor}
+
+func parseImportCSV(data []byte) ([]ImportRecord, []ImportError) {
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = false
+	header, err := cr.Read()
+	if err != nil {
+		return nil, []ImportError{{Line: 1, Message: "no se pudo leer la fila de encabezado"}}
+	}
+	cols := map[string]int{}
+	for i, h := range header {
+		cols[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	for _, h := range importHeader {
+		if _, ok := cols[h]; !ok {
+			return nil, []ImportError{{Line: 1, Message: "falta la columna «" + h + "»; el encabezado debe ser " + strings.Join(importHeader, ",")}}
+		}
+	}
+	var recs []ImportRecord
+	var errs []ImportError
+	byEmail := map[string]int{}
+	for {
+		line, _ := cr.FieldPos(0)
+		row, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				errs = append(errs, ImportError{Line: pe.StartLine, Message: "CSV mal formado: " + pe.Err.Error()})
+			} else {
+				errs = append(errs, ImportError{Line: line, Message: "CSV mal formado"})
+			}
+			break
+		}
+		line, _ = cr.FieldPos(0)
+		get := func(name string) string {
+			if i := cols[name]; i < len(row) {
+				return row[i]
+			}
+			return ""
+		}
+		if strings.TrimSpace(strings.Join(row, "")) == "" {
+			continue
+		}
+		person := PersonInput{Name: get(FieldName), Email: get(FieldEmail)}
+		key := NormalizeEmail(person.Email)
+		i, seen := byEmail[key]
+		if !seen || key == "" {
+			recs = append(recs, ImportRecord{Line: line, Person: person})
+			i = len(recs) - 1
+			byEmail[key] = i
+		}
+		v := VehicleInput{Plate: get(FieldPlate), Brand: get(FieldBrand), Color: get(FieldColor)}
+		if v.Plate != "" || v.Brand != "" || v.Color != "" {
+			recs[i].Vehicles = append(recs[i].Vehicles, ImportVehicle{Line: line, Vehicle: v})
+		}
+	}
+	return recs, errs
+}
+
+type importJSONPerson struct {
+	Name     *string `json:"nombre"`
+	Email    *string `json:"email"`
+	Vehicles []struct {
+		Plate *string `json:"placa_patente"`
+		Brand *string `json:"marca"`
+		Color *string `json:"color"`
+	} `json:"vehiculos"`
+}
+
+func parseImportJSON(data []byte) ([]ImportRecord, []ImportError) {
+	lineAt := func(off int64) int {
+		for off < int64(len(data)) && (data[off] == ' ' || data[off] == '\n' || data[off] == '\r' || data[off] == '\t' || data[off] == ',') {
+			off++
+		}
+		return bytes.Count(data[:off], []byte("\n")) + 1
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return nil, []ImportError{{Line: 1, Message: "JSON mal formado: se esperaba una lista de personas"}}
+	}
+	var recs []ImportRecord
+	var errs []ImportError
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	for dec.More() {
+		line := lineAt(dec.InputOffset())
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return recs, append(errs, ImportError{Line: line, Message: "JSON mal formado"})
+		}
+		var p importJSONPerson
+		if err := json.Unmarshal(raw, &p); err != nil {
+			errs = append(errs, ImportError{Line: line, Message: "se esperaba un objeto {\"nombre\", \"email\", \"vehiculos\": [...]} con textos"})
+			continue
+		}
+		rec := ImportRecord{Line: line, Person: PersonInput{Name: str(p.Name), Email: str(p.Email)}}
+		for _, v := range p.Vehicles {
+			rec.Vehicles = append(rec.Vehicles, ImportVehicle{Line: line, Vehicle: VehicleInput{
+				Plate: str(v.Plate), Brand: str(v.Brand), Color: str(v.Color),
+			}})
+		}
+		recs = append(recs, rec)
+	}
+	if _, err := dec.Token(); err != nil {
+		errs = append(errs, ImportError{Line: lineAt(dec.InputOffset()), Message: "JSON mal formado: falta cerrar la lista"})
+	}
+	return recs, errs
+}
+
+// validateImport checks every record and the file as a whole (a plate listed
+// twice). It normalises the records in place.
+func validateImport(recs []ImportRecord) []ImportError {
+	var errs []ImportError
+	plates := map[string]int{}
+	for i := range recs {
+		rec := &recs[i]
+		for field, msg := range rec.Person.Clean() {
+			errs = append(errs, ImportError{Line: rec.Line, Field: field, Message: msg})
+		}
+		for k := range rec.Vehicles {
+			v := &rec.Vehicles[k]
+			v.Vehicle.PersonID = 1 // the owner is the record's person
+			fe := v.Vehicle.Clean()
+			for _, field := range []string{FieldPlate, FieldBrand, FieldColor} {
+				if msg, ok := fe[field]; ok {
+					errs = append(errs, ImportError{Line: v.Line, Field: field, Message: msg})
+				}
+			}
+			if _, bad := fe[FieldPlate]; bad {
+				continue
+			}
+			if first, dup := plates[v.Vehicle.Plate]; dup {
+				errs = append(errs, ImportError{Line: v.Line, Field: FieldPlate,
+					Message: fmt.Sprintf("la patente %s ya figura en la línea %d", v.Vehicle.Plate, first)})
+				continue
+			}
+			plates[v.Vehicle.Plate] = v.Line
+		}
+	}
+	return errs
+}

@@ -1,0 +1,50 @@
+package rules
+
+import (
+	"strings"
+	"time"
+)
+
+// InfractionInput is an infraction an administrator registers by hand.
+type InfractionInput struct {
+	Plate      string    `json:"placa_patente"`
+	Badge      string    `json:"oficial"`
+	OccurredAt time.Time `json:"timestamp"`
+	Comments   string    `json:"comentarios"`
+}
+
+// Clean normalises the input and validates it.
+func (in *InfractionInput) Clean() FieldErrors {
+	fe := FieldErrors{}
+	in.Plate = NormalizePlate(in.Plate)
+	in.Badge = NormalizeBadge(in.Badge)
+	in.Comments = strings.TrimSpace(in.Comments)
+	checkPlate(fe, in.Plate)
+	if in.Badge == "" {
+		fe.Add(FieldOfficer, "es obligatorio: indique el número del oficial")
+	}
+	if in.OccurredAt.IsZero() {
+		fe.Add(FieldTimestamp, "es obligatoria")
+	}
+	if msg := CheckComments(in.Comments); msg != "" {
+		fe.Add(FieldComments, msg)
+	}
+	return fe
+}
+
+// VoidInput is the reason an infraction is annulled for.
+type VoidInput struct {
+	Reason string `json:"motivo"`
+}
+
+// Clean normalises the input and validates it.
+func (in *VoidInput) Clean() FieldErrors {
+	fe := FieldErrors{}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if in.Reason == "" {
+		fe.Add(FieldVoidReason, "es obligatorio: explique por qué se anula")
+	} else if msg := checkText(in.Reason, maxVoidReasonLen, true); msg != "" {
+		fe.Add(FieldVoidReason, msg)
+	}
+	return fe
+}

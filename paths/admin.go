@@ -1,0 +1,53 @@
+package paths
+
+// The panel (handlers/admin). Every path starts with Panel.
+const (
+	Panel  = "/admin"
+	Login  = Panel + "/login"
+	Logout = Panel + "/logout"
+
+	Persons      = Panel + "/personas"
+	PersonSearch = Persons + "/buscar"
+	Person       = Persons + "/:id"
+	PersonDelete = Person + "/eliminar"
+
+	Vehicles      = Panel + "/vehiculos"
+	Vehicle       = Vehicles + "/:id"
+	VehicleDelete = Vehicle + "/eliminar"
+
+	Officers           = Panel + "/oficiales"
+	Officer            = Officers + "/:id"
+	OfficerToken       = Officer + "/token"
+	OfficerTokenRevoke = OfficerToken + "/revocar"
+	OfficerActive      = Officer + "/activo"
+	OfficerDelete      = Officer + "/eliminar"
+
+	Infractions    = Panel + "/infracciones"
+	Infraction     = Infractions + "/:id"
+	InfractionVoid = Infraction + "/anular"
+
+	Admins      = Panel + "/administradores"
+	Admin       = Admins + "/:id"
+	AdminDelete = Admin + "/eliminar"
+
+	Audit = Panel + "/auditoria"
+
+	Import        = Panel + "/importar"
+	ImportConfirm = Import + "/confirmar"
+)
+
+// entityPages are the panel pages of the kinds of record the audit log
+// names.
+var entityPages = map[string]string{
+	"person": Person, "vehicle": Vehicle, "officer": Officer, "infraction": Infraction, "admin": Admin,
+}
+
+// Entity is the panel page of an audited record ("person", 7 →
+// /admin/personas/7), "" when the kind has none or id is 0.
+func Entity(entity string, id int64) string {
+	p, ok := entityPages[entity]
+	if !ok || id == 0 {
+		return ""
+	}
+	return Of(p, id)
+}

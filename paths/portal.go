@@ -1,0 +1,7 @@
+package paths
+
+// The citizens' pages (handlers/portal).
+const (
+	Home   = "/"
+	Lookup = "/consulta"
+)

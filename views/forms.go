@@ -1,0 +1,235 @@
+package views
+
+import (
+	"strconv"
+	"time"
+
+	"transito/models/rules"
+)
+
+// Field is one input of a form: the name it is submitted under (a
+// rules.Field* constant), what it holds and its error.
+type Field struct {
+	Name  string
+	Value string
+	Error string
+	// Checkbox marks a checkbox, which submits a hidden "0" and, when
+	// checked, "1": the last value submitted wins.
+	Checkbox bool
+}
+
+// Form is what every form carries besides its fields: where it posts, the
+// CSRF token, and a message for the whole form.
+type Form struct {
+	Action  string
+	CSRF    string
+	Message string
+}
+
+// Common is the form's common part; every form embeds a Form.
+func (f *Form) Common() *Form { return f }
+
+// A Submission is a form as the handlers fill it from a request and show it
+// again with its errors: its common part and its fields.
+type Submission interface {
+	Common() *Form
+	Fields() []*Field
+}
+
+// Invalid reports whether a form was refused: one of its fields has an
+// error, or the form a message.
+func Invalid(f Submission) bool {
+	if f.Common().Message != "" {
+		return true
+	}
+	for _, fl := range f.Fields() {
+		if fl.Error != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// SetErrors puts each error on the field it names; an error no field of the
+// form shows becomes the form's message.
+func SetErrors(f Submission, fe rules.FieldErrors) {
+	for name, msg := range fe {
+		if fl := fieldNamed(f, name); fl != nil {
+			fl.Error = msg
+			continue
+		}
+		c := f.Common()
+		if c.Message != "" {
+			c.Message += " "
+		}
+		c.Message += name + ": " + msg
+	}
+}
+
+func fieldNamed(f Submission, name string) *Field {
+	for _, fl := range f.Fields() {
+		if fl.Name == name {
+			return fl
+		}
+	}
+	return nil
+}
+
+// PersonForm creates or edits a person.
+type PersonForm struct {
+	Form
+	Name, Email Field
+}
+
+// NewPersonForm is an empty person form that posts to action.
+func NewPersonForm(action, csrf string) PersonForm {
+	return PersonForm{Form: Form{Action: action, CSRF: csrf},
+		Name: Field{Name: rules.FieldName}, Email: Field{Name: rules.FieldEmail}}
+}
+
+// Fields are the form's inputs.
+func (f *PersonForm) Fields() []*Field { return []*Field{&f.Name, &f.Email} }
+
+// Input is the submitted person.
+func (f *PersonForm) Input() rules.PersonInput {
+	return rules.PersonInput{Name: f.Name.Value, Email: f.Email.Value}
+}
+
+// VehicleForm creates or edits a vehicle; OwnerQuery is the owner search.
+type VehicleForm struct {
+	Form
+	Plate, Brand, Color, Owner, OwnerQuery Field
+}
+
+// NewVehicleForm is an empty vehicle form that posts to action.
+func NewVehicleForm(action, csrf string) VehicleForm {
+	return VehicleForm{Form: Form{Action: action, CSRF: csrf},
+		Plate: Field{Name: rules.FieldPlate}, Brand: Field{Name: rules.FieldBrand}, Color: Field{Name: rules.FieldColor},
+		Owner: Field{Name: rules.FieldOwner}, OwnerQuery: Field{Name: "persona_q"}}
+}
+
+// Fields are the form's inputs.
+func (f *VehicleForm) Fields() []*Field {
+	return []*Field{&f.Plate, &f.Brand, &f.Color, &f.Owner, &f.OwnerQuery}
+}
+
+// OwnerID is the chosen owner's id, 0 when none is.
+func (f *VehicleForm) OwnerID() int64 {
+	id, err := strconv.ParseInt(f.Owner.Value, 10, 64)
+	if err != nil || id < 0 {
+		return 0
+	}
+	return id
+}
+
+// Input is the submitted vehicle.
+func (f *VehicleForm) Input() rules.VehicleInput {
+	return rules.VehicleInput{Plate: f.Plate.Value, Brand: f.Brand.Value, Color: f.Color.Value, PersonID: f.OwnerID()}
+}
+
+// OfficerForm creates or edits an officer.
+type OfficerForm struct {
+	Form
+	Name, Badge, Active Field
+}
+
+// NewOfficerForm is an empty officer form that posts to action.
+func NewOfficerForm(action, csrf string) OfficerForm {
+	return OfficerForm{Form: Form{Action: action, CSRF: csrf},
+		Name: Field{Name: rules.FieldName}, Badge: Field{Name: rules.FieldBadge},
+		Active: Field{Name: rules.FieldActive, Checkbox: true}}
+}
+
+// Fields are the form's inputs.
+func (f *OfficerForm) Fields() []*Field { return []*Field{&f.Name, &f.Badge, &f.Active} }
+
+// Input is the submitted officer.
+func (f *OfficerForm) Input() rules.OfficerInput {
+	return rules.OfficerInput{Name: f.Name.Value, Badge: f.Badge.Value, Active: f.Active.Value == "1"}
+}
+
+// InfractionForm registers an infraction by hand; Timestamp is a local date
+// and time, which the handler reads in the configured zone.
+type InfractionForm struct {
+	Form
+	Plate, Officer, Timestamp, Comments Field
+}
+
+// NewInfractionForm is an empty infraction form that posts to action.
+func NewInfractionForm(action, csrf string) InfractionForm {
+	return InfractionForm{Form: Form{Action: action, CSRF: csrf},
+		Plate: Field{Name: rules.FieldPlate}, Officer: Field{Name: rules.FieldOfficer},
+		Timestamp: Field{Name: rules.FieldTimestamp}, Comments: Field{Name: rules.FieldComments}}
+}
+
+// Fields are the form's inputs.
+func (f *InfractionForm) Fields() []*Field {
+	return []*Field{&f.Plate, &f.Officer, &f.Timestamp, &f.Comments}
+}
+
+// Input is the submitted infraction, its time read in loc and checked
+// against now. A time that cannot be read is a FieldErrors with every other
+// field's error too.
+func (f *InfractionForm) Input(loc *time.Location, now time.Time) (rules.InfractionInput, error) {
+	in := rules.InfractionInput{Plate: f.Plate.Value, Badge: f.Officer.Value, Comments: f.Comments.Value}
+	if f.Timestamp.Value == "" {
+		return in, nil
+	}
+	t, err := rules.ParseTimestamp(f.Timestamp.Value, loc, now)
+	if err != nil {
+		fe := in.Clean()
+		fe[rules.FieldTimestamp] = err.Error()
+		return in, fe
+	}
+	in.OccurredAt = t
+	return in, nil
+}
+
+// VoidForm annuls an infraction.
+type VoidForm struct {
+	Form
+	Reason Field
+}
+
+// NewVoidForm is an empty annul form that posts to action.
+func NewVoidForm(action, csrf string) VoidForm {
+	return VoidForm{Form: Form{Action: action, CSRF: csrf}, Reason: Field{Name: rules.FieldVoidReason}}
+}
+
+// Fields are the form's inputs.
+func (f *VoidForm) Fields() []*Field { return []*Field{&f.Reason} }
+
+// AdminForm creates an administrator.
+type AdminForm struct {
+	Form
+	Username, Password Field
+}
+
+// NewAdminForm is an empty administrator form that posts to action.
+func NewAdminForm(action, csrf string) AdminForm {
+	return AdminForm{Form: Form{Action: action, CSRF: csrf},
+		Username: Field{Name: rules.FieldUsername}, Password: Field{Name: rules.FieldPassword}}
+}
+
+// Fields are the form's inputs.
+func (f *AdminForm) Fields() []*Field { return []*Field{&f.Username, &f.Password} }
+
+// Input is the submitted administrator.
+func (f *AdminForm) Input() rules.AdminInput {
+	return rules.AdminInput{Username: f.Username.Value, Password: f.Password.Value}
+}
+
+// PasswordForm changes one's own password.
+type PasswordForm struct {
+	Form
+	Current, Password Field
+}
+
+// NewPasswordForm is an empty password form that posts to action.
+func NewPasswordForm(action, csrf string) PasswordForm {
+	return PasswordForm{Form: Form{Action: action, CSRF: csrf},
+		Current: Field{Name: rules.FieldCurrentPassword}, Password: Field{Name: rules.FieldPassword}}
+}
+
+// Fields are the form's inputs.
+func (f *PasswordForm) Fields() []*Field { return []*Field{&f.Current, &f.Password} }

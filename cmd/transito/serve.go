@@ -76,8 +76,8 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 		fmt.Fprintf(stdout, "        curl '%s/generar_informe?email=ana.martinez@example.com'\n", base)
 	}
 
-	if addr := os.Getenv("TRANSITO_PPROF_ADDR"); addr != "" {
-		go servePprof(addr, log)
+	if cfg.PprofAddr != "" {
+		go servePprof(cfg.PprofAddr, log)
 	}
 	sessionKey := []byte(cfg.SessionKey)
 	if len(sessionKey) == 0 {

@@ -151,7 +151,8 @@ func rotate(c *fiber.Ctx) *session {
 }
 
 // csrfProtect refuses a state-changing request whose _csrf field or
-// X-CSRF-Token header does not match the session's token.
+// X-CSRF-Token header does not match the session's token. A token in the
+// query string does not count.
 func (h *adminHandler) csrfProtect(c *fiber.Ctx) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
@@ -160,13 +161,25 @@ func (h *adminHandler) csrfProtect(c *fiber.Ctx) error {
 	s := sessionOf(c)
 	token := c.Get("X-CSRF-Token")
 	if token == "" {
-		token = c.FormValue("_csrf")
+		token = bodyField(c, "_csrf")
 	}
 	if token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
 		return newProblem(fiber.StatusForbidden,
 			"El formulario caducó o no es válido (token CSRF). Vuelva a cargar la página e intente de nuevo.")
 	}
 	return c.Next()
+}
+
+// bodyField is a field of the request body (URL-encoded or multipart), never
+// of the query string: c.FormValue looks there first.
+func bodyField(c *fiber.Ctx, name string) string {
+	if v := c.Request().PostArgs().Peek(name); len(v) > 0 {
+		return string(v)
+	}
+	if mf, err := c.MultipartForm(); err == nil && len(mf.Value[name]) > 0 {
+		return mf.Value[name][0]
+	}
+	return ""
 }
 
 // requireAdmin sends requests without a logged-in administrator to the

@@ -152,7 +152,7 @@ func TestCargarInfraccionStatuses(t *testing.T) {
 		{"stored", "POST", env.token, `{"placa_patente":"AB123CD","timestamp":"2024-05-01T14:30:00-03:00","comentarios":"Semáforo en rojo"}`, 200, "", true},
 		{"plate normalised", "POST", env.token, `{"placa_patente":" ab-123 cd ","comentarios":""}`, 200, "", true},
 		{"no timestamp means now", "POST", env.token, `{"placa_patente":"AB123CD"}`, 200, "", true},
-		{"unknown fields ignored", "POST", env.token, `{"placa_patente":"AB123CD","gps":[1,2]}`, 200, "", true},
+		{"unknown fields refused", "POST", env.token, `{"placa_patente":"AB123CD","gps":[1,2]}`, 400, "gps", false},
 		{"array body", "POST", env.token, `[{"placa_patente":"AB123CD"}]`, 400, "", false},
 		{"string body", "POST", env.token, `"AB123CD"`, 400, "", false},
 		{"empty body", "POST", env.token, ``, 400, "", false},

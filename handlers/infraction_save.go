@@ -17,6 +17,8 @@ func timestampMessage(err error) string {
 		return "no puede estar más de 5 minutos en el futuro"
 	case errors.Is(err, models.ErrTimestampPast):
 		return "es anterior a 1970"
+	case errors.Is(err, models.ErrTimestampGap), errors.Is(err, models.ErrTimestampOffset):
+		return err.Error()
 	default:
 		return "formato no reconocido: use AAAA-MM-DD HH:MM"
 	}

@@ -1,0 +1,52 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A local time the clocks skip (America/Santiago, 8 September 2024 at
+// midnight) is refused by the API and the panel naming the field and saying
+// why, and an offset past ±23:59 is refused (issue 10, item 8).
+func TestTimestampInTheDaylightSavingGapRefused(t *testing.T) {
+	santiago, err := time.LoadLocation("America/Santiago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := newAPIEnv(t, Config{Location: santiago})
+	for body, want := range map[string]string{
+		`{"placa_patente":"AB123CD","timestamp":"2024-09-08 00:30"}`:          "no existe",
+		`{"placa_patente":"AB123CD","timestamp":"2024-05-01T14:30:00+24:00"}`: "23:59",
+	} {
+		before := env.countInfractions(t)
+		resp, b := env.do(t, "POST", "/cargar_infraccion", env.token, body)
+		if resp.StatusCode != 400 {
+			t.Fatalf("%s: %d %s, want 400", body, resp.StatusCode, b)
+		}
+		if p := decodeProblem(t, resp, b); !strings.Contains(p.Errors["timestamp"], want) {
+			t.Errorf("%s: errors.timestamp %q, want it to say %q", body, p.Errors["timestamp"], want)
+		}
+		if env.countInfractions(t) != before {
+			t.Errorf("%s: refused but stored", body)
+		}
+	}
+	resp, b := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","timestamp":"2024-04-06 23:30"}`)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"timestamp":"2024-04-06T23:30:00-03:00"`) {
+		t.Errorf("repeated hour: %d %s, want the earlier instant (-03:00)", resp.StatusCode, b)
+	}
+
+	e := newTestEnv(t)
+	e.srv = New(e.store, e.srv.recorder, e.srv.log, Config{Location: santiago, ImportDir: t.TempDir()})
+	e.login()
+	p := mustPerson(t, e.store, "Ana", "ana@example.com")
+	mustVehicle(t, e.store, "AB123", p.ID)
+	mustOfficer(t, e.store, "Oficial", "B1")
+	resp, doc := e.post("/admin/infracciones", url.Values{"placa_patente": {"AB123"}, "oficial": {"B1"}, "timestamp": {"2024-09-08 00:30"}})
+	wantStatus(t, resp, http.StatusUnprocessableEntity)
+	if msg := testid(doc, "error-timestamp").Text(); !strings.Contains(msg, "no existe") {
+		t.Errorf("panel: error-timestamp %q, want it to say the time does not exist", msg)
+	}
+}

@@ -27,7 +27,8 @@ func timestampMessage(err error) string {
 // infractionCreate registers an infraction by hand.
 func (h *adminHandler) infractionCreate(c *fiber.Ctx) error {
 	f := formOf(c, "/admin/infracciones", "placa_patente", "oficial", "timestamp", "comentarios")
-	in := models.InfractionInput{Plate: f.V("placa_patente"), Badge: f.V("oficial"), Comments: f.V("comentarios")}
+	// The officer's number is a look-up, like a search box: cleaned the same way.
+	in := models.InfractionInput{Plate: f.V("placa_patente"), Badge: models.SearchText(f.V("oficial")), Comments: f.V("comentarios")}
 	var err error
 	if f.V("timestamp") != "" {
 		in.OccurredAt, err = models.ParseTimestamp(f.V("timestamp"), h.loc, time.Now())

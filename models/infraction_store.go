@@ -148,6 +148,8 @@ func (in *InfractionInput) Clean() FieldErrors {
 	}
 	if in.Badge == "" {
 		fe.Add("oficial", "es obligatorio: indique el número del oficial")
+	} else if msg := checkText(in.Badge, MaxShortLen, false); msg != "" {
+		fe.Add("oficial", msg)
 	}
 	if in.OccurredAt.IsZero() {
 		fe.Add("timestamp", "es obligatoria")

@@ -4,8 +4,10 @@
 package handlers
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/netip"
 	"runtime/debug"
 	"strings"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/valyala/fasthttp"
 
 	"transito/models"
 )
@@ -89,6 +92,10 @@ const (
 	APIBodyLimit = 64 << 10
 )
 
+// MaxHeaderBytes bounds a request's line and headers; past it the answer is
+// 431 with our problem body.
+const MaxHeaderBytes = 16 << 10
+
 // New builds the application: middleware, error handler and every route.
 func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg Config) *Server {
 	if cfg.Location == nil {
@@ -114,6 +121,7 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 		Immutable:               true,
 		DisableStartupMessage:   true,
 		BodyLimit:               BodyLimit,
+		ReadBufferSize:          MaxHeaderBytes,
 		ReadTimeout:             cfg.ReadTimeout,
 		WriteTimeout:            cfg.WriteTimeout,
 		IdleTimeout:             cfg.IdleTimeout,
@@ -122,6 +130,17 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 		TrustedProxies:          cfg.TrustedProxies,
 		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
 	})
+	s.App.Server().ErrorHandler = s.refuseUnreadable
+	serve := s.App.Server().Handler
+	s.App.Server().Handler = func(fctx *fasthttp.RequestCtx) {
+		// Fiber answers a method it does not know with English text/plain,
+		// before any middleware.
+		if !knownMethod(string(fctx.Method())) {
+			s.refuseUnreadable(fctx, errUnknownMethod)
+			return
+		}
+		serve(fctx)
+	}
 	s.App.Use(requestID, s.resolveClient, s.metrics.middleware, accessLog(log), recover.New(recover.Config{
 		EnableStackTrace: true,
 		StackTraceHandler: func(c *fiber.Ctx, e any) {
@@ -197,12 +216,71 @@ func (s *Server) renderProblem(c *fiber.Ctx, p *Problem) error {
 	return c.JSON(p, "application/problem+json")
 }
 
+// refuseUnreadable answers a request the HTTP parser could not read: bad
+// framing (Content-Length, chunks, header names), headers past
+// MaxHeaderBytes, a body past BodyLimit, a client too slow. The parser's
+// error text carries the raw request bytes — tokens, cookies — so neither
+// the client nor the log sees it: the client gets our Spanish problem with a
+// request id and the security headers, the log a fixed summary.
+func (s *Server) refuseUnreadable(fctx *fasthttp.RequestCtx, err error) {
+	status, detail, reason := unreadable(err)
+	lingerOnClose(fctx)
+	p := newProblem(status, detail)
+	p.RequestID = newRequestID()
+	s.log.Warn("request refused by the HTTP parser", "request_id", p.RequestID, "status", status, "reason", reason,
+		"client", fctx.RemoteIP().String())
+	body, merr := json.Marshal(p)
+	if merr != nil {
+		body = nil
+	}
+	h := &fctx.Response.Header
+	setSecurityHeaders(h)
+	h.Set(HeaderRequestID, p.RequestID)
+	h.Set(fiber.HeaderCacheControl, "no-store")
+	fctx.SetStatusCode(status)
+	fctx.SetContentType("application/problem+json")
+	fctx.SetBody(body)
+}
+
+var errUnknownMethod = errors.New("handlers: unknown HTTP method")
+
+// unreadable classifies an error of the HTTP parser into a status, a Spanish
+// detail for the client and a summary for the log, none of them taken from
+// the error's text.
+func unreadable(err error) (status int, detail, reason string) {
+	var ne net.Error
+	msg := err.Error()
+	switch {
+	case errors.As(err, new(*fasthttp.ErrSmallBuffer)):
+		return fiber.StatusRequestHeaderFieldsTooLarge, "Los encabezados de la solicitud superan los 16 KiB permitidos.", "headers too large"
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		return fiber.StatusRequestEntityTooLarge, "El cuerpo de la solicitud supera el máximo permitido.", "body too large"
+	case errors.As(err, &ne) && ne.Timeout(), strings.Contains(msg, "timeout"):
+		return fiber.StatusRequestTimeout, "La solicitud tardó demasiado en llegar.", "timeout"
+	case errors.Is(err, errUnknownMethod):
+		return fiber.StatusBadRequest, "El método HTTP de la solicitud no es válido.", "unknown method"
+	}
+	reason = "malformed request"
+	switch {
+	case strings.Contains(msg, "Content-Length"):
+		reason = "malformed Content-Length"
+	case strings.Contains(msg, "hex number"), strings.Contains(msg, "chunk"):
+		reason = "malformed chunked body"
+	case strings.Contains(msg, "header"):
+		reason = "malformed header"
+	}
+	return fiber.StatusBadRequest, "La solicitud HTTP está mal formada y no se pudo leer.", reason
+}
+
 // securityHeaders sets the headers every response carries.
 func securityHeaders(c *fiber.Ctx) error {
-	h := &c.Response().Header
+	setSecurityHeaders(&c.Response().Header)
+	return c.Next()
+}
+
+func setSecurityHeaders(h *fasthttp.ResponseHeader) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-	return c.Next()
 }

@@ -38,23 +38,25 @@ func (p *Problem) withHeader(k, v string) *Problem {
 // problemTypes names each kind of problem; the anchors are sections of the
 // API page at /api.
 var problemTypes = map[int][2]string{
-	fiber.StatusBadRequest:            {"/api#error-validacion", "Solicitud inválida"},
-	fiber.StatusUnauthorized:          {"/api#error-autenticacion", "No autenticado"},
-	fiber.StatusForbidden:             {"/api#error-prohibido", "Acceso denegado"},
-	fiber.StatusNotFound:              {"/api#error-no-encontrado", "No encontrado"},
-	fiber.StatusMethodNotAllowed:      {"/api#error-metodo", "Método no permitido"},
-	fiber.StatusRequestEntityTooLarge: {"/api#error-tamano", "Cuerpo demasiado grande"},
-	fiber.StatusUnprocessableEntity:   {"/api#error-validacion", "Datos inválidos"},
-	fiber.StatusTooManyRequests:       {"/api#error-limite", "Demasiadas solicitudes"},
-	fiber.StatusInternalServerError:   {"/api#error-interno", "Error interno"},
-	fiber.StatusServiceUnavailable:    {"/api#error-no-disponible", "Servicio no disponible"},
+	fiber.StatusBadRequest:                  {"/api#error-validacion", "Solicitud inválida"},
+	fiber.StatusUnauthorized:                {"/api#error-autenticacion", "No autenticado"},
+	fiber.StatusForbidden:                   {"/api#error-prohibido", "Acceso denegado"},
+	fiber.StatusNotFound:                    {"/api#error-no-encontrado", "No encontrado"},
+	fiber.StatusMethodNotAllowed:            {"/api#error-metodo", "Método no permitido"},
+	fiber.StatusRequestTimeout:              {"/api#error-lenta", "Solicitud demasiado lenta"},
+	fiber.StatusRequestEntityTooLarge:       {"/api#error-tamano", "Cuerpo demasiado grande"},
+	fiber.StatusRequestHeaderFieldsTooLarge: {"/api#error-encabezados", "Encabezados demasiado grandes"},
+	fiber.StatusUnprocessableEntity:         {"/api#error-validacion", "Datos inválidos"},
+	fiber.StatusTooManyRequests:             {"/api#error-limite", "Demasiadas solicitudes"},
+	fiber.StatusInternalServerError:         {"/api#error-interno", "Error interno"},
+	fiber.StatusServiceUnavailable:          {"/api#error-no-disponible", "Servicio no disponible"},
 }
 
 // newProblem builds a problem of the given status with a Spanish detail.
 func newProblem(status int, detail string) *Problem {
 	t, ok := problemTypes[status]
 	if !ok {
-		t = [2]string{"about:blank", fiber.ErrBadRequest.Message}
+		t = [2]string{"about:blank", "Solicitud rechazada"}
 	}
 	return &Problem{Type: t[0], Title: t[1], Status: status, Detail: detail}
 }
@@ -116,10 +118,11 @@ func asProblem(err error) *Problem {
 		case fiber.StatusRequestTimeout:
 			return newProblem(fiberErr.Code, "La solicitud tardó demasiado en llegar.")
 		case fiber.StatusRequestHeaderFieldsTooLarge:
-			return newProblem(fiberErr.Code, "Los encabezados de la solicitud son demasiado grandes.")
+			return newProblem(fiberErr.Code, "Los encabezados de la solicitud superan los 16 KiB permitidos.")
 		}
 		if fiberErr.Code < 500 {
-			return newProblem(fiberErr.Code, fiberErr.Message)
+			// Fiber's own text is English and may quote the request.
+			return newProblem(fiberErr.Code, "La solicitud no es válida.")
 		}
 	}
 	return newProblem(fiber.StatusInternalServerError,

@@ -98,7 +98,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 		SessionKey: sessionKey, SessionIdle: cfg.SessionIdle, SecureCookies: cfg.SecureCookies,
 	})
 	served := make(chan error, 1)
-	go func() { served <- srv.App.Listener(ln) }()
+	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "Tránsito escuchando en %s — panel: %s/admin — consulta pública: %s/\n", base, base, base)
 	log.Info("listening", "addr", ln.Addr().String(), "db", models.RedactDSN(cfg.DB))
 

@@ -243,8 +243,8 @@ func (r *Recorder) writeBatch(batch []*recordJob) error {
 // infraction, prepared once. Each is a single-row statement: SQLite then
 // needs no statement journal, which a multi-row INSERT ... SELECT writes.
 type infractionStmts struct {
-	vehicle, idempotent, insert, audit *sql.Stmt
-	dialect                            stmtDialect
+	vehicle, idempotent, insert, owner, audit *sql.Stmt
+	dialect                                   stmtDialect
 }
 
 const (
@@ -254,11 +254,15 @@ const (
 	// idempotency key is found first by idempotentSQL; the unique index still
 	// guards against a race between processes (on PostgreSQL), which then
 	// fails the batch and is retried.
+	// The owner is the vehicle's when the row is written, read by the
+	// insert itself: a sale committed after the request looked the vehicle
+	// up moves this fine (a scalar subquery keeps the insert single-row).
 	insertInfractionSQL = `INSERT INTO infractions
 		(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, idempotency_key, status, void_reason, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'vigente', '', ?, ?)`
-	idempotentSQL  = `SELECT id FROM infractions WHERE officer_id = ? AND idempotency_key = ?`
-	insertAuditSQL = `INSERT INTO audit_log
+		VALUES (?, ?, (SELECT person_id FROM vehicles WHERE id = ?), ?, ?, ?, ?, 'vigente', '', ?, ?)`
+	infractionOwnerSQL = `SELECT person_id FROM infractions WHERE id = ?`
+	idempotentSQL      = `SELECT id FROM infractions WHERE officer_id = ? AND idempotency_key = ?`
+	insertAuditSQL     = `INSERT INTO audit_log
 		(at, actor_kind, actor_id, actor_name, action, entity, entity_id, detail, created_at, updated_at)
 		VALUES (?, ?, ?, ?, 'create', 'infraction', ?, ?, ?, ?)`
 )
@@ -272,7 +276,7 @@ func prepareInfractionStmts(ctx context.Context, p preparer, d stmtDialect) (*in
 	for _, x := range []struct {
 		dst   **sql.Stmt
 		query string
-	}{{&st.vehicle, d.sql(vehicleByPlateSQL)}, {&st.idempotent, d.sql(idempotentSQL)}, {&st.insert, d.insertSQL(insertInfractionSQL)}, {&st.audit, d.sql(insertAuditSQL)}} {
+	}{{&st.vehicle, d.sql(vehicleByPlateSQL)}, {&st.idempotent, d.sql(idempotentSQL)}, {&st.insert, d.insertSQL(insertInfractionSQL)}, {&st.owner, d.sql(infractionOwnerSQL)}, {&st.audit, d.sql(insertAuditSQL)}} {
 		stmt, err := p.PrepareContext(ctx, x.query)
 		if err != nil {
 			st.Close()
@@ -289,6 +293,7 @@ func (st *infractionStmts) in(ctx context.Context, tx bun.Tx) *infractionStmts {
 		vehicle:    tx.StmtContext(ctx, st.vehicle),
 		idempotent: tx.StmtContext(ctx, st.idempotent),
 		insert:     tx.StmtContext(ctx, st.insert),
+		owner:      tx.StmtContext(ctx, st.owner),
 		audit:      tx.StmtContext(ctx, st.audit),
 		dialect:    st.dialect,
 	}
@@ -296,7 +301,7 @@ func (st *infractionStmts) in(ctx context.Context, tx bun.Tx) *infractionStmts {
 
 // Close closes every statement.
 func (st *infractionStmts) Close() {
-	for _, stmt := range []*sql.Stmt{st.vehicle, st.idempotent, st.insert, st.audit} {
+	for _, stmt := range []*sql.Stmt{st.vehicle, st.idempotent, st.insert, st.owner, st.audit} {
 		if stmt != nil {
 			stmt.Close()
 		}
@@ -318,7 +323,9 @@ func recordInTx(ctx context.Context, tx bun.Tx, req RecordRequest) (Recorded, er
 	return insertInfraction(ctx, tx, st, req, vehicle)
 }
 
-// vehicleRef is the vehicle an infraction is recorded against.
+// vehicleRef is the vehicle an infraction is recorded against. Its PersonID
+// is the owner when it was looked up, which is not who the infraction is
+// charged to (see insertInfractionSQL).
 type vehicleRef struct {
 	ID, PersonID int64
 	Brand, Color string
@@ -338,9 +345,10 @@ func lookupVehicle(ctx context.Context, stmt *sql.Stmt, plate string) (vehicleRe
 	return v, nil
 }
 
-// insertInfraction records req against vehicle inside tx. A vehicle deleted
-// since it was looked up fails the foreign key, and only this insert, as
-// ErrNotFound. A repeated idempotency key returns the first row.
+// insertInfraction records req against vehicle inside tx, charged to the
+// vehicle's owner at that moment. A vehicle deleted since it was looked up
+// fails this insert alone (no owner, or the foreign key) as ErrNotFound. A
+// repeated idempotency key returns the first row.
 func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req RecordRequest, vehicle vehicleRef) (Recorded, error) {
 	var key any
 	if req.IdempotencyKey != "" {
@@ -351,7 +359,7 @@ func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req R
 	}
 	t := now()
 	ts := timeArg(t)
-	id, err := st.dialect.insertID(ctx, st.insert, vehicle.ID, req.Officer.OfficerID, vehicle.PersonID, timeArg(req.OccurredAt), ts,
+	id, err := st.dialect.insertID(ctx, st.insert, vehicle.ID, req.Officer.OfficerID, vehicle.ID, timeArg(req.OccurredAt), ts,
 		req.Comments, key, ts, ts)
 	switch {
 	case isNoRows(err) && key != nil:
@@ -362,13 +370,17 @@ func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req R
 			return rec, err
 		}
 		return Recorded{}, ErrNotFound
-	case isNoRows(err), isForeignKeyViolation(err):
+	case isNoRows(err), isForeignKeyViolation(err), isNotNullViolation(err):
 		return Recorded{}, ErrNotFound
 	case err != nil:
 		return Recorded{}, fmt.Errorf("models: insert infraction: %w", err)
 	}
+	var owner int64
+	if err := st.owner.QueryRowContext(ctx, id).Scan(&owner); err != nil {
+		return Recorded{}, fmt.Errorf("models: infraction owner: %w", err)
+	}
 	return Recorded{Infraction: InfractionRow{
-		ID: id, PersonID: vehicle.PersonID, Plate: req.Plate, Brand: vehicle.Brand, Color: vehicle.Color,
+		ID: id, PersonID: owner, Plate: req.Plate, Brand: vehicle.Brand, Color: vehicle.Color,
 		OccurredAt: req.OccurredAt.UTC(), RecordedAt: t, Comments: req.Comments,
 		OfficerName: req.Officer.Name, OfficerBadge: req.Officer.Badge, Status: StatusValid,
 	}}, nil

@@ -195,6 +195,15 @@ func isForeignKeyViolation(err error) bool {
 	return pgIsForeignKeyViolation(err)
 }
 
+// isNotNullViolation reports whether err is a NOT NULL constraint failure.
+func isNotNullViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_NOTNULL
+	}
+	return pgCode(err) == "23502"
+}
+
 // IsUnavailable reports whether err means the database cannot take the
 // request now (locked, read-only, disk full, I/O error): a 503, not a 500.
 func IsUnavailable(err error) bool {

@@ -40,14 +40,19 @@ func (h *adminHandler) login(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	s := rotate(c)
-	s.AdminID, s.User = a.ID, a.Username
+	s, err := h.startSession(c, a.ID, a.Username)
+	if err != nil {
+		return err
+	}
 	s.Flashes = append(s.Flashes, views.Flash{Kind: "ok", Message: "Bienvenido, " + a.Username + "."})
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
 
-// logout ends the session.
+// logout ends the session for good: a copy of the cookie is worthless.
 func (h *adminHandler) logout(c *fiber.Ctx) error {
+	if err := h.store.EndAdminSession(c.UserContext(), sessionOf(c).ID); err != nil {
+		return err
+	}
 	s := rotate(c)
 	s.Flashes = append(s.Flashes, views.Flash{Kind: "ok", Message: "Sesión cerrada."})
 	return redirect(c, "/admin/login")

@@ -43,6 +43,9 @@ type Config struct {
 	// SessionIdle is how long an admin session lives without requests
 	// (DefaultSessionIdle when zero).
 	SessionIdle time.Duration
+	// SessionMax is how long an admin session lives at most after login,
+	// however busy (DefaultSessionMax when zero).
+	SessionMax time.Duration
 	// SecureCookies marks the session cookie Secure even on plain HTTP
 	// requests (it always is on HTTPS ones).
 	SecureCookies bool

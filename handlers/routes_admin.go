@@ -4,7 +4,9 @@ package handlers
 // loads the session and checks the CSRF token of state-changing requests;
 // every route but the login form requires a logged-in administrator.
 func (s *Server) routesAdmin() {
-	h := newAdmin(s.store, newSessionManager(s.cfg.SessionKey, s.cfg.SessionIdle, s.cfg.SecureCookies), s.log, s.cfg.Location, s.cfg.ImportDir)
+	sessions := newSessionManager(s.cfg.SessionKey, s.cfg.SessionIdle, s.cfg.SecureCookies)
+	sessions.max = orDefault(s.cfg.SessionMax, DefaultSessionMax)
+	h := newAdmin(s.store, sessions, s.log, s.cfg.Location, s.cfg.ImportDir)
 	a := s.App.Group("/admin", h.sessionMiddleware, h.csrfProtect)
 
 	a.Get("/login", h.loginForm)

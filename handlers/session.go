@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 
+	"transito/models"
 	"transito/views"
 )
 
@@ -22,6 +24,9 @@ const SessionCookie = "transito_session"
 
 // DefaultSessionIdle is how long an admin session lives without requests.
 const DefaultSessionIdle = 8 * time.Hour
+
+// DefaultSessionMax is how long an admin session lives at most after login.
+const DefaultSessionMax = 12 * time.Hour
 
 const localsSession = "admin_session"
 
@@ -43,7 +48,8 @@ type session struct {
 type sessionManager struct {
 	codecs []securecookie.Codec
 	idle   time.Duration
-	secure bool // always mark the cookie Secure, whatever the request says
+	max    time.Duration // a logged-in session's lifetime (admin_sessions)
+	secure bool          // always mark the cookie Secure, whatever the request says
 }
 
 // newSessionManager derives the signing and encryption keys from key.
@@ -67,7 +73,7 @@ func newSessionManager(key []byte, idle time.Duration, secure bool) *sessionMana
 			sc.MaxAge(int(idle / time.Second))
 		}
 	}
-	return &sessionManager{codecs: store.Codecs, idle: idle, secure: secure}
+	return &sessionManager{codecs: store.Codecs, idle: idle, max: DefaultSessionMax, secure: secure}
 }
 
 func randomToken() string {
@@ -150,6 +156,17 @@ func rotate(c *fiber.Ctx) *session {
 	return s
 }
 
+// startSession rotates the session and opens it for admin a in
+// admin_sessions (at login, and after a password change ended the old one).
+func (h *adminHandler) startSession(c *fiber.Ctx, adminID int64, username string) (*session, error) {
+	s := rotate(c)
+	if err := h.store.StartAdminSession(c.UserContext(), adminID, s.ID, h.sessions.max); err != nil {
+		return nil, err
+	}
+	s.AdminID, s.User = adminID, username
+	return s, nil
+}
+
 // csrfProtect refuses a state-changing request whose _csrf field or
 // X-CSRF-Token header does not match the session's token. A token in the
 // query string does not count.
@@ -183,12 +200,20 @@ func bodyField(c *fiber.Ctx, name string) string {
 }
 
 // requireAdmin sends requests without a logged-in administrator to the
-// login page (htmx requests get HX-Redirect).
+// login page (htmx requests get HX-Redirect). The cookie alone is not
+// enough: its session must be open in admin_sessions (not logged out, not
+// ended by a password change, within the idle and maximum times).
 func (h *adminHandler) requireAdmin(c *fiber.Ctx) error {
 	s := sessionOf(c)
 	if s.AdminID != 0 {
-		if _, err := h.store.AdminByID(c.UserContext(), s.AdminID); err == nil {
-			return c.Next()
+		err := h.store.CheckAdminSession(c.UserContext(), s.ID, s.AdminID, h.sessions.idle, h.sessions.max)
+		if err != nil && !errors.Is(err, models.ErrSessionEnded) {
+			return err
+		}
+		if err == nil {
+			if _, err := h.store.AdminByID(c.UserContext(), s.AdminID); err == nil {
+				return c.Next()
+			}
 		}
 		s = rotate(c)
 	}

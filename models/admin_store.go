@@ -48,7 +48,8 @@ func (s *Store) AdminByID(ctx context.Context, id int64) (*Admin, error) {
 }
 
 // ChangePassword sets a new password for admin id after checking the
-// current one. Errors are FieldErrors on clave_actual or clave.
+// current one, and ends every session of that admin. Errors are FieldErrors
+// on clave_actual or clave.
 func (s *Store) ChangePassword(ctx context.Context, id int64, current, next string, actor Actor) error {
 	a := new(Admin)
 	if err := s.db.NewSelect().Model(a).Where("id = ?", id).Scan(ctx); err != nil {
@@ -71,6 +72,9 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 		if _, err := tx.NewUpdate().Model(a).Set("password_hash = ?", string(hash)).Set("updated_at = ?", now()).
 			WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("models: change password: %w", err)
+		}
+		if err := revokeAdminSessions(ctx, tx, id); err != nil {
+			return err
 		}
 		return audit(ctx, tx, actor, "password.change", "admin", id, nil)
 	})
@@ -96,6 +100,9 @@ func (s *Store) DeleteAdmin(ctx context.Context, id int64, actor Actor) error {
 		}
 		if n <= 1 {
 			return &ConflictError{Message: "Es el único administrador: cree otro antes de eliminarlo."}
+		}
+		if _, err := tx.NewDelete().Model((*AdminSession)(nil)).Where("admin_id = ?", id).Exec(ctx); err != nil {
+			return fmt.Errorf("models: delete admin sessions: %w", err)
 		}
 		if _, err := tx.NewDelete().Model(a).WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("models: delete admin: %w", err)

@@ -37,6 +37,7 @@ type Store struct {
 	// stopCheckpoints stops the background WAL checkpointer, if any.
 	stopCheckpoints func()
 	touching        atomic.Bool // a last_used_at update is under way
+	touchingSession atomic.Bool // an admin session's last_seen_at update is under way
 	closeOnce       sync.Once
 	closeErr        error
 	counts          countCache

@@ -30,6 +30,7 @@ type Config struct {
 	// database (generated on first use).
 	SessionKey    string
 	SessionIdle   time.Duration
+	SessionMax    time.Duration
 	SecureCookies bool
 	// PprofAddr is TRANSITO_PPROF_ADDR: a loopback address for Go's
 	// profiler, or empty (off).
@@ -62,6 +63,7 @@ func serveFlags(fs *flag.FlagSet) func() (*Config, error) {
 	proxies := fs.String("trusted-proxies", env("TRANSITO_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-* headers are trusted (env TRANSITO_TRUSTED_PROXIES)")
 	demo := fs.Bool("demo", false, "load the demo data set and print a demo officer token")
 	idle := fs.String("session-idle", env("TRANSITO_SESSION_IDLE", "8h"), "admin session idle timeout (env TRANSITO_SESSION_IDLE)")
+	maxAge := fs.String("session-max", env("TRANSITO_SESSION_MAX", "12h"), "admin session lifetime after login, however busy (env TRANSITO_SESSION_MAX)")
 	secure := &boolFlag{value: env("TRANSITO_SECURE_COOKIES", "off")}
 	fs.Var(secure, "secure-cookies", "always mark the session cookie Secure: 1/0, true/false, yes/no, on/off (env TRANSITO_SECURE_COOKIES)")
 	return func() (*Config, error) {
@@ -105,6 +107,9 @@ func serveFlags(fs *flag.FlagSet) func() (*Config, error) {
 		}
 		if cfg.SessionIdle, err = time.ParseDuration(*idle); err != nil || cfg.SessionIdle <= 0 {
 			errs = append(errs, fmt.Errorf("--session-idle/TRANSITO_SESSION_IDLE: %q is not a positive duration such as 8h", *idle))
+		}
+		if cfg.SessionMax, err = time.ParseDuration(*maxAge); err != nil || cfg.SessionMax <= 0 {
+			errs = append(errs, fmt.Errorf("--session-max/TRANSITO_SESSION_MAX: %q is not a positive duration such as 12h", *maxAge))
 		}
 		if k := cfg.SessionKey; k != "" && (len(k) < 32 || strings.TrimSpace(k) == "" || oneRepeatedChar(k)) {
 			errs = append(errs, errors.New("TRANSITO_SESSION_KEY must have at least 32 characters, and not be blank or one character repeated"))

@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // Settings an operator gets wrong stop start-up with a message naming the
@@ -54,6 +55,27 @@ func TestConfigAcceptsWhatOperatorsMean(t *testing.T) {
 		t.Setenv("TRANSITO_PPROF_ADDR", addr)
 		if _, err := buildConfig(t, nil); err != nil {
 			t.Errorf("TRANSITO_PPROF_ADDR=%s: %v", addr, err)
+		}
+	}
+}
+
+func TestConfigSessionLifetimes(t *testing.T) {
+	t.Setenv("TRANSITO_SESSION_IDLE", "")
+	t.Setenv("TRANSITO_SESSION_MAX", "")
+	cfg, err := buildConfig(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.SessionIdle != 8*time.Hour || cfg.SessionMax != 12*time.Hour {
+		t.Errorf("defaults: idle %v, max %v; want 8h, 12h", cfg.SessionIdle, cfg.SessionMax)
+	}
+	if cfg, err = buildConfig(t, nil, "--session-max", "2h"); err != nil || cfg.SessionMax != 2*time.Hour {
+		t.Errorf("--session-max 2h: %v, %v", cfg.SessionMax, err)
+	}
+	for _, bad := range []string{"soon", "-1h", "0"} {
+		t.Setenv("TRANSITO_SESSION_MAX", bad)
+		if _, err := buildConfig(t, nil); err == nil || !strings.Contains(err.Error(), "TRANSITO_SESSION_MAX") {
+			t.Errorf("TRANSITO_SESSION_MAX=%s: %v, want an error naming it", bad, err)
 		}
 	}
 }

@@ -95,7 +95,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 	srv := handlers.New(store, recorder, log, handlers.Config{
 		Location: cfg.TZ, RateLimit: cfg.RateLimit, APIRateLimit: cfg.APIRateLimit, TrustedProxies: cfg.TrustedProxies,
 		Metrics:    metrics,
-		SessionKey: sessionKey, SessionIdle: cfg.SessionIdle, SecureCookies: cfg.SecureCookies,
+		SessionKey: sessionKey, SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax, SecureCookies: cfg.SecureCookies,
 	})
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -60,7 +61,12 @@ func (s *Server) createInfraction(c *fiber.Ctx) error {
 		return err
 	}
 	officer := officerOf(c)
-	rec, err := s.recorder.Record(c.UserContext(), models.RecordRequest{
+	// The request waits for the writer no longer than WriteWait: past it
+	// the answer is 503 and the infraction is never stored, so that the
+	// app's retry cannot store it twice.
+	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.WriteWait)
+	defer cancel()
+	rec, err := s.recorder.Record(ctx, models.RecordRequest{
 		Officer: *officer, Plate: req.Plate, OccurredAt: req.OccurredAt, Comments: req.Comments, IdempotencyKey: key,
 	})
 	if errors.Is(err, models.ErrNotFound) {

@@ -49,6 +49,10 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure even on plain HTTP
 	// requests (it always is on HTTPS ones).
 	SecureCookies bool
+	// WriteWait bounds how long an API write waits for the writer
+	// (DefaultWriteWait when zero); past it the answer is 503 with
+	// Retry-After and the write is never stored.
+	WriteWait time.Duration
 	// ImportDir keeps uploaded import files between preview and confirmation
 	// (the system's temporary directory when empty).
 	ImportDir string
@@ -69,6 +73,7 @@ const (
 	DefaultReadTimeout  = 15 * time.Second
 	DefaultWriteTimeout = 30 * time.Second
 	DefaultIdleTimeout  = 90 * time.Second
+	DefaultWriteWait    = 5 * time.Second
 )
 
 // Server is the HTTP application with its dependencies.
@@ -110,6 +115,7 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	cfg.ReadTimeout = orDefault(cfg.ReadTimeout, DefaultReadTimeout)
 	cfg.WriteTimeout = orDefault(cfg.WriteTimeout, DefaultWriteTimeout)
 	cfg.IdleTimeout = orDefault(cfg.IdleTimeout, DefaultIdleTimeout)
+	cfg.WriteWait = orDefault(cfg.WriteWait, DefaultWriteWait)
 	s := &Server{store: store, recorder: recorder, log: log, cfg: cfg, metrics: cfg.Metrics, trusted: trustedNets(cfg.TrustedProxies)}
 	if recorder != nil {
 		if err := s.metrics.watchRecorder(recorder); err != nil {

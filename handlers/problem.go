@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -105,7 +106,8 @@ func asProblem(err error) *Problem {
 		p := newProblem(fiber.StatusConflict, conflict.Message)
 		p.Type, p.Title = "/api#error-conflicto", "Conflicto"
 		return p
-	case errors.Is(err, models.ErrOverloaded), errors.Is(err, models.ErrClosed), models.IsUnavailable(err):
+	case errors.Is(err, models.ErrOverloaded), errors.Is(err, models.ErrClosed), errors.Is(err, models.ErrWriteTimeout),
+		errors.Is(err, context.DeadlineExceeded), models.IsUnavailable(err):
 		return unavailable("El servicio no puede registrar datos en este momento. Reintente en unos segundos.")
 	case errors.As(err, &fiberErr):
 		switch fiberErr.Code {

@@ -1,0 +1,90 @@
+package handlers
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"transito/internal/testdb"
+	"transito/models"
+)
+
+// holdWriteLockFor holds, from another session, what every insert needs:
+// SQLite's write lock (another process), or an EXCLUSIVE lock on
+// infractions (PostgreSQL). It returns the release function.
+func holdWriteLockFor(t *testing.T, dsn string) (release func()) {
+	t.Helper()
+	if !testdb.Postgres() {
+		return lockInAnotherProcess(t, dsn)
+	}
+	ctx := context.Background()
+	other, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := other.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, "LOCK TABLE infractions IN EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	done := false
+	release = func() {
+		if !done {
+			done = true
+			tx.Rollback()
+			other.Close()
+		}
+	}
+	t.Cleanup(release)
+	return release
+}
+
+// While another session holds the write lock (as a long import holds the
+// writer), an officer's write waits no longer than WriteWait — not the 5 s
+// busy or lock timeout — and is answered 503 with Retry-After; it is not
+// stored when the lock goes; /readyz says the writer is stalled meanwhile
+// (issue 10, item 6).
+func TestAPIWriteWaitsNoLongerThanItsDeadline(t *testing.T) {
+	dsn := testdb.DSN(t)
+	if !testdb.Postgres() {
+		dsn = filepath.Join(t.TempDir(), "held.db")
+	}
+	env := newAPIEnvAt(t, Config{}, dsn)
+	rec, err := env.store.NewRecorder(models.RecorderOptions{StallAfter: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rec.Close(context.Background()) })
+	env.srv = New(env.store, rec, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{WriteWait: 300 * time.Millisecond})
+	before := env.countInfractions(t)
+
+	release := holdWriteLockFor(t, dsn)
+	start := time.Now()
+	resp, body := env.do(t, "POST", "/cargar_infraccion", env.token, `{"placa_patente":"AB123CD","comentarios":"durante el bloqueo"}`)
+	took := time.Since(start)
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("write while the lock is held: %d (Retry-After %q) %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	if took > 3*time.Second {
+		t.Errorf("the write was answered after %v, past its 300 ms deadline: it waited for the lock's own timeout", took.Round(time.Millisecond))
+	}
+	if !testdb.Postgres() { // PostgreSQL's writer gave up with the request; SQLite's still waits for the lock
+		if resp, body := env.do(t, "GET", "/readyz", "", ""); resp.StatusCode != 503 {
+			t.Errorf("/readyz while the writer is stuck: %d %s, want 503", resp.StatusCode, body)
+		}
+	}
+	release()
+	expectRecovered(t, env)
+	if n := env.countInfractions(t); n != before+1 {
+		t.Errorf("%d rows after the lock went, want %d: the write answered 503 was stored later", n, before+1)
+	}
+	if resp, body := env.do(t, "GET", "/readyz", "", ""); resp.StatusCode != 200 {
+		t.Errorf("/readyz after recovery: %d %s", resp.StatusCode, body)
+	}
+}

@@ -1,11 +1,16 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"io"
 	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,10 +18,11 @@ import (
 	"transito/models"
 )
 
-// holdWriteLockFor holds, from another session, what every insert needs:
-// SQLite's write lock (another process), or an EXCLUSIVE lock on
-// infractions (PostgreSQL). It returns the release function.
-func holdWriteLockFor(t *testing.T, dsn string) (release func()) {
+// holdWriteLockFor holds, from another session, what writes need: SQLite's
+// write lock (another process), or on PostgreSQL a lock on tables that
+// blocks writes to them and lets reads through (infractions by default). It
+// returns the release function.
+func holdWriteLockFor(t *testing.T, dsn string, pgTables ...string) (release func()) {
 	t.Helper()
 	if !testdb.Postgres() {
 		return lockInAnotherProcess(t, dsn)
@@ -30,7 +36,10 @@ func holdWriteLockFor(t *testing.T, dsn string) (release func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tx.ExecContext(ctx, "LOCK TABLE infractions IN EXCLUSIVE MODE"); err != nil {
+	if len(pgTables) == 0 {
+		pgTables = []string{"infractions"}
+	}
+	if _, err := tx.ExecContext(ctx, "LOCK TABLE "+strings.Join(pgTables, ", ")+" IN EXCLUSIVE MODE"); err != nil {
 		t.Fatal(err)
 	}
 	done := false
@@ -86,5 +95,37 @@ func TestAPIWriteWaitsNoLongerThanItsDeadline(t *testing.T) {
 	}
 	if resp, body := env.do(t, "GET", "/readyz", "", ""); resp.StatusCode != 200 {
 		t.Errorf("/readyz after recovery: %d %s", resp.StatusCode, body)
+	}
+}
+
+// A panel import preview runs while another session holds the write lock:
+// it only reads (issue 10, item 6). It used to take the writer for the
+// whole dry run, freezing every officer's write meanwhile.
+func TestPanelImportPreviewNeedsNoWriteLock(t *testing.T) {
+	dsn := testdb.DSN(t)
+	if !testdb.Postgres() {
+		dsn = filepath.Join(t.TempDir(), "held.db")
+	}
+	e := newTestEnvAt(t, dsn)
+	e.login()
+	mustPerson(t, e.store, "Ana", "ana@example.com")
+	release := holdWriteLockFor(t, dsn, "persons", "vehicles")
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("_csrf", e.csrf)
+	fw, _ := w.CreateFormFile("archivo", "registro.csv")
+	fw.Write([]byte("nombre,email,placa_patente,marca,color\nAna María,ana@example.com,AB123CD,Fiat,Rojo\nBea,bea@example.com,BB222BB,Ford,Azul\n"))
+	w.Close()
+	req := httptest.NewRequest(http.MethodPost, "/admin/importar", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp := e.do(req)
+	doc := e.parse(resp)
+	release()
+	wantStatus(t, resp, http.StatusOK)
+	if got := strings.Join(strings.Fields(testid(doc, "import-summary").Text()), " "); !strings.Contains(got, "2") {
+		t.Errorf("preview summary %q", got)
+	}
+	if _, err := e.store.PersonByEmail(t.Context(), "bea@example.com"); err == nil {
+		t.Error("the preview wrote")
 	}
 }

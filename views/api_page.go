@@ -16,7 +16,7 @@ type APIError struct {
 // order a client meets them.
 var apiErrors = []APIError{
 	{"error-validacion", "400 / 422", "Solicitud inválida",
-		"El cuerpo no es un objeto JSON, un campo tiene el tipo equivocado o rompe una regla (patente vacía o de más de 32 caracteres, hora irreconocible o más de 5 minutos en el futuro, comentarios de más de 2000 caracteres), o falta el correo del informe o está mal escrito. «errors» nombra cada campo con un mensaje.",
+		"El cuerpo no es un objeto JSON, trae un miembro desconocido o repetido, un campo tiene el tipo equivocado o rompe una regla (patente vacía o de más de 32 caracteres, hora irreconocible, inexistente por el cambio de horario o más de 5 minutos en el futuro, comentarios de más de 2000 caracteres), o falta el correo del informe o está mal escrito. «errors» nombra cada campo con un mensaje. Una solicitud HTTP mal formada recibe también un 400, sin repetir lo enviado.",
 		`{"type":"/api#error-validacion","title":"Solicitud inválida","status":400,
  "detail":"Hay datos inválidos: placa_patente: es obligatoria",
  "errors":{"placa_patente":"es obligatoria"},"request_id":"1f0c9a7e5b3d2c31"}`},
@@ -61,7 +61,7 @@ var apiErrors = []APIError{
 		`{"type":"/api#error-interno","title":"Error interno","status":500,
  "detail":"Ocurrió un error inesperado. Si persiste, informe el identificador de la solicitud.","request_id":"1f0c9a7e5b3d2c35"}`},
 	{"error-no-disponible", "503", "Servicio no disponible",
-		"El servidor se está deteniendo, la cola de escritura está llena o la base de datos no acepta escrituras por un momento. Reintente después de «Retry-After» segundos con la misma «Idempotency-Key»: no se duplicará.",
+		"El servidor se está deteniendo, la cola de escritura está llena, la base de datos no acepta escrituras por un momento o la carga esperó 5 segundos sin poder escribirse (no se guardó). Reintente después de «Retry-After» segundos con la misma «Idempotency-Key»: no se duplicará.",
 		`{"type":"/api#error-no-disponible","title":"Servicio no disponible","status":503,
  "detail":"El servicio no puede registrar datos en este momento. Reintente en unos segundos.","request_id":"1f0c9a7e5b3d2c15"}`},
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"sync"
 	"testing"
-
-	"transito/internal/testdb"
 )
 
 // Parallel guesses for one username from one client, spread over two stores
@@ -16,15 +14,7 @@ import (
 // does the right password (issue 10, item 1).
 func TestLoginThrottleHoldsUnderParallelGuesses(t *testing.T) {
 	ctx := context.Background()
-	dsn := testdb.DSN(t)
-	a, err := Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if _, err := a.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	a, dsn := newTestStoreDSN(t)
 	if _, err := a.CreateAdmin(ctx, AdminInput{Username: "admin", Password: "clave-correcta-1"}, SystemActor); err != nil {
 		t.Fatal(err)
 	}

@@ -238,17 +238,20 @@ func (s *Server) refuseUnreadable(fctx *fasthttp.RequestCtx, err error) {
 	p.RequestID = newRequestID()
 	s.log.Warn("request refused by the HTTP parser", "request_id", p.RequestID, "status", status, "reason", reason,
 		"client", fctx.RemoteIP().String())
-	body, merr := json.Marshal(p)
-	if merr != nil {
-		body = nil
+	c := s.App.AcquireCtx(fctx)
+	defer s.App.ReleaseCtx(c)
+	c.Locals(localsRequestID, p.RequestID)
+	setSecurityHeaders(&fctx.Response.Header)
+	c.Set(HeaderRequestID, p.RequestID)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Status(status)
+	// The panel's pages get the error page when the path was read (a body
+	// over the limit); everything else, problem+json.
+	if err := s.renderProblem(c, p); err != nil {
+		body, _ := json.Marshal(p)
+		fctx.SetContentType("application/problem+json")
+		fctx.SetBody(body)
 	}
-	h := &fctx.Response.Header
-	setSecurityHeaders(h)
-	h.Set(HeaderRequestID, p.RequestID)
-	h.Set(fiber.HeaderCacheControl, "no-store")
-	fctx.SetStatusCode(status)
-	fctx.SetContentType("application/problem+json")
-	fctx.SetBody(body)
 }
 
 var errUnknownMethod = errors.New("handlers: unknown HTTP method")

@@ -143,6 +143,15 @@ func TestParserErrorsLeakNothing(t *testing.T) {
 			t.Errorf("the log carries %q:\n%s", secret, logs.String())
 		}
 	}
+
+	// An upload over the limit to the panel is answered with the panel's
+	// error page.
+	resp, body := sendRaw(t, addr, "POST /admin/importar HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n"+secrets+"Content-Length: 9000000\r\n\r\n")
+	if resp.StatusCode != 413 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(string(body), `data-testid="error-page"`) || !strings.Contains(string(body), resp.Header.Get(HeaderRequestID)) ||
+		resp.Header.Get("Content-Security-Policy") == "" || strings.Contains(string(body), parserSecretCookie) {
+		t.Errorf("panel upload over the limit: %d %q %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
 }
 
 // A client that stops half-way through its headers gets our 408, and neither

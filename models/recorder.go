@@ -104,10 +104,16 @@ const (
 // has abandoned it or its deadline has passed. A job taken before (a batch
 // retried row by row) stays taken.
 func (j *recordJob) take() bool {
-	if !j.deadline.IsZero() && time.Now().After(j.deadline) {
+	if j.late() {
 		j.state.CompareAndSwap(jobPending, jobAbandoned)
 	}
 	return j.state.CompareAndSwap(jobPending, jobTaken) || j.state.Load() == jobTaken
+}
+
+// late reports whether j's deadline has passed (the clock can be there a
+// moment before its context says so).
+func (j *recordJob) late() bool {
+	return !j.deadline.IsZero() && time.Now().After(j.deadline)
 }
 
 // NewRecorder starts the writer goroutine. Close stops it after the queue
@@ -167,7 +173,9 @@ func (r *Recorder) Record(ctx context.Context, req RecordRequest) (Recorded, err
 	j := &recordJob{req: req, auditDetail: string(detail), done: make(chan struct{})}
 	j.deadline, _ = ctx.Deadline()
 	if err := r.enqueue(ctx, j); err != nil {
-		if ctx.Err() != nil && !errors.Is(err, ErrNotFound) {
+		// The look-up failed because the deadline passed (a reader's
+		// connection cut short): not stored, as if the writer never came.
+		if (ctx.Err() != nil || j.late()) && !errors.Is(err, ErrNotFound) {
 			return Recorded{}, ErrWriteTimeout
 		}
 		return Recorded{}, err

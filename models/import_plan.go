@@ -45,6 +45,22 @@ type importOp struct {
 // importChunk bounds the values of one IN (...) look-up.
 const importChunk = 500
 
+// selectIn reads, from idb, the rows of T whose column is one of values,
+// importChunk values at a time.
+func selectIn[T any](ctx context.Context, idb bun.IDB, column string, values []string) ([]T, error) {
+	var rows []T
+	for len(values) > 0 {
+		n := min(len(values), importChunk)
+		var chunk []T
+		if err := idb.NewSelect().Model(&chunk).Where("? IN (?)", bun.Ident(column), bun.In(values[:n])).Scan(ctx); err != nil {
+			return nil, err
+		}
+		rows = append(rows, chunk...)
+		values = values[n:]
+	}
+	return rows, nil
+}
+
 // planImport reads, from idb, the persons and vehicles that recs (valid and
 // normalised) name, a chunk at a time, and works out the writes: persons by
 // e-mail (created, renamed or unchanged), vehicles by plate (created, or
@@ -60,27 +76,19 @@ func planImport(ctx context.Context, idb bun.IDB, recs []rules.ImportRecord) (*i
 			plates = append(plates, iv.Vehicle.Plate)
 		}
 	}
-	for len(emails) > 0 {
-		n := min(len(emails), importChunk)
-		var ps []Person
-		if err := idb.NewSelect().Model(&ps).Where("email IN (?)", bun.In(emails[:n])).Scan(ctx); err != nil {
-			return nil, fmt.Errorf("models: import: persons: %w", err)
-		}
-		for i := range ps {
-			persons[ps[i].Email] = &ps[i]
-		}
-		emails = emails[n:]
+	ps, err := selectIn[Person](ctx, idb, "email", emails)
+	if err != nil {
+		return nil, fmt.Errorf("models: import: persons: %w", err)
 	}
-	for len(plates) > 0 {
-		n := min(len(plates), importChunk)
-		var vs []Vehicle
-		if err := idb.NewSelect().Model(&vs).Where("plate IN (?)", bun.In(plates[:n])).Scan(ctx); err != nil {
-			return nil, fmt.Errorf("models: import: vehicles: %w", err)
-		}
-		for i := range vs {
-			vehicles[vs[i].Plate] = &vs[i]
-		}
-		plates = plates[n:]
+	for i := range ps {
+		persons[ps[i].Email] = &ps[i]
+	}
+	vs, err := selectIn[Vehicle](ctx, idb, "plate", plates)
+	if err != nil {
+		return nil, fmt.Errorf("models: import: vehicles: %w", err)
+	}
+	for i := range vs {
+		vehicles[vs[i].Plate] = &vs[i]
 	}
 
 	plan := &importPlan{}

@@ -29,22 +29,10 @@ func adminSessions(m *migrate.Migrations) {
 			ForeignKey(`("admin_id") REFERENCES "admins" ("id") ON DELETE RESTRICT`).Exec(ctx); err != nil {
 			return fmt.Errorf("create table admin_sessions: %w", err)
 		}
-		for _, ix := range []index0001{
+		return createIndexes(ctx, tx, []index0001{
 			{(*adminSession0003)(nil), "admin_sessions_hash_key", []string{"id_hash"}, true},
 			{(*adminSession0003)(nil), "admin_sessions_admin_idx", []string{"admin_id"}, false},
-		} {
-			q := tx.NewCreateIndex().Model(ix.model).Index(ix.name)
-			for _, col := range ix.columns {
-				q = q.ColumnExpr(col)
-			}
-			if ix.unique {
-				q = q.Unique()
-			}
-			if _, err := q.Exec(ctx); err != nil {
-				return fmt.Errorf("create index %s: %w", ix.name, err)
-			}
-		}
-		return nil
+		})
 	}), inTx(func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS admin_sessions")
 		return err

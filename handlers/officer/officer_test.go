@@ -218,14 +218,7 @@ func TestServiceWorkerCachesTheWholeShell(t *testing.T) {
 	if want := `const VERSION = "` + app.Version() + `";`; head != want {
 		t.Errorf("sw.js starts %q, want %q", head, want)
 	}
-	var shell []string
-	for _, line := range strings.Split(string(body), "\n") {
-		if rest, ok := strings.CutPrefix(line, "const SHELL = "); ok {
-			if err := json.Unmarshal([]byte(strings.TrimSuffix(rest, ";")), &shell); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	shell := cachedPaths(t, body)
 	if len(shell) == 0 || shell[0] != officer.Root {
 		t.Fatalf("SHELL %v: want the shell first", shell)
 	}
@@ -253,6 +246,22 @@ func TestServiceWorkerCachesTheWholeShell(t *testing.T) {
 	if r, _ := e.get(officer.ScriptDir + "nada.js"); r.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown script: %d", r.StatusCode)
 	}
+}
+
+// cachedPaths reads the SHELL constant the server puts in front of sw.js.
+func cachedPaths(t *testing.T, worker []byte) []string {
+	t.Helper()
+	for _, line := range strings.Split(string(worker), "\n") {
+		if rest, ok := strings.CutPrefix(line, "const SHELL = "); ok {
+			var paths []string
+			if err := json.Unmarshal([]byte(strings.TrimSuffix(rest, ";")), &paths); err != nil {
+				t.Fatal(err)
+			}
+			return paths
+		}
+	}
+	t.Fatal("sw.js has no SHELL constant")
+	return nil
 }
 
 // copyFS is static.FS as a MapFS, to change one file.
@@ -316,15 +325,7 @@ func TestMissingAssetsAreAnError(t *testing.T) {
 func TestShellSizeBudget(t *testing.T) {
 	e := newEnv(t)
 	_, body := e.get(officer.WorkerPath)
-	var paths []string
-	for _, line := range strings.Split(string(body), "\n") {
-		if rest, ok := strings.CutPrefix(line, "const SHELL = "); ok {
-			if err := json.Unmarshal([]byte(strings.TrimSuffix(rest, ";")), &paths); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	paths = append(paths, officer.WorkerPath)
+	paths := append(cachedPaths(t, body), officer.WorkerPath)
 	total, raw := 0, 0
 	for _, p := range paths {
 		if strings.HasSuffix(p, ".png") || strings.HasSuffix(p, ".webmanifest") {

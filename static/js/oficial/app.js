@@ -9,6 +9,7 @@ import { initForm } from "./form.js";
 
 const $ = (id) => document.getElementById(id);
 const PERIODIC_RETRY = 60 * 1000;
+const RENDER_EVERY = 200;
 
 const BADGE = {
   [PENDING]: ["Pendiente", "border-2 border-slate-950 bg-amber-300 text-slate-950"],
@@ -292,12 +293,12 @@ function wireQueue() {
   });
 }
 
-// renderQueue redraws the list at most once per frame, however many
+// renderQueue redraws the list at most every RENDER_EVERY ms, however many
 // changes the sync loop reports.
 function renderQueue() {
   if (app.renderQueued) return;
   app.renderQueued = true;
-  requestAnimationFrame(async () => {
+  setTimeout(async () => {
     app.renderQueued = false;
     const list = (await app.store.list()).sort((a, b) => b.n - a.n);
     const sending = list.find((c) => c.estado === PENDING && c.id != null);
@@ -308,7 +309,7 @@ function renderQueue() {
       ? "No hay citaciones guardadas en este teléfono."
       : `${n[PENDING]} ${n[PENDING] === 1 ? "pendiente" : "pendientes"} · ${n[SENT]} ${n[SENT] === 1 ? "enviada" : "enviadas"} · ${n[REJECTED]} ${n[REJECTED] === 1 ? "rechazada" : "rechazadas"}`;
     $("borrar-enviadas").disabled = n[SENT] === 0;
-  });
+  }, RENDER_EVERY);
 }
 
 function item(c, photos) {

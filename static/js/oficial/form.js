@@ -33,7 +33,7 @@ export function initForm(deps) {
   const f = {
     occurred: null, // set at the first edit: when the officer started writing
     position: null, // {lat, lon, precision, at}
-    fixed: null, // a correction keeps the original place
+    fixed: null, // a correction keeps the original place, or none
     watch: null,
     clock: null,
     photos: [], // {blob, bytes, ancho, alto, miniatura}
@@ -60,7 +60,7 @@ export function initForm(deps) {
 
   // The place: a GPS watch while the form is on screen.
   function startGPS() {
-    if (f.watch !== null || f.fixed) return;
+    if (f.watch !== null || f.correcting) return;
     if (!("geolocation" in navigator)) {
       gpsText("Este teléfono no da la posición: escriba el lugar.", false);
       return;
@@ -276,7 +276,7 @@ export function initForm(deps) {
   }
 
   function input() {
-    const p = f.fixed || f.position;
+    const p = f.correcting ? f.fixed : f.position;
     return {
       placa: $("placa").value,
       codigo: codigo.value,
@@ -347,8 +347,8 @@ export function initForm(deps) {
   /** correct loads a rejected citation into the form to fix and resend it. */
   function correct(c, photos) {
     reset();
-    stopGPS();
     f.correcting = c;
+    stopGPS();
     f.fixed = c.ubicacion && c.ubicacion.lat != null ? c.ubicacion : null;
     $("placa").value = c.placa;
     codigo.value = c.codigo || "";

@@ -6,8 +6,11 @@
 //               (the Idempotency-Key), indexed by estado
 //   fotos       the photos as JPEG Blobs, keyed by [clave, orden]
 //
-// Writes that the officer is told about ("Guardada") use strict durability:
-// the promise resolves only once the transaction is committed to disk.
+// Writes that the officer is told about ("Guardada", a correction, a
+// deletion, the token) use strict durability: the promise resolves only once
+// the transaction is on disk. The sync loop's progress (an id, a state) is
+// written relaxed: lost in a crash, it is redone by resending with the same
+// Idempotency-Key, which the server answers with the first result.
 // Used by the page and by the service worker (Background Sync).
 
 const NAME = "transito-oficial";
@@ -73,8 +76,8 @@ class Store {
     this.db = db;
   }
 
-  tx(stores, mode = "readonly") {
-    return this.db.transaction(stores, mode, mode === "readwrite" ? { durability: "strict" } : undefined);
+  tx(stores, mode = "readonly", durability = "strict") {
+    return this.db.transaction(stores, mode, mode === "readwrite" ? { durability } : undefined);
   }
 
   async getSetting(key) {
@@ -137,8 +140,9 @@ class Store {
     return done(this.tx("citaciones").objectStore("citaciones").index("clave").get(clave));
   }
 
+  /** put records the sync loop's progress on a citation (relaxed). */
   async put(citation) {
-    const tx = this.tx("citaciones", "readwrite");
+    const tx = this.tx("citaciones", "readwrite", "relaxed");
     tx.objectStore("citaciones").put(citation);
     await committed(tx);
   }
@@ -149,14 +153,14 @@ class Store {
   }
 
   async putPhoto(photo) {
-    const tx = this.tx("fotos", "readwrite");
+    const tx = this.tx("fotos", "readwrite", "relaxed");
     tx.objectStore("fotos").put(photo);
     await committed(tx);
   }
 
   /** putBoth updates a citation and one of its photos in one transaction. */
   async putBoth(citation, photo) {
-    const tx = this.tx(["citaciones", "fotos"], "readwrite");
+    const tx = this.tx(["citaciones", "fotos"], "readwrite", "relaxed");
     tx.objectStore("citaciones").put(citation);
     tx.objectStore("fotos").put(photo);
     await committed(tx);

@@ -12,8 +12,10 @@
 //   codigo, comentarios, ubicacion {lat, lon, precision, descripcion} | null
 //   fotos        how many photos it has (the photos live in their own store)
 //   estado       "pendiente" → "enviada" (id set) or "rechazada" (motivo, errores)
-//   id           the server's id once the POST succeeded
+//   id           the server's id once the POST succeeded; respuesta, a summary of its answer
 //   intentos, ultimoError   retries and the last transient failure
+//   corrige      the clave of the rejected citation this one corrects
+//   fotosEnviadas, fotosRechazadas   how its photos ended, once sent
 //
 // A citation is "enviada" only once the server has it and each of its
 // photos is settled, so that clearing sent citations never loses a photo.

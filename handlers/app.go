@@ -2,9 +2,10 @@
 // every request passes (request id, client address, metrics, access log,
 // panic recovery, security headers), the one error handler, the operational
 // endpoints (health, metrics, static assets) and each surface's routes:
-// handlers/api (the JSON API), handlers/portal (the citizens' pages) and
-// handlers/admin (the panel). What the surfaces share is handlers/web.
-// Handlers never build SQL: they call the models package.
+// handlers/api (the JSON API), handlers/portal (the citizens' pages),
+// handlers/admin (the panel) and handlers/officer (the officer app). What
+// the surfaces share is handlers/web. Handlers never build SQL: they call
+// the models package.
 package handlers
 
 import (
@@ -24,11 +25,13 @@ import (
 
 	"transito/handlers/admin"
 	"transito/handlers/api"
+	"transito/handlers/officer"
 	"transito/handlers/portal"
 	"transito/handlers/web"
 	"transito/models"
 	"transito/models/rules"
 	"transito/paths"
+	"transito/static"
 )
 
 // Config is what the HTTP surface needs from the configuration.
@@ -176,6 +179,7 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 		SecureCookies: cfg.SecureCookies, ImportDir: cfg.ImportDir,
 	})
 	panel.Routes(s.App)
+	officer.New(static.FS, log).Routes(s.App)
 
 	s.refusedAs = []prefixRenderer{{paths.Panel, panel.RenderProblem}}
 	for _, prefix := range paths.APIPrefixes() {

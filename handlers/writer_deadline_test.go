@@ -1,12 +1,9 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -110,16 +107,8 @@ func TestPanelImportPreviewNeedsNoWriteLock(t *testing.T) {
 	e.Login()
 	testenv.MustPerson(t, e.Store, "Ana", "ana@example.com")
 	release := holdWriteLockFor(t, dsn, "persons", "vehicles")
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	w.WriteField("_csrf", e.CSRF)
-	fw, _ := w.CreateFormFile("archivo", "registro.csv")
-	fw.Write([]byte("nombre,email,placa_patente,marca,color\nAna María,ana@example.com,AB123CD,Fiat,Rojo\nBea,bea@example.com,BB222BB,Ford,Azul\n"))
-	w.Close()
-	req := httptest.NewRequest(http.MethodPost, "/admin/importar", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	resp := e.Do(req)
-	doc := e.Parse(resp)
+	resp, doc := e.Upload("/admin/importar", "archivo", "registro.csv",
+		"nombre,email,placa_patente,marca,color\nAna María,ana@example.com,AB123CD,Fiat,Rojo\nBea,bea@example.com,BB222BB,Ford,Azul\n")
 	release()
 	testenv.WantStatus(t, resp, http.StatusOK)
 	if got := strings.Join(strings.Fields(testenv.Testid(doc, "import-summary").Text()), " "); !strings.Contains(got, "2") {

@@ -1,10 +1,7 @@
 package admin_test
 
 import (
-	"bytes"
-	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -24,16 +21,7 @@ func TestMalformedCSVImportSaysWhyInSpanish(t *testing.T) {
 		{"text after a closing quote", "nombre,email,placa_patente,marca,color\n\"Ana\"x,ana@example.com,AB123,Ford,Rojo\n", "Línea 2"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			var body bytes.Buffer
-			w := multipart.NewWriter(&body)
-			w.WriteField("_csrf", e.CSRF)
-			fw, _ := w.CreateFormFile("archivo", "registro.csv")
-			fw.Write([]byte(tt.csv))
-			w.Close()
-			req := httptest.NewRequest(http.MethodPost, "/admin/importar", &body)
-			req.Header.Set("Content-Type", w.FormDataContentType())
-			resp := e.Do(req)
-			doc := e.Parse(resp)
+			resp, doc := e.Upload("/admin/importar", "archivo", "registro.csv", tt.csv)
 			testenv.WantStatus(t, resp, http.StatusUnprocessableEntity)
 			msg := strings.Join(strings.Fields(testenv.Testid(doc, "import-errors").Text()), " ")
 			if !strings.Contains(msg, tt.line) || !strings.Contains(msg, "comillas") {

@@ -19,6 +19,9 @@ func New() *migrate.Migrations {
 	initialSchema(m)
 	adminIndexes(m)
 	adminSessions(m)
+	fines(m)
+	outbox(m)
+	finesIndexes(m)
 	return m
 }
 

@@ -56,7 +56,7 @@ Carla Gómez,carla.gomez@example.com,ABC123,Volkswagen,Negro
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		auth := OfficerAuth{OfficerID: officer.ID, Name: officer.Name, Badge: officer.Badge, Active: true}
 		for _, d := range demo {
-			rec, err := recordInTx(ctx, tx, s.dialect, RecordRequest{
+			rec, err := recordInTx(ctx, tx, s, RecordRequest{
 				Officer: auth, Plate: d.plate, OccurredAt: base.Add(-time.Duration(d.hoursAgo) * time.Hour), Comments: d.comments,
 			})
 			if err != nil {

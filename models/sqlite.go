@@ -220,6 +220,10 @@ func (sqliteDialect) isUnavailable(err error) bool {
 // isTransientConflict: the single writer never deadlocks with itself.
 func (sqliteDialect) isTransientConflict(error) bool { return false }
 
+// lockRow: the single writer connection already makes every write
+// transaction take its turn (BEGIN IMMEDIATE), in this process and others.
+func (sqliteDialect) lockRow(context.Context, bun.Tx, string, int64) error { return nil }
+
 // sql: SQLite takes ? placeholders as they are.
 func (sqliteDialect) sql(query string) string { return query }
 

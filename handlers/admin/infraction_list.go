@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
@@ -15,7 +17,7 @@ func (h *Handler) infractionList(c *fiber.Ctx) error {
 
 func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.InfractionForm) error {
 	lq := listQuery(c, "desde", "hasta", "oficial", "patente", "estado", "persona", "vehiculo")
-	res, err := h.store.ListInfractions(c.UserContext(), lq, h.loc)
+	res, err := h.store.ListInfractions(c.UserContext(), lq, h.loc, time.Now())
 	if err != nil {
 		return err
 	}

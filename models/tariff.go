@@ -100,6 +100,14 @@ func loadTariff(ctx context.Context, idb bun.IDB) (*Tariff, error) {
 	return t, nil
 }
 
+// NewTariff is a tariff of the given settings, unit values and catalogue,
+// for code that prices without a database (tests, fuzzing).
+func NewTariff(settings fines.Settings, units []UnitValue, types []InfractionType) *Tariff {
+	t := &Tariff{Settings: settings, Units: units, Types: types}
+	t.index()
+	return t
+}
+
 // index fills the look-ups and the version.
 func (t *Tariff) index() {
 	t.byCode = make(map[string]*InfractionType, len(t.Types))

@@ -198,6 +198,10 @@ type dialect interface {
 	// whose new id insertID reads.
 	insertSQL(query string) string
 	insertID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error)
+	// matchIDs is a subquery of the ids of table's rows whose search_key
+	// contains any of terms (folded, at least 3 characters each), through
+	// the database's text index (see migration 20261204000001).
+	matchIDs(table string, terms []string) (query string, args []any)
 	// isTransientConflict reports whether err is a conflict between
 	// transactions that a retry gets past (deadlock, serialisation).
 	isTransientConflict(err error) bool

@@ -91,7 +91,8 @@ func importRecord(ctx context.Context, tx bun.Tx, rec rules.ImportRecord, actor 
 		return fmt.Errorf("models: import person line %d: %w", rec.Line, err)
 	case p.Name != rec.Person.Name:
 		old := p.Name
-		if _, err := tx.NewUpdate().Model(p).Set("name = ?", rec.Person.Name).Set("updated_at = ?", t).WherePK().Exec(ctx); err != nil {
+		p.Name, p.UpdatedAt = rec.Person.Name, t
+		if _, err := tx.NewUpdate().Model(p).Column("name", "name_key", "search_key", "updated_at").WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("models: import person line %d: %w", rec.Line, err)
 		}
 		res.PersonsUpdated++
@@ -133,8 +134,8 @@ func importRecord(ctx context.Context, tx bun.Tx, rec rules.ImportRecord, actor 
 		} else {
 			res.VehiclesUpdated++
 		}
-		if _, err := tx.NewUpdate().Model(v).
-			Set("brand = ?", in.Brand).Set("color = ?", in.Color).Set("person_id = ?", p.ID).Set("updated_at = ?", t).
+		v.Brand, v.Color, v.PersonID, v.UpdatedAt = in.Brand, in.Color, p.ID, t
+		if _, err := tx.NewUpdate().Model(v).Column("brand", "color", "person_id", "brand_key", "color_key", "search_key", "updated_at").
 			WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("models: import vehicle line %d: %w", iv.Line, err)
 		}

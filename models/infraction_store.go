@@ -25,7 +25,7 @@ var infractionSorts = sortTable{
 	"fecha":      {"i.occurred_at", "i.id"},
 	"registrada": {"i.recorded_at", "i.id"},
 	"patente":    {"v.plate", "i.occurred_at DESC", "i.id DESC"},
-	"oficial":    {"o.name", "o.id", "i.occurred_at DESC", "i.id DESC"},
+	"oficial":    {"o.name_key", "o.id", "i.occurred_at DESC", "i.id DESC"},
 	"estado":     {"i.status", "i.occurred_at DESC", "i.id DESC"},
 }
 

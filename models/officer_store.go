@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -20,9 +19,9 @@ type OfficerRow struct {
 }
 
 var officerSorts = sortTable{
-	"nombre": {"o.name", "o.id"},
+	"nombre": {"o.name_key", "o.id"},
 	"numero": {"o.badge"},
-	"activo": {"o.active", "o.name", "o.id"},
+	"activo": {"o.active", "o.name_key", "o.id"},
 	"uso":    {"t.last_used_at", "o.id"},
 }
 
@@ -37,12 +36,7 @@ func officerRowQuery(q *bun.SelectQuery) *bun.SelectQuery {
 func (s *Store) ListOfficers(ctx context.Context, q ListQuery) (*Paged[OfficerRow], error) {
 	lq := &q
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		if t := strings.TrimSpace(lq.Q); t != "" {
-			pat := likePattern(t)
-			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				return q.Where(`lower(o.name) LIKE ? ESCAPE '\'`, pat).WhereOr(`lower(o.badge) LIKE ? ESCAPE '\'`, pat)
-			})
-		}
+		q = s.whereText(q, officerSearch, lq.Q, false)
 		switch lq.Filter("estado") {
 		case "activo":
 			q = q.Where("o.active = ?", true)
@@ -97,7 +91,7 @@ func (s *Store) UpdateOfficer(ctx context.Context, id int64, in rules.OfficerInp
 		detail.add("numero", o.Badge, in.Badge)
 		detail.add("activo", o.Active, in.Active)
 		o.Name, o.Badge, o.Active, o.UpdatedAt = in.Name, in.Badge, in.Active, now()
-		if _, err := tx.NewUpdate().Model(o).Column("name", "badge", "active", "updated_at").WherePK().Exec(ctx); err != nil {
+		if _, err := tx.NewUpdate().Model(o).Column("name", "badge", "active", "name_key", "search_key", "updated_at").WherePK().Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
 				return badgeConflict(in.Badge)
 			}

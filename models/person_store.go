@@ -17,22 +17,17 @@ type PersonRow struct {
 }
 
 var personSorts = sortTable{
-	"nombre": {"p.name", "p.id"},
+	"nombre": {"p.name_key", "p.id"},
 	"email":  {"p.email"},
 	"creado": {"p.id"},
 }
 
-// ListPersons returns one page of persons matching q (name or e-mail).
+// ListPersons returns one page of persons matching q (any part of the name
+// or the e-mail, accents and case ignored).
 func (s *Store) ListPersons(ctx context.Context, q ListQuery) (*Paged[PersonRow], error) {
 	lq := &q
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		if t := strings.TrimSpace(lq.Q); t != "" {
-			pat := likePattern(t)
-			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				return q.Where(`lower(p.name) LIKE ? ESCAPE '\'`, pat).WhereOr(`p.email LIKE ? ESCAPE '\'`, pat)
-			})
-		}
-		return q
+		return s.whereText(q, personSearch, lq.Q, false)
 	}
 	count := filter(s.readers.NewSelect().TableExpr("persons AS p"))
 	var rows []PersonRow
@@ -52,12 +47,8 @@ func (s *Store) ListPersons(ctx context.Context, q ListQuery) (*Paged[PersonRow]
 // q: the vehicle form's owner picker, which never loads every person.
 func (s *Store) SearchPersons(ctx context.Context, q string, limit int) ([]Person, error) {
 	var ps []Person
-	pat := likePattern(rules.SearchText(q))
-	err := s.readers.NewSelect().Model(&ps).
-		WhereGroup(" AND ", func(sq *bun.SelectQuery) *bun.SelectQuery {
-			return sq.Where(`lower(name) LIKE ? ESCAPE '\'`, pat).WhereOr(`email LIKE ? ESCAPE '\'`, pat)
-		}).
-		OrderExpr("name ASC, id ASC").Limit(int64(limit)).Scan(ctx)
+	err := s.whereText(s.readers.NewSelect().Model(&ps).ModelTableExpr("persons AS p").ColumnExpr("p.*"), personSearch, rules.SearchText(q), false).
+		OrderExpr("p.name_key ASC, p.id ASC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("models: search persons: %w", err)
 	}
@@ -130,7 +121,7 @@ func (s *Store) UpdatePerson(ctx context.Context, id int64, in rules.PersonInput
 		detail.add("nombre", p.Name, in.Name)
 		detail.add("email", p.Email, in.Email)
 		p.Name, p.Email, p.UpdatedAt = in.Name, in.Email, now()
-		if _, err := tx.NewUpdate().Model(p).Column("name", "email", "updated_at").WherePK().Exec(ctx); err != nil {
+		if _, err := tx.NewUpdate().Model(p).Column("name", "email", "name_key", "search_key", "updated_at").WherePK().Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
 				return emailConflict(in.Email)
 			}

@@ -181,6 +181,17 @@ func (postgresDialect) isTransientConflict(err error) bool {
 	return code == "40P01" || code == "40001"
 }
 
+// matchIDs: LIKE '%term%' on search_key, which its pg_trgm GIN index serves.
+func (postgresDialect) matchIDs(table string, terms []string) (string, []any) {
+	conds := make([]string, len(terms))
+	args := make([]any, len(terms))
+	for i, t := range terms {
+		conds[i] = `search_key LIKE ? ESCAPE '\'`
+		args[i] = likePattern(t)
+	}
+	return "SELECT id FROM " + table + " WHERE " + strings.Join(conds, " OR "), args
+}
+
 // pgRebind numbers the ? placeholders of query: $1, $2, ... Question marks
 // inside quoted literals and identifiers are left alone.
 func pgRebind(query string) string {

@@ -20,36 +20,40 @@ type VehicleRow struct {
 
 var vehicleSorts = sortTable{
 	"patente": {"v.plate"},
-	"marca":   {"lower(v.brand)", "lower(v.color)", "v.plate"},
-	"color":   {"lower(v.color)", "v.plate"},
-	"titular": {"p.name", "p.id", "v.plate"},
+	"marca":   {"v.brand_key", "v.color_key", "v.plate"},
+	"color":   {"v.color_key", "v.plate"},
+	"titular": {"p.name_key", "p.id", "v.plate"},
 	"creado":  {"v.id"},
 }
 
-// ListVehicles returns one page of vehicles. q matches the start of the
-// plate; filters: marca, color (exact, case-insensitive), persona (owner
-// id), titular (the owner's e-mail, or the start of their name).
+// ListVehicles returns one page of vehicles. q matches any part of the
+// plate, the brand or the colour, or of the owner's name or e-mail (accents
+// and case ignored); filters: marca, color (exact, accents and case
+// ignored), persona (owner id), titular (the owner's e-mail, or the start of
+// their name).
 func (s *Store) ListVehicles(ctx context.Context, q ListQuery) (*Paged[VehicleRow], error) {
 	lq := &q
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		if t := rules.NormalizePlate(lq.Q); t != "" {
-			lo, hi := platePrefixRange(t)
-			q = q.Where("v.plate >= ?", lo).Where("v.plate < ?", hi)
+		if cond, args := s.textCondition(vehicleSearch, lq.Q, true); cond != "" {
+			if owners, oargs := s.textCondition(textSearch{table: "persons", alias: "p2", prefix: personSearch.prefix}, lq.Q, false); owners != "" {
+				cond = "(" + cond + " OR v.person_id IN (SELECT p2.id FROM persons AS p2 WHERE " + owners + "))"
+				args = append(args, oargs...)
+			}
+			q = q.Where(cond, args...)
 		}
 		if b := lq.Filter("marca"); b != "" {
-			q = q.Where("lower(v.brand) = ?", strings.ToLower(b))
+			q = q.Where("v.brand_key = ?", rules.Fold(b))
 		}
 		if c := lq.Filter("color"); c != "" {
-			q = q.Where("lower(v.color) = ?", strings.ToLower(c))
+			q = q.Where("v.color_key = ?", rules.Fold(c))
 		}
 		if id, err := strconv.ParseInt(lq.Filter("persona"), 10, 64); err == nil {
 			q = q.Where("v.person_id = ?", id)
 		}
 		if t := lq.Filter("titular"); strings.Contains(t, "@") {
 			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE email = ?)", rules.NormalizeEmail(t))
-		} else if t != "" {
-			lo := strings.ToLower(t)
-			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE lower(name) >= ? AND lower(name) < ?)", lo, lo+"\uffff")
+		} else if t := rules.Fold(t); t != "" {
+			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE name_key >= ? AND name_key < ?)", t, rules.PrefixEnd(t))
 		}
 		return q
 	}
@@ -170,7 +174,7 @@ func (s *Store) UpdateVehicle(ctx context.Context, id int64, in rules.VehicleInp
 		detail.add("color", v.Color, in.Color)
 		detail.add("persona_id", v.PersonID, in.PersonID)
 		v.Plate, v.Brand, v.Color, v.PersonID, v.UpdatedAt = in.Plate, in.Brand, in.Color, in.PersonID, now()
-		if _, err := tx.NewUpdate().Model(v).Column("plate", "brand", "color", "person_id", "updated_at").WherePK().Exec(ctx); err != nil {
+		if _, err := tx.NewUpdate().Model(v).Column("plate", "brand", "color", "person_id", "brand_key", "color_key", "search_key", "updated_at").WherePK().Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
 				return plateConflict(in.Plate)
 			}

@@ -19,7 +19,7 @@ func (h *Handler) renderPersonList(c *fiber.Ctx, status int, form views.PersonFo
 		return err
 	}
 	l := newList(paths.Persons, "Personas", "personas", lq, res)
-	l.SearchLabel, l.SearchHint = "Buscar por nombre o correo", "p. ej. María o maria@"
+	l.SearchLabel, l.SearchHint = "Buscar por nombre o correo", "p. ej. Álvarez o maria@ (sin importar tildes)"
 	l.Empty = "No hay personas que mostrar."
 	l.Columns = []views.Column{{Label: "Nombre", Sort: "nombre"}, {Label: "Correo", Sort: "email"}, {Label: "Vehículos", Num: true}}
 	for _, p := range res.Items {

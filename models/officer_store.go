@@ -35,8 +35,9 @@ func officerRowQuery(q *bun.SelectQuery) *bun.SelectQuery {
 // estado: "activo" or "inactivo".
 func (s *Store) ListOfficers(ctx context.Context, q ListQuery) (*Paged[OfficerRow], error) {
 	lq := &q
+	m := s.match(officerSearch, lq.Q)
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		q = s.whereText(q, officerSearch, lq.Q, false)
+		q = m.where(q, "o", false)
 		switch lq.Filter("estado") {
 		case "activo":
 			q = q.Where("o.active = ?", true)

@@ -26,18 +26,23 @@ var personSorts = sortTable{
 // or the e-mail, accents and case ignored).
 func (s *Store) ListPersons(ctx context.Context, q ListQuery) (*Paged[PersonRow], error) {
 	lq := &q
-	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		return s.whereText(q, personSearch, lq.Q, false)
+	m := s.match(personSearch, lq.Q)
+	count := s.readers.NewSelect().TableExpr("persons AS p")
+	if m != nil {
+		count = s.countMatches(m)
 	}
-	count := filter(s.readers.NewSelect().TableExpr("persons AS p"))
-	var rows []PersonRow
-	list := filter(s.readers.NewSelect().Model(&rows).
-		ColumnExpr("p.*").
-		ColumnExpr("(SELECT count(*) FROM vehicles AS v WHERE v.person_id = p.id) AS vehicles"))
-	list = list.ModelTableExpr("persons AS p")
-	personSorts.apply(list, lq, "nombre")
-	total, err := s.paginate(ctx, count, list, lq, &rows)
+	total, err := s.clampPage(ctx, count, lq)
 	if err != nil {
+		return nil, err
+	}
+	var rows []PersonRow
+	list := s.readers.NewSelect().Model(&rows).
+		ColumnExpr("p.*").
+		ColumnExpr("(SELECT count(*) FROM vehicles AS v WHERE v.person_id = p.id) AS vehicles").
+		ModelTableExpr("persons AS p")
+	list = m.where(list, "p", s.dense(ctx, "persons", total, lq))
+	personSorts.apply(list, lq, "nombre")
+	if err := scanPage(ctx, list, lq, &rows); err != nil {
 		return nil, err
 	}
 	return pageOf(rows, total, lq), nil
@@ -47,7 +52,8 @@ func (s *Store) ListPersons(ctx context.Context, q ListQuery) (*Paged[PersonRow]
 // q: the vehicle form's owner picker, which never loads every person.
 func (s *Store) SearchPersons(ctx context.Context, q string, limit int) ([]Person, error) {
 	var ps []Person
-	err := s.whereText(s.readers.NewSelect().Model(&ps).ModelTableExpr("persons AS p").ColumnExpr("p.*"), personSearch, rules.SearchText(q), false).
+	m := s.match(personSearch, rules.SearchText(q))
+	err := m.where(s.readers.NewSelect().Model(&ps).ModelTableExpr("persons AS p").ColumnExpr("p.*"), "p", false).
 		OrderExpr("p.name_key ASC, p.id ASC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("models: search persons: %w", err)

@@ -259,3 +259,61 @@ func checkKeys(t *testing.T, s *Store) {
 		}
 	}
 }
+
+// TestDenseSearchPages: a search that matches most rows is read walking the
+// list in order (dense), one that matches few through the id list; both give
+// the same pages as sorting every match would.
+func TestDenseSearchPages(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	var csv strings.Builder
+	csv.WriteString("nombre,email,placa_patente,marca,color\n")
+	var want []string
+	for i := range 40 {
+		name := fmt.Sprintf("Gómez %02d", 39-i)
+		fmt.Fprintf(&csv, "%s,g%02d@example.com,GG%03dAA,Citroën,Gris\n", name, i, i)
+		want = append(want, name)
+	}
+	csv.WriteString("Ana Ruiz,ana@example.com,RR001AA,Ford,Azul\nJuan Gomez Ruiz,juan@example.com,RR002AA,Ford,Azul\n")
+	want = append(want, "Juan Gomez Ruiz")
+	mustImport(t, s, csv.String())
+	slices.SortFunc(want, func(a, b string) int { return strings.Compare(rules.Fold(a), rules.Fold(b)) })
+	for _, per := range []int{5, 100} {
+		var got []string
+		for page := 1; ; page++ {
+			res, err := s.ListPersons(ctx, ListQuery{Q: "GOMEZ", Page: page, PerPage: per})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != len(want) {
+				t.Fatalf("total %d, want %d", res.Total, len(want))
+			}
+			if page == 1 && per == 5 && !s.dense(ctx, "persons", res.Total, &ListQuery{Page: 1, PerPage: 5}) {
+				t.Error("a search matching most rows is not dense")
+			}
+			for _, p := range res.Items {
+				got = append(got, p.Name)
+			}
+			if page >= res.Pages() {
+				break
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("per page %d: %q\nwant %q", per, got, want)
+		}
+	}
+	res, err := s.ListVehicles(ctx, ListQuery{Q: "citroen", PerPage: 5, Sort: "titular", Desc: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 40 || res.Items[0].OwnerName != "Gómez 39" {
+		t.Errorf("vehicles: total %d, first %q", res.Total, res.Items[0].OwnerName)
+	}
+	res, err = s.ListVehicles(ctx, ListQuery{Q: "ruiz", PerPage: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 2 || res.Items[0].Plate != "RR001AA" {
+		t.Errorf("vehicles of owners: total %d, first %v", res.Total, res.Items)
+	}
+}

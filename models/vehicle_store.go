@@ -33,14 +33,9 @@ var vehicleSorts = sortTable{
 // their name).
 func (s *Store) ListVehicles(ctx context.Context, q ListQuery) (*Paged[VehicleRow], error) {
 	lq := &q
+	m := s.match(vehicleSearch, lq.Q)
+	filtered := lq.filtered()
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		if cond, args := s.textCondition(vehicleSearch, lq.Q, true); cond != "" {
-			if owners, oargs := s.textCondition(textSearch{table: "persons", alias: "p2", prefix: personSearch.prefix}, lq.Q, false); owners != "" {
-				cond = "(" + cond + " OR v.person_id IN (SELECT p2.id FROM persons AS p2 WHERE " + owners + "))"
-				args = append(args, oargs...)
-			}
-			q = q.Where(cond, args...)
-		}
 		if b := lq.Filter("marca"); b != "" {
 			q = q.Where("v.brand_key = ?", rules.Fold(b))
 		}
@@ -59,16 +54,25 @@ func (s *Store) ListVehicles(ctx context.Context, q ListQuery) (*Paged[VehicleRo
 	}
 	vehicleSorts.normalize(lq, "patente")
 	count := filter(s.readers.NewSelect().TableExpr("vehicles AS v"))
+	if !filtered && m != nil {
+		count = s.countMatches(m)
+	} else {
+		count = m.where(count, "v", false)
+	}
+	total, err := s.clampPage(ctx, count, lq)
+	if err != nil {
+		return nil, err
+	}
 	ids := s.readers.NewSelect().Column("v.id")
 	if lq.Sort == "titular" {
 		ids = ids.TableExpr("persons AS p").Join("CROSS JOIN vehicles AS v").Where("v.person_id = p.id")
 	} else {
 		ids = ids.TableExpr("vehicles AS v")
 	}
-	ids = filter(ids)
+	ids = m.where(filter(ids), "v", !filtered && s.dense(ctx, "vehicles", total, lq))
 	vehicleSorts.apply(ids, lq, "patente")
 	var rows []VehicleRow
-	total, err := s.paginateIDs(ctx, count, ids, lq, func(page []int64) error {
+	err = pageIDs(ctx, ids, lq, func(page []int64) error {
 		list := s.readers.NewSelect().Model(&rows).ModelTableExpr("vehicles AS v").
 			ColumnExpr("v.*, p.name AS owner_name, p.email AS owner_email").
 			Join("JOIN persons AS p ON p.id = v.person_id").

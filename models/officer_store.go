@@ -36,16 +36,7 @@ func officerRowQuery(q *bun.SelectQuery) *bun.SelectQuery {
 func (s *Store) ListOfficers(ctx context.Context, q ListQuery) (*Paged[OfficerRow], error) {
 	lq := &q
 	m := s.match(officerSearch, lq.Q)
-	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		q = m.where(q, "o", false)
-		switch lq.Filter("estado") {
-		case "activo":
-			q = q.Where("o.active = ?", true)
-		case "inactivo":
-			q = q.Where("o.active = ?", false)
-		}
-		return q
-	}
+	filter := func(q *bun.SelectQuery) *bun.SelectQuery { return filterOfficers(m.where(q, "o", false), lq) }
 	count := filter(s.readers.NewSelect().TableExpr("officers AS o"))
 	var rows []OfficerRow
 	list := filter(officerRowQuery(s.readers.NewSelect().Model(&rows)))
@@ -55,6 +46,17 @@ func (s *Store) ListOfficers(ctx context.Context, q ListQuery) (*Paged[OfficerRo
 		return nil, err
 	}
 	return pageOf(rows, total, lq), nil
+}
+
+// filterOfficers applies the officer list's filter estado.
+func filterOfficers(q *bun.SelectQuery, lq *ListQuery) *bun.SelectQuery {
+	switch lq.Filter("estado") {
+	case "activo":
+		q = q.Where("o.active = ?", true)
+	case "inactivo":
+		q = q.Where("o.active = ?", false)
+	}
+	return q
 }
 
 // OfficerByID returns an officer with their current token.

@@ -35,23 +35,7 @@ func (s *Store) ListVehicles(ctx context.Context, q ListQuery) (*Paged[VehicleRo
 	lq := &q
 	m := s.match(vehicleSearch, lq.Q)
 	filtered := lq.filtered()
-	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		if b := lq.Filter("marca"); b != "" {
-			q = q.Where("v.brand_key = ?", rules.Fold(b))
-		}
-		if c := lq.Filter("color"); c != "" {
-			q = q.Where("v.color_key = ?", rules.Fold(c))
-		}
-		if id, err := strconv.ParseInt(lq.Filter("persona"), 10, 64); err == nil {
-			q = q.Where("v.person_id = ?", id)
-		}
-		if t := lq.Filter("titular"); strings.Contains(t, "@") {
-			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE email = ?)", rules.NormalizeEmail(t))
-		} else if t := rules.Fold(t); t != "" {
-			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE name_key >= ? AND name_key < ?)", t, rules.PrefixEnd(t))
-		}
-		return q
-	}
+	filter := func(q *bun.SelectQuery) *bun.SelectQuery { return filterVehicles(q, lq) }
 	vehicleSorts.normalize(lq, "patente")
 	count := filter(s.readers.NewSelect().TableExpr("vehicles AS v"))
 	if !filtered && m != nil {
@@ -84,6 +68,25 @@ func (s *Store) ListVehicles(ctx context.Context, q ListQuery) (*Paged[VehicleRo
 		return nil, err
 	}
 	return pageOf(rows, total, lq), nil
+}
+
+// filterVehicles applies the vehicle list's filters (see ListVehicles).
+func filterVehicles(q *bun.SelectQuery, lq *ListQuery) *bun.SelectQuery {
+	if b := lq.Filter("marca"); b != "" {
+		q = q.Where("v.brand_key = ?", rules.Fold(b))
+	}
+	if c := lq.Filter("color"); c != "" {
+		q = q.Where("v.color_key = ?", rules.Fold(c))
+	}
+	if id, err := strconv.ParseInt(lq.Filter("persona"), 10, 64); err == nil {
+		q = q.Where("v.person_id = ?", id)
+	}
+	if t := lq.Filter("titular"); strings.Contains(t, "@") {
+		q = q.Where("v.person_id IN (SELECT id FROM persons WHERE email = ?)", rules.NormalizeEmail(t))
+	} else if t := rules.Fold(t); t != "" {
+		q = q.Where("v.person_id IN (SELECT id FROM persons WHERE name_key >= ? AND name_key < ?)", t, rules.PrefixEnd(t))
+	}
+	return q
 }
 
 // VehicleBrands returns the distinct brands, for the list's filter. It

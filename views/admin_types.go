@@ -116,9 +116,10 @@ func (l List) PageHref(n int) string {
 	})
 }
 
-// CSVHref is the URL of the CSV export of the list as it is filtered.
-func (l List) CSVHref() string {
-	return l.href(func(v url.Values) { v.Set("formato", "csv") })
+// ExportHref is the URL of the list's export in format (csv, csv-excel,
+// xlsx), with its search, filters and sort.
+func (l List) ExportHref(format string) string {
+	return l.href(func(v url.Values) { v.Set("formato", format) })
 }
 
 // OrderValue is the orden parameter as the URL spells it.

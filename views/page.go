@@ -3,6 +3,11 @@
 // them plain values.
 package views
 
+import (
+	"fmt"
+	"time"
+)
+
 // DateTimeLayout is how the pages write a date and time (in the configured
 // time zone).
 const DateTimeLayout = "02/01/2006 15:04"
@@ -25,4 +30,18 @@ type Page struct {
 	// Nav names the active section of the admin sidebar.
 	Nav     string
 	Flashes []Flash
+}
+
+// ZoneName names a time zone for people: its IANA name and its offset now,
+// "America/Argentina/Buenos_Aires (UTC−03:00)", or "UTC".
+func ZoneName(loc *time.Location) string {
+	if loc == nil || loc == time.UTC || loc.String() == "UTC" {
+		return "UTC"
+	}
+	_, off := time.Now().In(loc).Zone()
+	sign := "+"
+	if off < 0 {
+		sign, off = "−", -off
+	}
+	return fmt.Sprintf("%s (UTC%s%02d:%02d)", loc.String(), sign, off/3600, off%3600/60)
 }

@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"context"
+
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"transito/models"
 	"transito/paths"
 	"transito/views"
 )
@@ -17,6 +20,11 @@ import (
 // the CLI, newest first, with filters.
 func (h *Handler) auditList(c *fiber.Ctx) error {
 	lq := listQuery(c, "entidad", "accion", "actor", "desde", "hasta")
+	if done, err := exported(h, c, "auditoria", "Auditoría", auditExport(h.zone()), func(ctx context.Context) (*models.Cursor[models.AuditEntry], error) {
+		return h.store.ExportAudit(ctx, lq, h.loc)
+	}); done {
+		return err
+	}
 	res, err := h.store.ListAudit(c.UserContext(), lq, h.loc)
 	if err != nil {
 		return err
@@ -42,7 +50,7 @@ func (h *Handler) auditList(c *fiber.Ctx) error {
 		}})
 	}
 	l.Filters = views.AuditFilters(lq.Filter("entidad"), lq.Filter("accion"), lq.Filter("actor"), lq.Filter("desde"), lq.Filter("hasta"))
-	return h.respondList(c, h.page(c, "Auditoría", "auditoria"), l, fiber.StatusOK, "auditoria")
+	return h.respondList(c, h.page(c, "Auditoría", "auditoria"), l, fiber.StatusOK)
 }
 
 // auditDetail writes an audit entry's JSON detail for people: "campo: valor"

@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
@@ -15,6 +17,11 @@ func (h *Handler) infractionList(c *fiber.Ctx) error {
 
 func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.InfractionForm) error {
 	lq := listQuery(c, "desde", "hasta", "oficial", "patente", "estado", "persona", "vehiculo")
+	if done, err := exported(h, c, "infracciones", "Infracciones", infractionExport(h.zone()), func(ctx context.Context) (*models.Cursor[models.InfractionDetail], error) {
+		return h.store.ExportInfractions(ctx, lq, h.loc)
+	}); done {
+		return err
+	}
 	res, err := h.store.ListInfractions(c.UserContext(), lq, h.loc)
 	if err != nil {
 		return err
@@ -40,5 +47,5 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 	l.Filters = views.InfractionFilters(lq.Filter("desde"), lq.Filter("hasta"), lq.Filter("oficial"), lq.Filter("patente"), lq.Filter("estado"),
 		map[string]string{"persona": lq.Filter("persona"), "vehiculo": lq.Filter("vehiculo")})
 	l.Create, l.CreateLabel, l.CreateOpen = views.InfractionFormView(form), "Registrar infracción a mano", views.Invalid(&form)
-	return h.respondList(c, h.page(c, "Infracciones", "infracciones"), l, status, "infracciones")
+	return h.respondList(c, h.page(c, "Infracciones", "infracciones"), l, status)
 }

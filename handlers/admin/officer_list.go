@@ -1,8 +1,11 @@
 package admin
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
+	"transito/models"
 	"transito/paths"
 	"transito/views"
 )
@@ -16,6 +19,11 @@ func (h *Handler) officerList(c *fiber.Ctx) error {
 
 func (h *Handler) renderOfficerList(c *fiber.Ctx, status int, form views.OfficerForm) error {
 	lq := listQuery(c, "estado")
+	if done, err := exported(h, c, "oficiales", "Oficiales", officerExport(h.zone()), func(ctx context.Context) (*models.Cursor[models.OfficerRow], error) {
+		return h.store.ExportOfficers(ctx, lq)
+	}); done {
+		return err
+	}
 	res, err := h.store.ListOfficers(c.UserContext(), lq)
 	if err != nil {
 		return err
@@ -41,5 +49,5 @@ func (h *Handler) renderOfficerList(c *fiber.Ctx, status int, form views.Officer
 	}
 	l.Filters = views.OfficerFilters(lq.Filter("estado"))
 	l.Create, l.CreateLabel, l.CreateOpen = views.OfficerFormView(form, "Crear oficial"), "Nuevo oficial", views.Invalid(&form)
-	return h.respondList(c, h.page(c, "Oficiales", "oficiales"), l, status, "oficiales")
+	return h.respondList(c, h.page(c, "Oficiales", "oficiales"), l, status)
 }

@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
@@ -16,6 +18,11 @@ func (h *Handler) vehicleList(c *fiber.Ctx) error {
 func (h *Handler) renderVehicleList(c *fiber.Ctx, status int, form views.VehicleForm, owner *models.Person, candidates []models.Person) error {
 	ctx := c.UserContext()
 	lq := listQuery(c, "marca", "color", "titular", "persona")
+	if done, err := exported(h, c, "vehiculos", "Vehículos", vehicleExport, func(ctx context.Context) (*models.Cursor[models.VehicleRow], error) {
+		return h.store.ExportVehicles(ctx, lq)
+	}); done {
+		return err
+	}
 	res, err := h.store.ListVehicles(ctx, lq)
 	if err != nil {
 		return err
@@ -38,5 +45,5 @@ func (h *Handler) renderVehicleList(c *fiber.Ctx, status int, form views.Vehicle
 	}
 	l.Filters = views.VehicleFilters(brands, lq.Filter("marca"), lq.Filter("color"), lq.Filter("titular"), lq.Filter("persona"))
 	l.Create, l.CreateLabel, l.CreateOpen = views.VehicleFormView(form, "Crear vehículo", owner, candidates), "Nuevo vehículo", views.Invalid(&form) || form.OwnerQuery.Value != ""
-	return h.respondList(c, h.page(c, "Vehículos", "vehiculos"), l, status, "vehiculos")
+	return h.respondList(c, h.page(c, "Vehículos", "vehiculos"), l, status)
 }

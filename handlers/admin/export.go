@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"archive/zip"
 	"bufio"
 	"context"
 	"encoding/csv"
@@ -261,5 +262,10 @@ func writeXLSX[T any](ctx context.Context, out io.Writer, sheet string, headers 
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	return f.Write(out)
+	// File.Write would build the whole archive in a buffer first (a
+	// million rows: hundreds of MiB); a zip writer of our own on out
+	// streams it instead, and leaves WriteToBuffer's buffer empty.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(out) })
+	_, err = f.WriteToBuffer()
+	return err
 }

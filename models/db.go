@@ -42,6 +42,10 @@ type Store struct {
 	closeOnce       sync.Once
 	closeErr        error
 	counts          countCache
+	// shard is this Store's row of date_counts for the API writer's batches
+	// (see migration 20261204000002): replicas on one PostgreSQL database
+	// write different rows.
+	shard int
 	dash            dashboardCache
 }
 

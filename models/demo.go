@@ -62,6 +62,9 @@ Carla Gómez,carla.gomez@example.com,ABC123,Volkswagen,Negro
 			if err != nil {
 				return err
 			}
+			if err := countDates(ctx, tx, countInfractions, 0, tallyOf(rec.Infraction.OccurredAt)); err != nil {
+				return err
+			}
 			if err := audit(ctx, tx, SystemActor, "create", "infraction", rec.Infraction.ID, map[string]string{"placa_patente": d.plate, "via": "demo"}); err != nil {
 				return err
 			}

@@ -149,6 +149,11 @@ func (s *Store) CreateInfraction(ctx context.Context, in rules.InfractionInput, 
 			return err
 		}
 		id = rec.Infraction.ID
+		if !rec.Replayed {
+			if err := countDates(ctx, tx, countInfractions, 0, tallyOf(rec.Infraction.OccurredAt)); err != nil {
+				return err
+			}
+		}
 		return audit(ctx, tx, actor, "create", "infraction", id, map[string]any{
 			"placa_patente": in.Plate, "oficial": in.Badge, "timestamp": in.OccurredAt.UTC(), "via": "panel",
 		})

@@ -11,6 +11,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/url"
 	"strconv"
@@ -84,7 +85,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		write.Close()
 		return nil, err
 	}
-	s := &Store{writer: bun.NewDB(write, pgdialect.New()), readers: bun.NewDB(read, pgdialect.New()), path: RedactDSN(dsn), dialect: postgresDialect{}}
+	s := &Store{writer: bun.NewDB(write, pgdialect.New()), readers: bun.NewDB(read, pgdialect.New()), path: RedactDSN(dsn), dialect: postgresDialect{}, shard: rand.IntN(16)}
 	// The watcher has a connection of its own: a read pool busy with reports
 	// must not make it miss its tick and switch the report cache off.
 	watch, err := openPGPool(ctx, dsn, 1)

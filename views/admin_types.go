@@ -54,6 +54,23 @@ type List struct {
 	// (after a validation error).
 	CreateLabel string
 	CreateOpen  bool
+	// Dates is the list's date drill-down, if it has one.
+	Dates *DateDrill
+}
+
+// WithDates is the URL of the list with desde and hasta set (both "" for
+// every date), its search, other filters and sort kept, from page one.
+func (l List) WithDates(desde, hasta string) string {
+	return l.href(func(v url.Values) {
+		v.Del("desde")
+		v.Del("hasta")
+		if desde != "" {
+			v.Set("desde", desde)
+		}
+		if hasta != "" {
+			v.Set("hasta", hasta)
+		}
+	})
 }
 
 func (l List) href(mut func(v url.Values)) string {

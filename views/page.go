@@ -6,6 +6,8 @@ package views
 import (
 	"fmt"
 	"time"
+
+	"transito/paths"
 )
 
 // DateTimeLayout is how the pages write a date and time (in the configured
@@ -30,6 +32,31 @@ type Page struct {
 	// Nav names the active section of the admin sidebar.
 	Nav     string
 	Flashes []Flash
+	// Crumbs is where the page stands in the panel, from Inicio down to
+	// itself (the last one, without a link).
+	Crumbs []Crumb
+	// Zone names the display time zone (see ZoneName).
+	Zone string
+}
+
+// Crumb is one step of the breadcrumbs; the current page has no Href.
+type Crumb struct {
+	Label, Href string
+}
+
+// AdminCrumbs are the breadcrumbs of a panel page: Inicio, the section nav
+// names (a link, unless the page is the section's list), and the page.
+func AdminCrumbs(nav, title string) []Crumb {
+	crumbs := []Crumb{{"Inicio", paths.Panel}}
+	if nav == "inicio" {
+		return []Crumb{{Label: "Inicio"}}
+	}
+	for _, it := range adminNav {
+		if it.key == nav && it.label != title {
+			crumbs = append(crumbs, Crumb{it.label, it.href})
+		}
+	}
+	return append(crumbs, Crumb{Label: title})
 }
 
 // ZoneName names a time zone for people: its IANA name and its offset now,

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"time"
 
 	"encoding/json"
 	"fmt"
@@ -48,6 +49,11 @@ func (h *Handler) auditList(c *fiber.Ctx) error {
 			{Text: views.AuditAction(e.Action)}, {Text: what, Href: paths.Entity(e.Entity, id)},
 			{Text: detail},
 		}})
+	}
+	if l.Dates, err = h.dateDrill(c.UserContext(), l, lq, func(ctx context.Context, level models.DateLevel, within time.Time) ([]models.DateBucket, error) {
+		return h.store.AuditDates(ctx, lq, h.loc, level, within)
+	}); err != nil {
+		return err
 	}
 	l.Filters = views.AuditFilters(lq.Filter("entidad"), lq.Filter("accion"), lq.Filter("actor"), lq.Filter("desde"), lq.Filter("hasta"))
 	return h.respondList(c, h.page(c, "Auditoría", "auditoria"), l, fiber.StatusOK)

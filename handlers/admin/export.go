@@ -98,18 +98,19 @@ func export[T any](h *Handler, c *fiber.Ctx, format, name, sheet string, cols []
 }
 
 // deadlineWriter pushes the connection's write deadline on while a long
-// export is being written: the server's write timeout bounds a stalled
-// client, not a big download.
+// export is being made and written (a workbook is written out only once
+// all its rows are in): the server's write timeout bounds a stalled client,
+// not a big download.
 type deadlineWriter struct {
 	w    *bufio.Writer
 	conn net.Conn
-	n    int
+	last time.Time
 }
 
 func (d *deadlineWriter) Write(p []byte) (int, error) {
-	if d.n += len(p); d.n > 1<<20 && d.conn != nil {
-		d.n = 0
-		_ = d.conn.SetWriteDeadline(time.Now().Add(exportWriteTimeout))
+	if t := time.Now(); d.conn != nil && t.Sub(d.last) > time.Second {
+		d.last = t
+		_ = d.conn.SetWriteDeadline(t.Add(exportWriteTimeout))
 	}
 	return d.w.Write(p)
 }

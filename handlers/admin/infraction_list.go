@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -43,6 +44,11 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 			st,
 			{Text: i.Comments},
 		}})
+	}
+	if l.Dates, err = h.dateDrill(c.UserContext(), l, lq, func(ctx context.Context, level models.DateLevel, within time.Time) ([]models.DateBucket, error) {
+		return h.store.InfractionDates(ctx, lq, h.loc, level, within)
+	}); err != nil {
+		return err
 	}
 	l.Filters = views.InfractionFilters(lq.Filter("desde"), lq.Filter("hasta"), lq.Filter("oficial"), lq.Filter("patente"), lq.Filter("estado"),
 		map[string]string{"persona": lq.Filter("persona"), "vehiculo": lq.Filter("vehiculo")})

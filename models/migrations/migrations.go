@@ -19,6 +19,7 @@ func New() *migrate.Migrations {
 	initialSchema(m)
 	adminIndexes(m)
 	searchKeys(m)
+	dateCounts(m)
 	return m
 }
 

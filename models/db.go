@@ -46,7 +46,7 @@ type Store struct {
 	// (see migration 20261204000002): replicas on one PostgreSQL database
 	// write different rows.
 	shard int
-	dash            dashboardCache
+	dash  dashboardCache
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL

@@ -120,7 +120,7 @@ func officerDependents(ctx context.Context, idb bun.IDB, id int64) (string, erro
 		return "", fmt.Errorf("models: officer dependents: %w", err)
 	}
 	if n > 0 {
-		return fmt.Sprintf("El oficial tiene %s; desactívelo en lugar de eliminarlo.", plural(int(n), "infracción registrada", "infracciones registradas")), nil
+		return fmt.Sprintf("El oficial tiene %s; desactívelo en lugar de eliminarlo.", rules.Plural(int(n), "infracción registrada", "infracciones registradas")), nil
 	}
 	return "", nil
 }

@@ -155,14 +155,14 @@ func personDependents(ctx context.Context, idb bun.IDB, id int64) (string, error
 	}
 	if len(plates) > 0 {
 		return fmt.Sprintf("La persona tiene %s: %s. Transfiera o elimine primero %s.",
-			plural(len(plates), "vehículo", "vehículos"), listNames(plates, 10), map[bool]string{true: "ese vehículo", false: "esos vehículos"}[len(plates) == 1]), nil
+			rules.Plural(len(plates), "vehículo", "vehículos"), listNames(plates, 10), map[bool]string{true: "ese vehículo", false: "esos vehículos"}[len(plates) == 1]), nil
 	}
 	n, err := idb.NewSelect().Table("infractions").Where("person_id = ?", id).Count(ctx)
 	if err != nil {
 		return "", fmt.Errorf("models: person dependents: %w", err)
 	}
 	if n > 0 {
-		return fmt.Sprintf("La persona tiene %s a su nombre; el historial no se borra.", plural(int(n), "infracción", "infracciones")), nil
+		return fmt.Sprintf("La persona tiene %s a su nombre; el historial no se borra.", rules.Plural(int(n), "infracción", "infracciones")), nil
 	}
 	return "", nil
 }
@@ -186,13 +186,6 @@ func (c changes) add(field string, old, new any) {
 	if old != new {
 		c[field] = [2]any{old, new}
 	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // listNames joins names, cutting after max with "y N más".

@@ -206,7 +206,7 @@ func vehicleDependents(ctx context.Context, idb bun.IDB, id int64) (string, erro
 		return "", fmt.Errorf("models: vehicle dependents: %w", err)
 	}
 	if n > 0 {
-		return fmt.Sprintf("El vehículo tiene %s; el historial no se borra.", plural(int(n), "infracción registrada", "infracciones registradas")), nil
+		return fmt.Sprintf("El vehículo tiene %s; el historial no se borra.", rules.Plural(int(n), "infracción registrada", "infracciones registradas")), nil
 	}
 	return "", nil
 }

@@ -59,6 +59,13 @@ func AdminCrumbs(nav, title string) []Crumb {
 	return append(crumbs, Crumb{Label: title})
 }
 
+func orUTC(zone string) string {
+	if zone == "" {
+		return "UTC"
+	}
+	return zone
+}
+
 // ZoneName names a time zone for people: its IANA name and its offset now,
 // "America/Argentina/Buenos_Aires (UTC−03:00)", or "UTC".
 func ZoneName(loc *time.Location) string {

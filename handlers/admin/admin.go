@@ -116,7 +116,7 @@ func listQuery(c *fiber.Ctx, filters ...string) models.ListQuery {
 
 // newList fills the state every list page shares from the query and the
 // page the store answered (with its sort and page number normalised).
-func newList[T any](base, title, noun string, lq models.ListQuery, res *models.Paged[T]) views.List {
+func newList[T any](base, title, one, many string, lq models.ListQuery, res *models.Paged[T]) views.List {
 	v := url.Values{}
 	if lq.Q != "" {
 		v.Set("q", lq.Q)
@@ -127,7 +127,7 @@ func newList[T any](base, title, noun string, lq models.ListQuery, res *models.P
 		}
 	}
 	return views.List{
-		Base: base, Title: title, Noun: noun, Query: v, Sort: res.Sort, Desc: res.Desc,
+		Base: base, Title: title, NounOne: one, Noun: many, Query: v, Sort: res.Sort, Desc: res.Desc,
 		Page: res.Page, Pages: res.Pages(), Total: res.Total, SearchLabel: "Buscar",
 	}
 }

@@ -30,7 +30,8 @@ func (h *Handler) auditList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Audit, "Auditoría", "eventos", lq, res)
+	l := newList(paths.Audit, "Auditoría", "evento", "eventos", lq, res)
+	l.Zone = h.zone()
 	l.SearchLabel, l.SearchHint = "Buscar por quién", "usuario, número de oficial…"
 	l.Empty = "No hay eventos que mostrar."
 	l.Columns = []views.Column{{Label: "Fecha", Sort: "fecha"}, {Label: "Origen"}, {Label: "Quién"}, {Label: "Acción"}, {Label: "Registro"}, {Label: "Detalle"}}

@@ -63,7 +63,7 @@ func infractionExport(zone string) []exportColumn[models.InfractionDetail] {
 		{"ID del oficial", func(i *models.InfractionDetail) any { return i.OfficerID }},
 		{"Oficial", func(i *models.InfractionDetail) any { return i.OfficerName }},
 		{"Número del oficial", func(i *models.InfractionDetail) any { return i.OfficerBadge }},
-		{"Estado", func(i *models.InfractionDetail) any { return statusLabel(i.Status) }},
+		{"Estado", func(i *models.InfractionDetail) any { return views.StatusLabel(i.Status) }},
 		{"Motivo de anulación", func(i *models.InfractionDetail) any { return i.VoidReason }},
 		{"Comentarios", func(i *models.InfractionDetail) any { return i.Comments }},
 	}
@@ -101,17 +101,6 @@ func timeOrNil(t *time.Time) any {
 		return nil
 	}
 	return *t
-}
-
-// statusLabel is an infraction status as people read it.
-func statusLabel(s string) string {
-	switch s {
-	case models.StatusValid:
-		return "Vigente"
-	case models.StatusVoided:
-		return "Anulada"
-	}
-	return s
 }
 
 // exported answers the list's export when the request asks for one (done

@@ -13,7 +13,15 @@ import (
 
 // infractionList shows the infractions with their filters.
 func (h *Handler) infractionList(c *fiber.Ctx) error {
-	return h.renderInfractionList(c, fiber.StatusOK, views.NewInfractionForm(paths.Infractions, csrf(c)))
+	return h.renderInfractionList(c, fiber.StatusOK, h.infractionForm(c))
+}
+
+// infractionForm is the manual infraction form, which reads times in the
+// display zone and says which.
+func (h *Handler) infractionForm(c *fiber.Ctx) views.InfractionForm {
+	f := views.NewInfractionForm(paths.Infractions, csrf(c))
+	f.Zone = h.zone()
+	return f
 }
 
 func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.InfractionForm) error {
@@ -27,15 +35,13 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Infractions, "Infracciones", "infracciones", lq, res)
+	l := newList(paths.Infractions, "Infracciones", "infracción", "infracciones", lq, res)
+	l.Zone = h.zone()
 	l.SearchLabel, l.SearchHint = "Buscar por patente (comienzo)", "p. ej. AB1"
 	l.Empty = "No hay infracciones que mostrar."
 	l.Columns = []views.Column{{Label: "Fecha", Sort: "fecha"}, {Label: "Patente", Sort: "patente"}, {Label: "Vehículo"}, {Label: "Oficial", Sort: "oficial"}, {Label: "Estado", Sort: "estado"}, {Label: "Comentarios"}}
 	for _, i := range res.Items {
-		st := views.Cell{Text: "Vigente", Badge: "ok"}
-		if i.Status == models.StatusVoided {
-			st = views.Cell{Text: "Anulada", Badge: "warn"}
-		}
+		st := views.Cell{Text: views.StatusLabel(i.Status), Badge: views.StatusKind(i.Status)}
 		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
 			{Text: h.fmtTime(i.OccurredAt), Href: paths.Of(paths.Infraction, i.ID)},
 			{Text: i.Plate, Mono: true},

@@ -28,14 +28,15 @@ func (h *Handler) renderOfficerList(c *fiber.Ctx, status int, form views.Officer
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Officers, "Oficiales", "oficiales", lq, res)
+	l := newList(paths.Officers, "Oficiales", "oficial", "oficiales", lq, res)
+	l.Zone = h.zone()
 	l.SearchLabel, l.SearchHint = "Buscar por nombre o número", "p. ej. Benítez o DEMO-001"
 	l.Empty = "No hay oficiales que mostrar."
 	l.Columns = []views.Column{{Label: "Nombre", Sort: "nombre"}, {Label: "Número", Sort: "numero"}, {Label: "Estado", Sort: "activo"}, {Label: "Token"}, {Label: "Último uso del token", Sort: "uso"}}
 	for _, o := range res.Items {
 		st := views.Cell{Text: "Activo", Badge: "ok"}
 		if !o.Active {
-			st = views.Cell{Text: "Inactivo", Badge: "muted"}
+			st = views.Cell{Text: "Inactivo", Badge: "off"}
 		}
 		tok := "—"
 		if o.TokenPrefix != nil {

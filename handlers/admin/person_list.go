@@ -26,7 +26,7 @@ func (h *Handler) renderPersonList(c *fiber.Ctx, status int, form views.PersonFo
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Persons, "Personas", "personas", lq, res)
+	l := newList(paths.Persons, "Personas", "persona", "personas", lq, res)
 	l.SearchLabel, l.SearchHint = "Buscar por nombre o correo", "p. ej. Álvarez o maria@ (sin importar tildes)"
 	l.Empty = "No hay personas que mostrar."
 	l.Columns = []views.Column{{Label: "Nombre", Sort: "nombre"}, {Label: "Correo", Sort: "email"}, {Label: "Vehículos", Num: true}}

@@ -27,7 +27,8 @@ func (h *Handler) renderAdminList(c *fiber.Ctx, status int, form views.AdminForm
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Admins, "Administradores", "administradores", lq, res)
+	l := newList(paths.Admins, "Administradores", "administrador", "administradores", lq, res)
+	l.Zone = h.zone()
 	l.SearchLabel, l.SearchHint = "Buscar por usuario", ""
 	l.Empty = "No hay administradores que mostrar."
 	l.Columns = []views.Column{{Label: "Usuario", Sort: "usuario"}, {Label: "Último ingreso", Sort: "acceso"}, {Label: "Creado", Sort: "creado"}}

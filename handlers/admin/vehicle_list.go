@@ -31,7 +31,7 @@ func (h *Handler) renderVehicleList(c *fiber.Ctx, status int, form views.Vehicle
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Vehicles, "Vehículos", "vehículos", lq, res)
+	l := newList(paths.Vehicles, "Vehículos", "vehículo", "vehículos", lq, res)
 	l.SearchLabel, l.SearchHint = "Buscar por patente, marca, color o titular", "p. ej. 123CD, Citroën o Martínez"
 	l.Empty = "No hay vehículos que mostrar."
 	l.Columns = []views.Column{{Label: "Patente", Sort: "patente"}, {Label: "Marca", Sort: "marca"}, {Label: "Color", Sort: "color"}, {Label: "Titular", Sort: "titular"}, {Label: "Correo del titular"}}

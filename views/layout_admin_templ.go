@@ -565,7 +565,7 @@ func ErrorPage(p Page, status int, title, detail, requestID string) templ.Compon
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 44, "<main class=\"min-h-full flex items-center justify-center p-6\"><div class=\"max-w-lg w-full bg-white rounded-xl shadow-sm ring-1 ring-slate-200 p-8\" data-testid=\"error-page\"><p class=\"text-sm font-semibold text-amber-600\">Error ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 44, "<main class=\"min-h-full flex items-center justify-center p-6\"><div class=\"max-w-lg w-full bg-white rounded-xl shadow-sm ring-1 ring-slate-200 p-8\" data-testid=\"error-page\"><p class=\"text-sm font-semibold text-amber-700\">Error ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -59,6 +59,16 @@ func AdminCrumbs(nav, title string) []Crumb {
 	return append(crumbs, Crumb{Label: title})
 }
 
+// navLabel names the section nav is on ("" when none is).
+func navLabel(nav string) string {
+	for _, it := range adminNav {
+		if it.key == nav {
+			return it.label
+		}
+	}
+	return ""
+}
+
 func orUTC(zone string) string {
 	if zone == "" {
 		return "UTC"

@@ -1,6 +1,6 @@
 /** @type {import('tailwindcss').Config} */
 module.exports = {
-  content: ["./views/**/*.templ", "./views/**/*.go", "./static/js/app.js"],
+  content: ["./views/**/*.templ", "./views/**/*.go", "./static/js/app.js", "./static/js/oficial/*.js"],
   theme: {
     extend: {
       fontFamily: {

@@ -2,29 +2,36 @@
 // every request passes (request id, client address, metrics, access log,
 // panic recovery, security headers), the one error handler, the operational
 // endpoints (health, metrics, static assets) and each surface's routes:
-// handlers/api (the JSON API), handlers/portal (the citizens' pages) and
-// handlers/admin (the panel). What the surfaces share is handlers/web.
-// Handlers never build SQL: they call the models package.
+// handlers/api (the JSON API), handlers/portal (the citizens' pages),
+// handlers/admin (the panel) and handlers/officer (the officer app). What
+// the surfaces share is handlers/web. Handlers never build SQL: they call
+// the models package.
 package handlers
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/valyala/fasthttp"
 
 	"transito/handlers/admin"
 	"transito/handlers/api"
+	"transito/handlers/officer"
 	"transito/handlers/portal"
 	"transito/handlers/web"
 	"transito/models"
 	"transito/models/rules"
 	"transito/paths"
+	"transito/static"
 )
 
 // Config is what the HTTP surface needs from the configuration.
@@ -47,11 +54,18 @@ type Config struct {
 	// random key (sessions end at restart).
 	SessionKey []byte
 	// SessionIdle is how long an admin session lives without requests
-	// (DefaultSessionIdle when zero).
+	// (admin.DefaultSessionIdle when zero).
 	SessionIdle time.Duration
+	// SessionMax is how long an admin session lives at most after login,
+	// however busy (admin.DefaultSessionMax when zero).
+	SessionMax time.Duration
 	// SecureCookies marks the session cookie Secure even on plain HTTP
 	// requests (it always is on HTTPS ones).
 	SecureCookies bool
+	// WriteWait bounds how long an API write waits for the writer
+	// (5 s when zero); past it the answer is 503 with
+	// Retry-After and the write is never stored.
+	WriteWait time.Duration
 	// ImportDir keeps uploaded import files between preview and confirmation
 	// (the system's temporary directory when empty).
 	ImportDir string
@@ -83,11 +97,18 @@ type Server struct {
 	cfg      Config
 	draining atomic.Bool
 	metrics  *Metrics
+	// refusedAs chooses the renderer of the requests the HTTP parser
+	// refused, by path prefix (refusedRenderer).
+	refusedAs []prefixRenderer
 }
 
 // bodyLimit is the largest request body the server reads at all (the import
 // upload); the API refuses bodies over rules.MaxAPIBody.
 const bodyLimit = rules.MaxUploadSize
+
+// MaxHeaderBytes bounds a request's line and headers; past it the answer is
+// 431 with our problem body.
+const MaxHeaderBytes = 16 << 10
 
 // New builds the application: middleware, error handler and every route.
 func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg Config) *Server {
@@ -114,6 +135,7 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 		Immutable:               true,
 		DisableStartupMessage:   true,
 		BodyLimit:               bodyLimit,
+		ReadBufferSize:          MaxHeaderBytes,
 		ReadTimeout:             cfg.ReadTimeout,
 		WriteTimeout:            cfg.WriteTimeout,
 		IdleTimeout:             cfg.IdleTimeout,
@@ -122,6 +144,17 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 		TrustedProxies:          cfg.TrustedProxies,
 		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
 	})
+	s.App.Server().ErrorHandler = s.refuseUnreadable
+	serve := s.App.Server().Handler
+	s.App.Server().Handler = func(fctx *fasthttp.RequestCtx) {
+		// Fiber answers a method it does not know with English text/plain,
+		// before any middleware.
+		if !knownMethod(string(fctx.Method())) {
+			s.refuseUnreadable(fctx, errUnknownMethod)
+			return
+		}
+		serve(fctx)
+	}
 	s.App.Use(requestID, web.ResolveClient(cfg.TrustedProxies), s.metrics.middleware, accessLog(log), recover.New(recover.Config{
 		EnableStackTrace: true,
 		StackTraceHandler: func(c *fiber.Ctx, e any) {
@@ -137,14 +170,41 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	lookups := s.rateLimit("consulta", cfg.RateLimit, web.ClientIP)
 	api.New(store, recorder, api.Config{
 		Location: cfg.Location, Lookups: lookups, Recorded: s.metrics.recorded.Inc,
-		Writes: s.rateLimit("cargar_infraccion", cfg.APIRateLimit, api.OfficerKey),
+		Writes:    s.rateLimit("cargar_infraccion", cfg.APIRateLimit, api.OfficerKey),
+		WriteWait: cfg.WriteWait,
 	}).Routes(s.App)
 	portal.New(store, portal.Config{Location: cfg.Location, Lookups: lookups}).Routes(s.App)
-	admin.New(store, log, admin.Config{
-		Location: cfg.Location, SessionKey: cfg.SessionKey, SessionIdle: cfg.SessionIdle,
+	panel := admin.New(store, log, admin.Config{
+		Location: cfg.Location, SessionKey: cfg.SessionKey, SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax,
 		SecureCookies: cfg.SecureCookies, ImportDir: cfg.ImportDir,
-	}).Routes(s.App)
+	})
+	panel.Routes(s.App)
+	officer.New(static.FS, log).Routes(s.App)
+
+	s.refusedAs = []prefixRenderer{{paths.Panel, panel.RenderProblem}}
+	for _, prefix := range paths.APIPrefixes() {
+		s.refusedAs = append(s.refusedAs, prefixRenderer{prefix, web.ProblemJSON})
+	}
 	return s
+}
+
+// prefixRenderer draws the problems of the paths under prefix.
+type prefixRenderer struct {
+	prefix string
+	render web.ProblemRenderer
+}
+
+// refusedRenderer is the renderer of a request the HTTP parser refused:
+// no route ran to choose one (web.ProblemsAs), so it goes by the surface
+// the path belongs to — the panel's error page, the API's problem+json,
+// the public pages' renderer for the rest.
+func (s *Server) refusedRenderer(path string) web.ProblemRenderer {
+	for _, pr := range s.refusedAs {
+		if path == pr.prefix || strings.HasPrefix(path, pr.prefix+"/") {
+			return pr.render
+		}
+	}
+	return web.PublicProblem
 }
 
 // rateLimit allows max requests per minute per key; max 0 disables it. name
@@ -202,12 +262,74 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	return web.RendererOf(c)(c, p)
 }
 
+// refuseUnreadable answers a request the HTTP parser could not read: bad
+// framing (Content-Length, chunks, header names), headers past
+// MaxHeaderBytes, a body past bodyLimit, a client too slow. The parser's
+// error text carries the raw request bytes — tokens, cookies — so neither
+// the client nor the log sees it: the client gets our Spanish problem with a
+// request id and the security headers, the log a fixed summary.
+func (s *Server) refuseUnreadable(fctx *fasthttp.RequestCtx, err error) {
+	status, detail, reason := unreadable(err)
+	lingerOnClose(fctx)
+	p := web.NewProblem(status, detail)
+	p.RequestID = newRequestID()
+	s.log.Warn("request refused by the HTTP parser", "request_id", p.RequestID, "status", status, "reason", reason,
+		"client", fctx.RemoteIP().String())
+	c := s.App.AcquireCtx(fctx)
+	defer s.App.ReleaseCtx(c)
+	c.Locals(localsRequestID, p.RequestID)
+	setSecurityHeaders(&fctx.Response.Header)
+	c.Set(HeaderRequestID, p.RequestID)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Status(status)
+	// The panel's pages get its error page when the path was read (a body
+	// over the limit), the API problem+json, the public pages theirs.
+	if err := s.refusedRenderer(string(fctx.Path()))(c, p); err != nil {
+		body, _ := json.Marshal(p)
+		fctx.SetContentType("application/problem+json")
+		fctx.SetBody(body)
+	}
+}
+
+var errUnknownMethod = errors.New("handlers: unknown HTTP method")
+
+// unreadable classifies an error of the HTTP parser into a status, a Spanish
+// detail for the client and a summary for the log, none of them taken from
+// the error's text.
+func unreadable(err error) (status int, detail, reason string) {
+	var ne net.Error
+	msg := err.Error()
+	switch {
+	case errors.As(err, new(*fasthttp.ErrSmallBuffer)):
+		return fiber.StatusRequestHeaderFieldsTooLarge, "Los encabezados de la solicitud superan los 16 KiB permitidos.", "headers too large"
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		return fiber.StatusRequestEntityTooLarge, "El cuerpo de la solicitud supera el máximo permitido.", "body too large"
+	case errors.As(err, &ne) && ne.Timeout(), strings.Contains(msg, "timeout"):
+		return fiber.StatusRequestTimeout, "La solicitud tardó demasiado en llegar.", "timeout"
+	case errors.Is(err, errUnknownMethod):
+		return fiber.StatusBadRequest, "El método HTTP de la solicitud no es válido.", "unknown method"
+	}
+	reason = "malformed request"
+	switch {
+	case strings.Contains(msg, "Content-Length"):
+		reason = "malformed Content-Length"
+	case strings.Contains(msg, "hex number"), strings.Contains(msg, "chunk"):
+		reason = "malformed chunked body"
+	case strings.Contains(msg, "header"):
+		reason = "malformed header"
+	}
+	return fiber.StatusBadRequest, "La solicitud HTTP está mal formada y no se pudo leer.", reason
+}
+
 // securityHeaders sets the headers every response carries.
 func securityHeaders(c *fiber.Ctx) error {
-	h := &c.Response().Header
+	setSecurityHeaders(&c.Response().Header)
+	return c.Next()
+}
+
+func setSecurityHeaders(h *fasthttp.ResponseHeader) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-	return c.Next()
 }

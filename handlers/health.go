@@ -20,11 +20,16 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
-// readyz answers 200 while the database can be read and the server is not
-// draining.
+// readyz answers 200 while the database can be read, the writer is not
+// stalled (requests waiting more than 5 s without a commit) and the server
+// is not draining.
 func (s *Server) readyz(c *fiber.Ctx) error {
 	if s.draining.Load() {
 		return web.Unavailable("El servidor se está deteniendo.")
+	}
+	if s.recorder != nil && s.recorder.Stalled() {
+		s.log.Warn("readyz: writer stalled", "request_id", requestIDOf(c), "queue_depth", s.recorder.QueueDepth())
+		return web.Unavailable("La base de datos no acepta escrituras desde hace más de 5 segundos.")
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()

@@ -21,16 +21,21 @@ const localsRequestID = "request_id"
 func requestID(c *fiber.Ctx) error {
 	id := c.Get(HeaderRequestID)
 	if !plainID(id) {
-		var b [8]byte
-		u := rand.Uint64()
-		for i := range b {
-			b[i] = byte(u >> (8 * i))
-		}
-		id = hex.EncodeToString(b[:])
+		id = newRequestID()
 	}
 	c.Locals(localsRequestID, id)
 	c.Set(HeaderRequestID, id)
 	return c.Next()
+}
+
+// newRequestID makes a request id: 16 hex digits.
+func newRequestID() string {
+	var b [8]byte
+	u := rand.Uint64()
+	for i := range b {
+		b[i] = byte(u >> (8 * i))
+	}
+	return hex.EncodeToString(b[:])
 }
 
 func plainID(s string) bool {

@@ -54,7 +54,8 @@ func (s *Store) AdminByID(ctx context.Context, id int64) (*Admin, error) {
 }
 
 // ChangePassword sets a new password for admin id after checking the
-// current one. Errors are rules.FieldErrors on clave_actual or clave.
+// current one, and ends every session of that admin. Errors are
+// rules.FieldErrors on clave_actual or clave.
 func (s *Store) ChangePassword(ctx context.Context, id int64, current, next string, actor Actor) error {
 	a := new(Admin)
 	if err := s.writer.NewSelect().Model(a).Where("id = ?", id).Scan(ctx); err != nil {
@@ -77,6 +78,9 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 		if _, err := tx.NewUpdate().Model(a).Set("password_hash = ?", string(hash)).Set("updated_at = ?", now()).
 			WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("models: change password: %w", err)
+		}
+		if err := revokeAdminSessions(ctx, tx, id); err != nil {
+			return err
 		}
 		return audit(ctx, tx, actor, "password.change", "admin", id, nil)
 	})
@@ -112,6 +116,12 @@ func adminDependents(ctx context.Context, idb bun.IDB, id int64) (string, error)
 
 var adminDeletion = deletion[Admin]{
 	entity: "admin", dependents: adminDependents,
+	cascade: func(ctx context.Context, tx bun.Tx, id int64) error {
+		if _, err := tx.NewDelete().Model((*AdminSession)(nil)).Where("admin_id = ?", id).Exec(ctx); err != nil {
+			return fmt.Errorf("models: delete admin sessions: %w", err)
+		}
+		return nil
+	},
 	restricted: "El administrador tiene registros que dependen de él.",
 	detail:     func(a *Admin) any { return map[string]string{"usuario": a.Username} },
 }

@@ -39,6 +39,7 @@ type Store struct {
 	// stopCheckpoints stops the background WAL checkpointer, if any.
 	stopCheckpoints func()
 	touching        atomic.Bool // a last_used_at update is under way
+	touchingSession atomic.Bool // an admin session's last_seen_at update is under way
 	closeOnce       sync.Once
 	closeErr        error
 	counts          countCache
@@ -206,13 +207,25 @@ type dialect interface {
 	// contains any of terms (folded, at least 3 characters each), through
 	// the database's text index (see migration 20261204000001).
 	matchIDs(table string, terms []string) (query string, args []any)
+	// rowSQL is sql for a plain single-row INSERT the store prepares itself
+	// (the import's), whose new id rowID reads.
+	rowSQL(query string) string
+	rowID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error)
+	// boundLockWait makes the statements of tx wait for a lock another
+	// session holds no longer than until deadline.
+	boundLockWait(ctx context.Context, tx bun.Tx, deadline time.Time) error
+	// lockLoginAttempts makes the transactions that count the login
+	// attempts of one key (username and client) take turns, across
+	// processes and replicas.
+	lockLoginAttempts(ctx context.Context, tx bun.Tx, key string) error
 	// isTransientConflict reports whether err is a conflict between
 	// transactions that a retry gets past (deadlock, serialisation).
 	isTransientConflict(err error) bool
-	// The errors of the database's driver: a unique or foreign-key
-	// constraint failed, or the database cannot take the request now.
+	// The errors of the database's driver: a unique, foreign-key or NOT
+	// NULL constraint failed, or the database cannot take the request now.
 	isUniqueViolation(err error) bool
 	isForeignKeyViolation(err error) bool
+	isNotNullViolation(err error) bool
 	isUnavailable(err error) bool
 }
 
@@ -267,6 +280,11 @@ func isUniqueViolation(err error) bool {
 // isForeignKeyViolation reports whether err is a foreign-key failure.
 func isForeignKeyViolation(err error) bool {
 	return anyDialect(func(d dialect) bool { return d.isForeignKeyViolation(err) })
+}
+
+// isNotNullViolation reports whether err is a NOT NULL constraint failure.
+func isNotNullViolation(err error) bool {
+	return anyDialect(func(d dialect) bool { return d.isNotNullViolation(err) })
 }
 
 // IsUnavailable reports whether err means the database cannot take the

@@ -66,20 +66,42 @@ func loginName(s string) string {
 // Login checks an administrator's credentials. client identifies where the
 // attempt came from (the client IP). It returns *ThrottledError while the
 // username is locked for that client, ErrBadCredentials on a wrong username
-// or password (recording the failure), and the admin on success (rotating
-// nothing: the session is the caller's).
+// or password (the attempt was counted before the comparison), and the
+// admin on success (rotating nothing: the session is the caller's).
 func (s *Store) Login(ctx context.Context, username, password, client string) (*Admin, error) {
 	username = loginName(username)
 	t := now()
-	var fails []loginFailure
-	err := s.writer.NewSelect().Model(&fails).
-		Where("username = ?", username).Where("client = ?", client).Where("at > ?", t.Add(-LoginLockout)).
-		OrderExpr("at DESC").Limit(MaxLoginFailures).Scan(ctx)
+	// The attempt is counted as a failure before any password is compared,
+	// in one write transaction per username and client (SQLite's single
+	// writer; an advisory lock on PostgreSQL, shared by the replicas): of
+	// parallel guesses at most MaxLoginFailures get that far. A success
+	// clears the count.
+	var until time.Time
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.dialect.lockLoginAttempts(ctx, tx, username+" "+client); err != nil {
+			return err
+		}
+		var fails []loginFailure
+		if err := tx.NewSelect().Model(&fails).
+			Where("username = ?", username).Where("client = ?", client).Where("at > ?", t.Add(-LoginLockout)).
+			OrderExpr("at DESC").Limit(MaxLoginFailures).Scan(ctx); err != nil {
+			return fmt.Errorf("models: login failures: %w", err)
+		}
+		if len(fails) >= MaxLoginFailures {
+			until = fails[0].At.Add(LoginLockout)
+			return nil
+		}
+		f := &loginFailure{Username: username, Client: client, At: t, CreatedAt: t, UpdatedAt: t}
+		if _, err := tx.NewInsert().Model(f).Exec(ctx); err != nil {
+			return fmt.Errorf("models: record login attempt: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("models: login failures: %w", err)
+		return nil, err
 	}
-	if len(fails) >= MaxLoginFailures {
-		return nil, &ThrottledError{Until: fails[0].At.Add(LoginLockout)}
+	if !until.IsZero() {
+		return nil, &ThrottledError{Until: until}
 	}
 	a := new(Admin)
 	err = s.writer.NewSelect().Model(a).Where("username = ?", username).Scan(ctx)
@@ -93,10 +115,6 @@ func (s *Store) Login(ctx context.Context, username, password, client string) (*
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || !found {
 		err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-			f := &loginFailure{Username: username, Client: client, At: t, CreatedAt: t, UpdatedAt: t}
-			if _, err := tx.NewInsert().Model(f).Exec(ctx); err != nil {
-				return fmt.Errorf("models: record login failure: %w", err)
-			}
 			if _, err := tx.NewDelete().Model((*loginFailure)(nil)).Where("at < ?", t.Add(-24*time.Hour)).Exec(ctx); err != nil {
 				return fmt.Errorf("models: prune login failures: %w", err)
 			}

@@ -173,6 +173,40 @@ func (postgresDialect) insertID(ctx context.Context, stmt *sql.Stmt, args ...any
 	return id, err
 }
 
+// rowSQL makes the insert return the new id (pgx has no LastInsertId),
+// which rowID reads.
+func (postgresDialect) rowSQL(query string) string { return pgRebind(query) + " RETURNING id" }
+
+func (postgresDialect) rowID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error) {
+	var id int64
+	err := stmt.QueryRowContext(ctx, args...).Scan(&id)
+	return id, err
+}
+
+// boundLockWait sets the transaction's lock_timeout to what is left until
+// deadline (at least 1 ms): an insert waiting for a row or table lock fails
+// then instead of outliving its request.
+func (postgresDialect) boundLockWait(ctx context.Context, tx bun.Tx, deadline time.Time) error {
+	ms := max(time.Until(deadline).Milliseconds(), 1)
+	if _, err := tx.ExecContext(ctx, "SET LOCAL lock_timeout = "+strconv.FormatInt(ms, 10)); err != nil {
+		return fmt.Errorf("models: lock timeout: %w", err)
+	}
+	return nil
+}
+
+// pgLoginLockKey and a hash of the username and client make the advisory
+// lock that serialises counting login attempts across replicas ("logn").
+const pgLoginLockKey int32 = 0x6c6f676e
+
+// lockLoginAttempts takes a transaction-level advisory lock on key, shared
+// by the replicas.
+func (postgresDialect) lockLoginAttempts(ctx context.Context, tx bun.Tx, key string) error {
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?, hashtext(?))", pgLoginLockKey, key); err != nil {
+		return fmt.Errorf("models: login lock: %w", err)
+	}
+	return nil
+}
+
 // isTransientConflict reports whether err is a deadlock or serialisation
 // failure between transactions (replicas whose batches insert the same
 // idempotency keys in another order): the recorder retries such a batch row
@@ -273,6 +307,9 @@ func (postgresDialect) isUniqueViolation(err error) bool { return pgCode(err) ==
 
 // isForeignKeyViolation: foreign_key_violation (RESTRICT included).
 func (postgresDialect) isForeignKeyViolation(err error) bool { return pgCode(err) == "23503" }
+
+// isNotNullViolation: not_null_violation.
+func (postgresDialect) isNotNullViolation(err error) bool { return pgCode(err) == "23502" }
 
 // isUnavailable reports whether the server cannot take the request now: no connection, the server shutting down or starting,
 // out of resources, a read-only standby after a fail-over, a lock held past

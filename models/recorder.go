@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -15,6 +16,11 @@ import (
 // ErrOverloaded means the write queue is full: the caller should answer 503
 // with Retry-After rather than let memory grow.
 var ErrOverloaded = errors.New("models: write queue full")
+
+// ErrWriteTimeout means the request's deadline passed before the writer
+// took it: it was not stored and never will be, so the caller may answer 503
+// and the client retry.
+var ErrWriteTimeout = errors.New("models: deadline passed waiting for the writer")
 
 // ErrClosed means the recorder is shutting down and takes no more writes.
 var ErrClosed = errors.New("models: recorder closed")
@@ -41,6 +47,9 @@ type RecorderOptions struct {
 	MaxBatch int
 	// QueueSize bounds how many requests may wait; past it Record sheds load.
 	QueueSize int
+	// StallAfter is how long requests may wait for the writer without a
+	// commit before Stalled reports it (DefaultStallAfter when zero).
+	StallAfter time.Duration
 	// OnBatch, when set, is told the size and duration of every commit.
 	OnBatch func(size int, took time.Duration)
 }
@@ -49,14 +58,17 @@ type RecorderOptions struct {
 // that are waiting into one transaction (group commit) and answers each only
 // after COMMIT returned, so that a 200 is durable without one fsync per row.
 type Recorder struct {
-	s      *Store
-	opts   RecorderOptions
-	stmts  *infractionStmts
-	lookup *sql.Stmt // vehicleByPlateSQL on the readers
-	queue  chan *recordJob
-	mu     sync.RWMutex // guards closed against sends on a closed queue
-	closed bool
-	done   chan struct{}
+	s *Store
+	// stallSince is when the writer started on requests it has not yet
+	// committed (Unix nanoseconds), or 0.
+	stallSince atomic.Int64
+	opts       RecorderOptions
+	stmts      *infractionStmts
+	lookup     *sql.Stmt // vehicleByPlateSQL on the readers
+	queue      chan *recordJob
+	mu         sync.RWMutex // guards closed against sends on a closed queue
+	closed     bool
+	done       chan struct{}
 }
 
 // apiAuditDetail is the audit detail of an API infraction (a struct, not a
@@ -71,9 +83,37 @@ type recordJob struct {
 	req         RecordRequest
 	vehicle     vehicleRef
 	auditDetail string
+	deadline    time.Time // the request's; zero when it has none
+	state       atomic.Int32
 	result      Recorded
 	err         error
 	done        chan struct{}
+}
+
+// A job is pending in the queue until the writer takes it into a
+// transaction or its requester abandons it (deadline passed): exactly one of
+// the two, so that a request answered ErrWriteTimeout is never stored and a
+// taken one is always answered with the outcome of its commit.
+const (
+	jobPending int32 = iota
+	jobTaken
+	jobAbandoned
+)
+
+// take claims j for the transaction under way: false when its requester
+// has abandoned it or its deadline has passed. A job taken before (a batch
+// retried row by row) stays taken.
+func (j *recordJob) take() bool {
+	if j.late() {
+		j.state.CompareAndSwap(jobPending, jobAbandoned)
+	}
+	return j.state.CompareAndSwap(jobPending, jobTaken) || j.state.Load() == jobTaken
+}
+
+// late reports whether j's deadline has passed (the clock can be there a
+// moment before its context says so).
+func (j *recordJob) late() bool {
+	return !j.deadline.IsZero() && time.Now().After(j.deadline)
 }
 
 // NewRecorder starts the writer goroutine. Close stops it after the queue
@@ -84,6 +124,9 @@ func (s *Store) NewRecorder(opts RecorderOptions) (*Recorder, error) {
 	}
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = 8192
+	}
+	if opts.StallAfter <= 0 {
+		opts.StallAfter = DefaultStallAfter
 	}
 	stmts, err := prepareInfractionStmts(context.Background(), s.writer.DB, s.dialect)
 	if err != nil {
@@ -102,21 +145,52 @@ func (s *Store) NewRecorder(opts RecorderOptions) (*Recorder, error) {
 // QueueDepth is how many requests are waiting for the writer.
 func (r *Recorder) QueueDepth() int { return len(r.queue) }
 
+// DefaultStallAfter is how long the writer may go without committing what
+// waits for it before Stalled says so.
+const DefaultStallAfter = 5 * time.Second
+
+// Stalled reports whether requests have waited for the writer longer than
+// StallAfter without a commit: the database is locked, full or gone, or a
+// long import holds the writer.
+func (r *Recorder) Stalled() bool {
+	since := r.stallSince.Load()
+	return since != 0 && time.Since(time.Unix(0, since)) > r.opts.StallAfter
+}
+
 // Record stores an infraction and returns it once it is committed. It
 // returns ErrNotFound when no vehicle has the plate. The vehicle is looked up
 // here, on a reader, so that the single writer only inserts.
+//
+// It waits for the writer no longer than ctx allows: when ctx ends before
+// the writer has taken the request, it returns ErrWriteTimeout and the
+// request is never stored. Once taken, the request is answered with the
+// outcome of its commit.
 func (r *Recorder) Record(ctx context.Context, req RecordRequest) (Recorded, error) {
 	detail, err := json.Marshal(apiAuditDetail{Plate: req.Plate, Timestamp: req.OccurredAt.UTC(), Via: "api"})
 	if err != nil {
 		return Recorded{}, fmt.Errorf("models: audit detail: %w", err)
 	}
 	j := &recordJob{req: req, auditDetail: string(detail), done: make(chan struct{})}
+	j.deadline, _ = ctx.Deadline()
 	if err := r.enqueue(ctx, j); err != nil {
+		// The look-up failed because the deadline passed (a reader's
+		// connection cut short): not stored, as if the writer never came.
+		if (ctx.Err() != nil || j.late()) && !errors.Is(err, ErrNotFound) {
+			return Recorded{}, ErrWriteTimeout
+		}
 		return Recorded{}, err
 	}
-	// Once queued the job is written even if the client goes away; waiting
-	// for it keeps the answer honest.
-	<-j.done
+	select {
+	case <-j.done:
+	case <-ctx.Done():
+		if j.state.CompareAndSwap(jobPending, jobAbandoned) {
+			return Recorded{}, ErrWriteTimeout
+		}
+		<-j.done // taken: its transaction is under way
+	}
+	if j.state.Load() == jobAbandoned {
+		return Recorded{}, ErrWriteTimeout
+	}
 	return j.result, j.err
 }
 
@@ -164,6 +238,9 @@ func (r *Recorder) run() {
 	defer r.lookup.Close()
 	batch := make([]*recordJob, 0, r.opts.MaxBatch)
 	for {
+		if len(r.queue) == 0 {
+			r.stallSince.Store(0) // nothing waits: nothing is stalled
+		}
 		j, ok := <-r.queue
 		if !ok {
 			return
@@ -181,6 +258,7 @@ func (r *Recorder) run() {
 				break gather
 			}
 		}
+		r.stallSince.CompareAndSwap(0, time.Now().UnixNano())
 		r.commit(batch)
 	}
 }
@@ -193,6 +271,9 @@ func (r *Recorder) commit(batch []*recordJob) {
 	start := time.Now()
 	err := r.writeBatch(batch)
 	r.s.changed()
+	if err == nil {
+		r.stallSince.Store(0)
+	}
 	if err != nil && len(batch) > 1 && (!IsUnavailable(err) || r.s.dialect.isTransientConflict(err)) {
 		for _, j := range batch {
 			r.commit([]*recordJob{j})
@@ -213,10 +294,34 @@ func (r *Recorder) commit(batch []*recordJob) {
 func (r *Recorder) writeBatch(batch []*recordJob) error {
 	ctx := context.Background()
 	return r.s.writer.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// Taken only now that the transaction holds the writer: a request
+		// whose deadline passed while the writer was busy elsewhere has been
+		// answered and is skipped.
+		taken := make([]*recordJob, 0, len(batch))
+		var deadline time.Time
+		for _, j := range batch {
+			if j.take() {
+				taken = append(taken, j)
+				if !j.deadline.IsZero() && (deadline.IsZero() || j.deadline.Before(deadline)) {
+					deadline = j.deadline
+				}
+			}
+		}
+		if len(taken) == 0 {
+			return nil
+		}
+		// An insert may wait for a lock another session holds no longer
+		// than the nearest deadline (then the batch fails whole, 503,
+		// nothing stored).
+		if !deadline.IsZero() {
+			if err := r.s.dialect.boundLockWait(ctx, tx, deadline); err != nil {
+				return err
+			}
+		}
 		st := r.stmts.in(ctx, tx)
 		defer st.Close()
 		occurred, audited := tally{}, tally{}
-		for _, j := range batch {
+		for _, j := range taken {
 			j.result, j.err = Recorded{}, nil
 			rec, err := insertInfraction(ctx, tx, st, j.req, j.vehicle)
 			switch {
@@ -249,8 +354,8 @@ func (r *Recorder) writeBatch(batch []*recordJob) error {
 // infraction, prepared once. Each is a single-row statement: SQLite then
 // needs no statement journal, which a multi-row INSERT ... SELECT writes.
 type infractionStmts struct {
-	vehicle, idempotent, insert, audit *sql.Stmt
-	dialect                            dialect
+	vehicle, idempotent, insert, owner, audit *sql.Stmt
+	dialect                                   dialect
 }
 
 const (
@@ -260,11 +365,15 @@ const (
 	// idempotency key is found first by idempotentSQL; the unique index still
 	// guards against a race between processes (on PostgreSQL), which then
 	// fails the batch and is retried.
+	// The owner is the vehicle's when the row is written, read by the
+	// insert itself: a sale committed after the request looked the vehicle
+	// up moves this fine (a scalar subquery keeps the insert single-row).
 	insertInfractionSQL = `INSERT INTO infractions
 		(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, idempotency_key, status, void_reason, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'vigente', '', ?, ?)`
-	idempotentSQL  = `SELECT id FROM infractions WHERE officer_id = ? AND idempotency_key = ?`
-	insertAuditSQL = `INSERT INTO audit_log
+		VALUES (?, ?, (SELECT person_id FROM vehicles WHERE id = ?), ?, ?, ?, ?, 'vigente', '', ?, ?)`
+	infractionOwnerSQL = `SELECT person_id FROM infractions WHERE id = ?`
+	idempotentSQL      = `SELECT id FROM infractions WHERE officer_id = ? AND idempotency_key = ?`
+	insertAuditSQL     = `INSERT INTO audit_log
 		(at, actor_kind, actor_id, actor_name, action, entity, entity_id, detail, created_at, updated_at)
 		VALUES (?, ?, ?, ?, 'create', 'infraction', ?, ?, ?, ?)`
 )
@@ -278,7 +387,7 @@ func prepareInfractionStmts(ctx context.Context, p preparer, d dialect) (*infrac
 	for _, x := range []struct {
 		dst   **sql.Stmt
 		query string
-	}{{&st.vehicle, d.sql(vehicleByPlateSQL)}, {&st.idempotent, d.sql(idempotentSQL)}, {&st.insert, d.insertSQL(insertInfractionSQL)}, {&st.audit, d.sql(insertAuditSQL)}} {
+	}{{&st.vehicle, d.sql(vehicleByPlateSQL)}, {&st.idempotent, d.sql(idempotentSQL)}, {&st.insert, d.insertSQL(insertInfractionSQL)}, {&st.owner, d.sql(infractionOwnerSQL)}, {&st.audit, d.sql(insertAuditSQL)}} {
 		stmt, err := p.PrepareContext(ctx, x.query)
 		if err != nil {
 			st.Close()
@@ -295,6 +404,7 @@ func (st *infractionStmts) in(ctx context.Context, tx bun.Tx) *infractionStmts {
 		vehicle:    tx.StmtContext(ctx, st.vehicle),
 		idempotent: tx.StmtContext(ctx, st.idempotent),
 		insert:     tx.StmtContext(ctx, st.insert),
+		owner:      tx.StmtContext(ctx, st.owner),
 		audit:      tx.StmtContext(ctx, st.audit),
 		dialect:    st.dialect,
 	}
@@ -302,7 +412,7 @@ func (st *infractionStmts) in(ctx context.Context, tx bun.Tx) *infractionStmts {
 
 // Close closes every statement.
 func (st *infractionStmts) Close() {
-	for _, stmt := range []*sql.Stmt{st.vehicle, st.idempotent, st.insert, st.audit} {
+	for _, stmt := range []*sql.Stmt{st.vehicle, st.idempotent, st.insert, st.owner, st.audit} {
 		if stmt != nil {
 			stmt.Close()
 		}
@@ -324,7 +434,9 @@ func recordInTx(ctx context.Context, tx bun.Tx, d dialect, req RecordRequest) (R
 	return insertInfraction(ctx, tx, st, req, vehicle)
 }
 
-// vehicleRef is the vehicle an infraction is recorded against.
+// vehicleRef is the vehicle an infraction is recorded against. Its PersonID
+// is the owner when it was looked up, which is not who the infraction is
+// charged to (see insertInfractionSQL).
 type vehicleRef struct {
 	ID, PersonID int64
 	Brand, Color string
@@ -344,9 +456,10 @@ func lookupVehicle(ctx context.Context, stmt *sql.Stmt, plate string) (vehicleRe
 	return v, nil
 }
 
-// insertInfraction records req against vehicle inside tx. A vehicle deleted
-// since it was looked up fails the foreign key, and only this insert, as
-// ErrNotFound. A repeated idempotency key returns the first row.
+// insertInfraction records req against vehicle inside tx, charged to the
+// vehicle's owner at that moment. A vehicle deleted since it was looked up
+// fails this insert alone (no owner, or the foreign key) as ErrNotFound. A
+// repeated idempotency key returns the first row.
 func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req RecordRequest, vehicle vehicleRef) (Recorded, error) {
 	var key any
 	if req.IdempotencyKey != "" {
@@ -357,7 +470,7 @@ func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req R
 	}
 	t := now()
 	ts := timeArg(t)
-	id, err := st.dialect.insertID(ctx, st.insert, vehicle.ID, req.Officer.OfficerID, vehicle.PersonID, timeArg(req.OccurredAt), ts,
+	id, err := st.dialect.insertID(ctx, st.insert, vehicle.ID, req.Officer.OfficerID, vehicle.ID, timeArg(req.OccurredAt), ts,
 		req.Comments, key, ts, ts)
 	switch {
 	case isNoRows(err) && key != nil:
@@ -368,13 +481,17 @@ func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req R
 			return rec, err
 		}
 		return Recorded{}, ErrNotFound
-	case isNoRows(err), isForeignKeyViolation(err):
+	case isNoRows(err), isForeignKeyViolation(err), isNotNullViolation(err):
 		return Recorded{}, ErrNotFound
 	case err != nil:
 		return Recorded{}, fmt.Errorf("models: insert infraction: %w", err)
 	}
+	var owner int64
+	if err := st.owner.QueryRowContext(ctx, id).Scan(&owner); err != nil {
+		return Recorded{}, fmt.Errorf("models: infraction owner: %w", err)
+	}
 	return Recorded{Infraction: InfractionRow{
-		ID: id, PersonID: vehicle.PersonID, Plate: req.Plate, Brand: vehicle.Brand, Color: vehicle.Color,
+		ID: id, PersonID: owner, Plate: req.Plate, Brand: vehicle.Brand, Color: vehicle.Color,
 		OccurredAt: req.OccurredAt.UTC(), RecordedAt: t, Comments: req.Comments,
 		OfficerName: req.Officer.Name, OfficerBadge: req.Officer.Badge, Status: StatusValid,
 	}}, nil

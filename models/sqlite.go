@@ -195,6 +195,14 @@ func (sqliteDialect) isForeignKeyViolation(err error) bool {
 	return false
 }
 
+func (sqliteDialect) isNotNullViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_NOTNULL
+	}
+	return false
+}
+
 // isUnavailable: locked, read-only, disk full, I/O error.
 func (sqliteDialect) isUnavailable(err error) bool {
 	var se *sqlite.Error
@@ -268,6 +276,22 @@ func (sqliteDialect) insertID(ctx context.Context, stmt *sql.Stmt, args ...any) 
 	}
 	return res.LastInsertId()
 }
+
+// rowSQL: the INSERT as it is; rowID reads the last insert rowid as
+// insertID does.
+func (sqliteDialect) rowSQL(query string) string { return query }
+
+func (d sqliteDialect) rowID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error) {
+	return d.insertID(ctx, stmt, args...)
+}
+
+// boundLockWait: SQLite's writer waits for nothing once its transaction has
+// begun.
+func (sqliteDialect) boundLockWait(context.Context, bun.Tx, time.Time) error { return nil }
+
+// lockLoginAttempts: the single writer connection already serialises every
+// write transaction, in this process and (by the file lock) others.
+func (sqliteDialect) lockLoginAttempts(context.Context, bun.Tx, string) error { return nil }
 
 // migrationLock makes processes that migrate one database file at once take
 // turns (the migrator reads what is applied, then applies the rest): an

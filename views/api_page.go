@@ -31,7 +31,7 @@ type apiError struct {
 // order a client meets them.
 var apiErrors = []apiError{
 	{"error-validacion", "400 / 422", "Solicitud inválida",
-		"El cuerpo no es un objeto JSON, un campo tiene el tipo equivocado o rompe una regla (patente vacía o de más de " + plateLimit + " caracteres, hora irreconocible o más de " + skewMinutes + " minutos en el futuro, comentarios de más de " + commentsLimit + " caracteres), o falta el correo del informe o está mal escrito. «errors» nombra cada campo con un mensaje.",
+		"El cuerpo no es un objeto JSON, trae un miembro desconocido o repetido, un campo tiene el tipo equivocado o rompe una regla (patente vacía o de más de " + plateLimit + " caracteres, hora irreconocible, inexistente por el cambio de horario o más de " + skewMinutes + " minutos en el futuro, comentarios de más de " + commentsLimit + " caracteres), o falta el correo del informe o está mal escrito. «errors» nombra cada campo con un mensaje. Una solicitud HTTP mal formada recibe también un 400, sin repetir lo enviado.",
 		`{"type":"/api#error-validacion","title":"Solicitud inválida","status":400,
  "detail":"Hay datos inválidos: placa_patente: es obligatoria",
  "errors":{"placa_patente":"es obligatoria"},"request_id":"1f0c9a7e5b3d2c31"}`},
@@ -59,6 +59,14 @@ var apiErrors = []apiError{
 		"El cuerpo de la carga supera los " + bodyLimit + ". Una infracción ocupa unos cientos de bytes: revise qué está enviando.",
 		`{"type":"/api#error-tamano","title":"Cuerpo demasiado grande","status":413,
  "detail":"El cuerpo supera los ` + bodyLimit + ` permitidos.","request_id":"1f0c9a7e5b3d2c14"}`},
+	{"error-lenta", "408", "Solicitud demasiado lenta",
+		"El cliente tardó demasiado en enviar la solicitud completa (más de 15 segundos) y la conexión se cerró. Reintente.",
+		`{"type":"/api#error-lenta","title":"Solicitud demasiado lenta","status":408,
+ "detail":"La solicitud tardó demasiado en llegar.","request_id":"1f0c9a7e5b3d2c37"}`},
+	{"error-encabezados", "431", "Encabezados demasiado grandes",
+		"Los encabezados de la solicitud (la línea de la solicitud y todos los encabezados, cookies incluidas) superan los 16 KiB. También una solicitud HTTP mal formada (Content-Length inválido, nombre de encabezado con espacios) recibe un problema como este, con 400, sin repetir lo que se envió.",
+		`{"type":"/api#error-encabezados","title":"Encabezados demasiado grandes","status":431,
+ "detail":"Los encabezados de la solicitud superan los 16 KiB permitidos.","request_id":"1f0c9a7e5b3d2c38"}`},
 	{"error-limite", "429", "Demasiadas solicitudes",
 		"Se superó el límite por minuto: por oficial en la carga, por dirección IP en los informes y en la consulta de la página pública (que comparten el mismo cupo). Espere los segundos que indica «Retry-After».",
 		`{"type":"/api#error-limite","title":"Demasiadas solicitudes","status":429,
@@ -68,7 +76,7 @@ var apiErrors = []apiError{
 		`{"type":"/api#error-interno","title":"Error interno","status":500,
  "detail":"Ocurrió un error inesperado. Si persiste, informe el identificador de la solicitud.","request_id":"1f0c9a7e5b3d2c35"}`},
 	{"error-no-disponible", "503", "Servicio no disponible",
-		"El servidor se está deteniendo, la cola de escritura está llena o la base de datos no acepta escrituras por un momento. Reintente después de «Retry-After» segundos con la misma «Idempotency-Key»: no se duplicará.",
+		"El servidor se está deteniendo, la cola de escritura está llena, la base de datos no acepta escrituras por un momento o la carga esperó 5 segundos sin poder escribirse (no se guardó). Reintente después de «Retry-After» segundos con la misma «Idempotency-Key»: no se duplicará.",
 		`{"type":"/api#error-no-disponible","title":"Servicio no disponible","status":503,
  "detail":"El servicio no puede registrar datos en este momento. Reintente en unos segundos.","request_id":"1f0c9a7e5b3d2c15"}`},
 }

@@ -173,7 +173,8 @@ func (f *InfractionForm) Fields() []*Field {
 // against now. A time that cannot be read is a FieldErrors with every other
 // field's error too.
 func (f *InfractionForm) Input(loc *time.Location, now time.Time) (rules.InfractionInput, error) {
-	in := rules.InfractionInput{Plate: f.Plate.Value, Badge: f.Officer.Value, Comments: f.Comments.Value}
+	// The officer's number is a look-up, like a search box: cleaned the same way.
+	in := rules.InfractionInput{Plate: f.Plate.Value, Badge: rules.SearchText(f.Officer.Value), Comments: f.Comments.Value}
 	if f.Timestamp.Value == "" {
 		return in, nil
 	}

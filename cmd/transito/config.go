@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -28,7 +30,11 @@ type Config struct {
 	// database (generated on first use).
 	SessionKey    string
 	SessionIdle   time.Duration
+	SessionMax    time.Duration
 	SecureCookies bool
+	// PprofAddr is TRANSITO_PPROF_ADDR: a loopback address for Go's
+	// profiler, or empty (off).
+	PprofAddr string
 }
 
 // env returns the variable's value or def.
@@ -57,11 +63,17 @@ func serveFlags(fs *flag.FlagSet) func() (*Config, error) {
 	proxies := fs.String("trusted-proxies", env("TRANSITO_TRUSTED_PROXIES", ""), "comma-separated proxy addresses whose X-Forwarded-* headers are trusted (env TRANSITO_TRUSTED_PROXIES)")
 	demo := fs.Bool("demo", false, "load the demo data set and print a demo officer token")
 	idle := fs.String("session-idle", env("TRANSITO_SESSION_IDLE", "8h"), "admin session idle timeout (env TRANSITO_SESSION_IDLE)")
-	secure := fs.Bool("secure-cookies", env("TRANSITO_SECURE_COOKIES", "") == "1", "always mark the session cookie Secure (env TRANSITO_SECURE_COOKIES=1)")
+	maxAge := fs.String("session-max", env("TRANSITO_SESSION_MAX", "12h"), "admin session lifetime after login, however busy (env TRANSITO_SESSION_MAX)")
+	secure := &boolFlag{value: env("TRANSITO_SECURE_COOKIES", "off")}
+	fs.Var(secure, "secure-cookies", "always mark the session cookie Secure: 1/0, true/false, yes/no, on/off (env TRANSITO_SECURE_COOKIES)")
 	return func() (*Config, error) {
 		cfg := &Config{DB: *db, Addr: *addr, Demo: *demo, AdminPassword: os.Getenv("TRANSITO_ADMIN_PASSWORD"),
-			SessionKey: os.Getenv("TRANSITO_SESSION_KEY"), SecureCookies: *secure}
+			SessionKey: os.Getenv("TRANSITO_SESSION_KEY"), PprofAddr: os.Getenv("TRANSITO_PPROF_ADDR")}
 		var errs []error
+		var err error
+		if cfg.SecureCookies, err = parseBool(secure.value); err != nil {
+			errs = append(errs, fmt.Errorf("--secure-cookies/TRANSITO_SECURE_COOKIES: %w", err))
+		}
 		if cfg.DB == "" {
 			errs = append(errs, errors.New("--db/TRANSITO_DB must not be empty"))
 		}
@@ -87,20 +99,83 @@ func serveFlags(fs *flag.FlagSet) func() (*Config, error) {
 		}
 		for _, p := range strings.Split(*proxies, ",") {
 			if p = strings.TrimSpace(p); p != "" {
+				if !validProxy(p) {
+					errs = append(errs, fmt.Errorf("--trusted-proxies/TRANSITO_TRUSTED_PROXIES: %q is not an IP address or CIDR prefix (such as 10.0.0.1 or 10.0.0.0/8)", p))
+				}
 				cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 			}
 		}
 		if cfg.SessionIdle, err = time.ParseDuration(*idle); err != nil || cfg.SessionIdle <= 0 {
 			errs = append(errs, fmt.Errorf("--session-idle/TRANSITO_SESSION_IDLE: %q is not a positive duration such as 8h", *idle))
 		}
-		if k := cfg.SessionKey; k != "" && len(k) < 32 {
-			errs = append(errs, errors.New("TRANSITO_SESSION_KEY must have at least 32 characters"))
+		if cfg.SessionMax, err = time.ParseDuration(*maxAge); err != nil || cfg.SessionMax <= 0 {
+			errs = append(errs, fmt.Errorf("--session-max/TRANSITO_SESSION_MAX: %q is not a positive duration such as 12h", *maxAge))
+		}
+		if k := cfg.SessionKey; k != "" && (len(k) < 32 || strings.TrimSpace(k) == "" || oneRepeatedChar(k)) {
+			errs = append(errs, errors.New("TRANSITO_SESSION_KEY must have at least 32 characters, and not be blank or one character repeated"))
+		}
+		if a := cfg.PprofAddr; a != "" && !loopbackAddr(a) {
+			errs = append(errs, fmt.Errorf("TRANSITO_PPROF_ADDR: %q is not a loopback address with a port (such as 127.0.0.1:6060)", a))
 		}
 		if p := cfg.AdminPassword; p != "" && len(p) < 10 {
 			errs = append(errs, errors.New("TRANSITO_ADMIN_PASSWORD must have at least 10 characters"))
 		}
 		return cfg, errors.Join(errs...)
 	}
+}
+
+// boolFlag is a boolean flag whose value, and that of its variable, is read
+// by parseBool once flags are parsed: "--secure-cookies" alone means true.
+type boolFlag struct{ value string }
+
+func (f *boolFlag) String() string     { return f.value }
+func (f *boolFlag) Set(s string) error { f.value = s; return nil }
+func (f *boolFlag) IsBoolFlag() bool   { return true }
+
+// parseBool reads a boolean setting: 1/0, true/false, yes/no or on/off, in
+// any case.
+func parseBool(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "true", "yes", "on":
+		return true, nil
+	case "0", "false", "no", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not a boolean: use 1/0, true/false, yes/no or on/off", s)
+}
+
+// validProxy reports whether p is an IP address or a CIDR prefix.
+func validProxy(p string) bool {
+	if _, err := netip.ParseAddr(p); err == nil {
+		return true
+	}
+	_, err := netip.ParsePrefix(p)
+	return err == nil
+}
+
+// loopbackAddr reports whether addr is host:port with a loopback host
+// (localhost, 127.0.0.0/8 or ::1) and a port.
+func loopbackAddr(addr string) bool {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return false
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Unmap().IsLoopback()
+}
+
+// oneRepeatedChar reports whether s is one character over and over.
+func oneRepeatedChar(s string) bool {
+	for _, r := range s {
+		return strings.Trim(s, string(r)) == ""
+	}
+	return true
 }
 
 func nonNegative(s string) (int, error) {

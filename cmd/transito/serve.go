@@ -89,8 +89,8 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 		fmt.Fprintf(stdout, "        curl '%s/generar_informe?email=ana.martinez@example.com'\n", base)
 	}
 
-	if addr := os.Getenv("TRANSITO_PPROF_ADDR"); addr != "" {
-		go servePprof(addr, log)
+	if cfg.PprofAddr != "" {
+		go servePprof(cfg.PprofAddr, log)
 	}
 	sessionKey := []byte(cfg.SessionKey)
 	if len(sessionKey) == 0 {
@@ -108,10 +108,10 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 	srv := handlers.New(store, recorder, log, handlers.Config{
 		Location: cfg.TZ, RateLimit: cfg.RateLimit, APIRateLimit: cfg.APIRateLimit, TrustedProxies: cfg.TrustedProxies,
 		Metrics:    metrics,
-		SessionKey: sessionKey, SessionIdle: cfg.SessionIdle, SecureCookies: cfg.SecureCookies,
+		SessionKey: sessionKey, SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax, SecureCookies: cfg.SecureCookies,
 	})
 	served := make(chan error, 1)
-	go func() { served <- srv.App.Listener(ln) }()
+	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "Tránsito escuchando en %s — panel: %s/admin — consulta pública: %s/\n", base, base, base)
 	log.Info("listening", "addr", ln.Addr().String(), "db", models.RedactDSN(cfg.DB))
 

@@ -30,6 +30,9 @@ type Config struct {
 	// SessionIdle is how long a session lives without requests
 	// (DefaultSessionIdle when zero).
 	SessionIdle time.Duration
+	// SessionMax is how long a session lives at most after login, however
+	// busy (DefaultSessionMax when zero).
+	SessionMax time.Duration
 	// SecureCookies marks the session cookie Secure even on plain HTTP
 	// requests (it always is on HTTPS ones).
 	SecureCookies bool
@@ -55,7 +58,7 @@ func New(store *models.Store, log *slog.Logger, cfg Config) *Handler {
 	}
 	return &Handler{
 		store: store, log: log, loc: cfg.Location, importer: &importStash{dir: cfg.ImportDir},
-		sessions: newSessionManager(cfg.SessionKey, cfg.SessionIdle, cfg.SecureCookies),
+		sessions: newSessionManager(cfg.SessionKey, cfg.SessionIdle, cfg.SessionMax, cfg.SecureCookies),
 	}
 }
 

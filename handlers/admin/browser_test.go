@@ -11,80 +11,35 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"transito/internal/testdb"
 	"transito/internal/testenv"
 )
-
-const chromiumPath = "/usr/bin/chromium"
 
 // browserEnv is a real server on a random local port and a headless
 // chromium driving it.
 type browserEnv struct {
 	*testenv.Env
-	t     *testing.T
-	base  string
-	alloc context.Context
+	t       *testing.T
+	base    string
+	browser context.Context
 }
 
 func newBrowserEnv(t *testing.T) *browserEnv {
 	t.Helper()
-	if testdb.Postgres() {
-		t.Skip("browser tests run once, on SQLite: the database does not change what the browser shows")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skip("chromium not installed: " + chromiumPath + " is missing (apt-get install chromium)")
-	}
+	browser := testenv.Browser(t, 1280, 900)
 	e := testenv.New(t, testenv.WithAdmin())
-	base := "http://" + e.Listen()
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	return &browserEnv{Env: e, t: t, base: base, alloc: alloc}
+	return &browserEnv{Env: e, t: t, base: "http://" + e.Listen(), browser: browser}
 }
 
-// tab opens a browser tab that accepts every confirm() dialog.
+// tab opens a browser tab (in parent's browser, or the test's) that accepts
+// every confirm() dialog.
 func (b *browserEnv) tab(parent context.Context) context.Context {
 	b.t.Helper()
 	if parent == nil {
-		parent = b.alloc
+		parent = b.browser
 	}
-	ctx, cancel := chromedp.NewContext(parent)
-	b.t.Cleanup(cancel)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	b.t.Cleanup(cancelT)
-	dialogs := make(chan struct{}, 16)
-	if err := chromedp.Listen(ctx, func(ev any) {
-		if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
-			select {
-			case dialogs <- struct{}{}:
-			default:
-			}
-		}
-	}); err != nil {
-		b.t.Fatal(err)
-	}
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-dialogs:
-				_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
-			}
-		}
-	}()
-	return ctx
+	return testenv.Tab(b.t, parent, 90*time.Second)
 }
 
 func (b *browserEnv) do(ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {

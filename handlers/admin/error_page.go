@@ -7,9 +7,9 @@ import (
 	"transito/views"
 )
 
-// renderError is the panel's renderer of problems: its error page, which
+// RenderProblem is the panel's renderer of problems: its error page, which
 // links back to the panel.
-func (h *Handler) renderError(c *fiber.Ctx, p *web.Problem) error {
+func (h *Handler) RenderProblem(c *fiber.Ctx, p *web.Problem) error {
 	page := views.Page{Title: p.Title}
 	if sess, ok := c.Locals(localsSession).(*session); ok {
 		page.CSRF = sess.CSRF

@@ -119,6 +119,22 @@ func FuzzPanelForms(f *testing.F) {
 			}
 		}
 	}
+	// The manual infraction form with odd bytes in one field and the others
+	// valid, so that the odd one reaches the store: a NUL in the officer's
+	// number once reached the SQL text (a 500).
+	for i, form := range fp.forms {
+		switch strings.Join(form.fields, ",") {
+		case "oficial,timestamp,comentarios":
+			for _, badge := range []string{"B1\x00", "\x00", "B1\xff", "B\x001", "b1\u0007", "' OR 1=1 --", "B1\u202e", strings.Repeat("B", 300)} {
+				f.Add(uint8(i), badge, "2024-05-01 14:30", "comentario")
+			}
+		case "placa_patente,comentarios,timestamp":
+			for _, plate := range []string{"AB123\x00", "AB\x00123", "AB123\xff", "ab-123"} {
+				f.Add(uint8(i), plate, "a\x00b", "2024-05-01 14:30")
+				f.Add(uint8(i), plate, "ok", "1714584600")
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, which uint8, a, b, c string) {
 		fp.T = t
 		form := fp.forms[int(which)%len(fp.forms)]

@@ -42,14 +42,18 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	s := rotate(c)
-	s.AdminID, s.User = a.ID, a.Username
+	if err := h.startSession(c, a.ID, a.Username); err != nil {
+		return err
+	}
 	flash(c, "ok", "Bienvenido, "+a.Username+".")
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
 
-// logout ends the session.
+// logout ends the session for good: a copy of the cookie is worthless.
 func (h *Handler) logout(c *fiber.Ctx) error {
+	if err := h.store.EndAdminSession(c.UserContext(), sessionOf(c).ID); err != nil {
+		return err
+	}
 	rotate(c)
 	flash(c, "ok", "Sesión cerrada.")
 	return redirect(c, paths.Login)

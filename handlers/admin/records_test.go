@@ -1,11 +1,9 @@
 package admin_test
 
 import (
-	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -362,16 +360,7 @@ func TestAdminImportPreviewThenConfirm(t *testing.T) {
 	e := testenv.Panel(t)
 	e.Login()
 	upload := func(content string) (*http.Response, string) {
-		var body bytes.Buffer
-		w := multipart.NewWriter(&body)
-		w.WriteField("_csrf", e.CSRF)
-		fw, _ := w.CreateFormFile("archivo", "registro.csv")
-		fw.Write([]byte(content))
-		w.Close()
-		req := httptest.NewRequest(http.MethodPost, "/admin/importar", &body)
-		req.Header.Set("Content-Type", w.FormDataContentType())
-		resp := e.Do(req)
-		doc := e.Parse(resp)
+		resp, doc := e.Upload("/admin/importar", "archivo", "registro.csv", content)
 		return resp, doc.Text()
 	}
 	bad := "nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,Ford,Rojo\nBruno,no-es-correo,A,Fiat,Azul\n"

@@ -12,7 +12,7 @@ import (
 // CSRF token of state-changing requests; every route but the login form
 // requires a logged-in administrator.
 func (h *Handler) Routes(r fiber.Router) {
-	r.Use(paths.Panel, web.ProblemsAs(h.renderError), h.sessionMiddleware, h.csrfProtect)
+	r.Use(paths.Panel, web.ProblemsAs(h.RenderProblem), h.sessionMiddleware, h.csrfProtect)
 	r.Get(paths.Login, h.loginForm)
 	r.Post(paths.Login, h.login)
 	r.Use(paths.Panel, h.requireAdmin)

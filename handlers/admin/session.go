@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/gorilla/sessions"
 
 	"transito/handlers/web"
+	"transito/models"
 	"transito/paths"
 	"transito/views"
 )
@@ -24,6 +26,9 @@ const SessionCookie = "transito_session"
 
 // DefaultSessionIdle is how long an admin session lives without requests.
 const DefaultSessionIdle = 8 * time.Hour
+
+// DefaultSessionMax is how long an admin session lives at most after login.
+const DefaultSessionMax = 12 * time.Hour
 
 const localsSession = "admin_session"
 
@@ -45,17 +50,21 @@ type session struct {
 type sessionManager struct {
 	codecs []securecookie.Codec
 	idle   time.Duration
-	secure bool // always mark the cookie Secure, whatever the request says
+	max    time.Duration // a logged-in session's lifetime (admin_sessions)
+	secure bool          // always mark the cookie Secure, whatever the request says
 }
 
 // newSessionManager derives the signing and encryption keys from key.
-func newSessionManager(key []byte, idle time.Duration, secure bool) *sessionManager {
+func newSessionManager(key []byte, idle, max time.Duration, secure bool) *sessionManager {
 	if len(key) == 0 {
 		key = make([]byte, 64)
 		_, _ = rand.Read(key)
 	}
 	if idle <= 0 {
 		idle = DefaultSessionIdle
+	}
+	if max <= 0 {
+		max = DefaultSessionMax
 	}
 	derive := func(label string) []byte {
 		m := hmac.New(sha256.New, key)
@@ -69,7 +78,7 @@ func newSessionManager(key []byte, idle time.Duration, secure bool) *sessionMana
 			sc.MaxAge(int(idle / time.Second))
 		}
 	}
-	return &sessionManager{codecs: store.Codecs, idle: idle, secure: secure}
+	return &sessionManager{codecs: store.Codecs, idle: idle, max: max, secure: secure}
 }
 
 func randomToken() string {
@@ -152,8 +161,20 @@ func rotate(c *fiber.Ctx) *session {
 	return s
 }
 
+// startSession rotates the session and opens it for admin adminID in
+// admin_sessions (at login, and after a password change ended the old one).
+func (h *Handler) startSession(c *fiber.Ctx, adminID int64, username string) error {
+	s := rotate(c)
+	if err := h.store.StartAdminSession(c.UserContext(), adminID, s.ID, h.sessions.max); err != nil {
+		return err
+	}
+	s.AdminID, s.User = adminID, username
+	return nil
+}
+
 // csrfProtect refuses a state-changing request whose _csrf field or
-// X-CSRF-Token header does not match the session's token.
+// X-CSRF-Token header does not match the session's token. A token in the
+// query string does not count.
 func (h *Handler) csrfProtect(c *fiber.Ctx) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
@@ -162,7 +183,7 @@ func (h *Handler) csrfProtect(c *fiber.Ctx) error {
 	s := sessionOf(c)
 	token := c.Get("X-CSRF-Token")
 	if token == "" {
-		token = c.FormValue("_csrf")
+		token = bodyField(c, "_csrf")
 	}
 	if token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
 		return web.NewProblem(fiber.StatusForbidden,
@@ -171,13 +192,33 @@ func (h *Handler) csrfProtect(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// bodyField is a field of the request body (URL-encoded or multipart), never
+// of the query string: c.FormValue looks there first.
+func bodyField(c *fiber.Ctx, name string) string {
+	if v := c.Request().PostArgs().Peek(name); len(v) > 0 {
+		return string(v)
+	}
+	if mf, err := c.MultipartForm(); err == nil && len(mf.Value[name]) > 0 {
+		return mf.Value[name][0]
+	}
+	return ""
+}
+
 // requireAdmin sends requests without a logged-in administrator to the
-// login page (htmx requests get HX-Redirect).
+// login page (htmx requests get HX-Redirect). The cookie alone is not
+// enough: its session must be open in admin_sessions (not logged out, not
+// ended by a password change, within the idle and maximum times).
 func (h *Handler) requireAdmin(c *fiber.Ctx) error {
 	s := sessionOf(c)
 	if s.AdminID != 0 {
-		if _, err := h.store.AdminByID(c.UserContext(), s.AdminID); err == nil {
-			return c.Next()
+		err := h.store.CheckAdminSession(c.UserContext(), s.ID, s.AdminID, h.sessions.idle, h.sessions.max)
+		if err != nil && !errors.Is(err, models.ErrSessionEnded) {
+			return err
+		}
+		if err == nil {
+			if _, err := h.store.AdminByID(c.UserContext(), s.AdminID); err == nil {
+				return c.Next()
+			}
 		}
 		s = rotate(c)
 	}

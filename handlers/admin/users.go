@@ -101,7 +101,12 @@ func (h *Handler) adminUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return notFound(err, "ese administrador")
 	}
-	flash(c, "ok", "Contraseña cambiada.")
+	// The change ended every session of this account, this one too: this
+	// browser goes on in a new one.
+	if err := h.startSession(c, id, sessionOf(c).User); err != nil {
+		return err
+	}
+	flash(c, "ok", "Contraseña cambiada. Se cerraron las demás sesiones de esta cuenta.")
 	return redirect(c, paths.Of(paths.Admin, id))
 }
 

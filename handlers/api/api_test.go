@@ -32,7 +32,7 @@ func TestCargarInfraccionStatuses(t *testing.T) {
 		{"stored", "POST", env.Token, `{"placa_patente":"AB123CD","timestamp":"2024-05-01T14:30:00-03:00","comentarios":"Semáforo en rojo"}`, 200, "", true},
 		{"plate normalised", "POST", env.Token, `{"placa_patente":" ab-123 cd ","comentarios":""}`, 200, "", true},
 		{"no timestamp means now", "POST", env.Token, `{"placa_patente":"AB123CD"}`, 200, "", true},
-		{"unknown fields ignored", "POST", env.Token, `{"placa_patente":"AB123CD","gps":[1,2]}`, 200, "", true},
+		{"unknown fields refused", "POST", env.Token, `{"placa_patente":"AB123CD","gps":[1,2]}`, 400, "gps", false},
 		{"array body", "POST", env.Token, `[{"placa_patente":"AB123CD"}]`, 400, "", false},
 		{"string body", "POST", env.Token, `"AB123CD"`, 400, "", false},
 		{"empty body", "POST", env.Token, ``, 400, "", false},

@@ -2,9 +2,13 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -57,7 +61,12 @@ func (h *Handler) createInfraction(c *fiber.Ctx) error {
 		return err
 	}
 	officer := officerOf(c)
-	rec, err := h.recorder.Record(c.UserContext(), models.RecordRequest{
+	// The request waits for the writer no longer than WriteWait: past it
+	// the answer is 503 and the infraction is never stored, so that the
+	// app's retry cannot store it twice.
+	ctx, cancel := context.WithTimeout(c.UserContext(), h.cfg.WriteWait)
+	defer cancel()
+	rec, err := h.recorder.Record(ctx, models.RecordRequest{
 		Officer: *officer, Plate: req.Plate, OccurredAt: req.OccurredAt, Comments: req.Comments, IdempotencyKey: key,
 	})
 	if errors.Is(err, models.ErrNotFound) {
@@ -97,11 +106,10 @@ func DecodeInfraction(body []byte, loc *time.Location, now time.Time) (Infractio
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return req, web.NewProblem(fiber.StatusBadRequest, `El cuerpo debe ser un objeto JSON: {"placa_patente": "...", "timestamp": "...", "comentarios": "..."}.`)
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(trimmed, &fields); err != nil {
+	fields, fe, ok := decodeMembers(trimmed, infractionMembers)
+	if !ok {
 		return req, web.NewProblem(fiber.StatusBadRequest, "El cuerpo no es JSON válido.")
 	}
-	fe := rules.FieldErrors{}
 
 	switch raw, ok := fields["placa_patente"]; {
 	case !ok || isNull(raw):
@@ -144,6 +152,93 @@ func DecodeInfraction(body []byte, loc *time.Location, now time.Time) (Infractio
 		return InfractionRequest{}, web.ValidationProblem(fe)
 	}
 	return req, nil
+}
+
+// infractionMembers are the members of the body of POST /cargar_infraccion.
+var infractionMembers = []string{"placa_patente", "timestamp", "comentarios"}
+
+// decodeMembers reads a JSON object's members. ok is false when body is not
+// one JSON object. Each member that is not one of known, is given twice, or
+// holds a lone UTF-16 surrogate escape (which Go would decode as U+FFFD) gets
+// a message under its name in fe.
+func decodeMembers(body []byte, known []string) (fields map[string]json.RawMessage, fe rules.FieldErrors, ok bool) {
+	fields, fe = map[string]json.RawMessage{}, rules.FieldErrors{}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, nil, false
+	}
+	for dec.More() {
+		start := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, nil, false
+		}
+		name, _ := tok.(string)
+		rawName := body[start:dec.InputOffset()]
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, nil, false
+		}
+		if r := []rune(name); len(r) > 64 {
+			name = string(r[:64]) + "…"
+		}
+		_, seen := fields[name]
+		switch {
+		case !slices.Contains(known, name):
+			fe.Add(name, "no es un campo admitido: los campos son "+strings.Join(known, ", "))
+		case seen:
+			fe.Add(name, "figura más de una vez")
+		case loneSurrogate(rawName) || loneSurrogate(raw):
+			fe.Add(name, "contiene un escape \\u de un carácter sustituto UTF-16 suelto (no es un carácter válido)")
+		}
+		if !seen {
+			fields[name] = raw
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, nil, false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, nil, false
+	}
+	return fields, fe, true
+}
+
+// loneSurrogate reports whether a piece of JSON text has a \uD800–\uDFFF
+// escape inside a string that is not half of a high-low pair.
+func loneSurrogate(raw []byte) bool {
+	hex4 := func(i int) (rune, bool) {
+		if i+4 > len(raw) {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(raw[i:i+4]), 16, 32)
+		return rune(n), err == nil
+	}
+	inString := false
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case !inString:
+			inString = c == '"'
+		case c == '"':
+			inString = false
+		case c == '\\' && i+1 < len(raw) && raw[i+1] == 'u':
+			r, _ := hex4(i + 2)
+			switch {
+			case r >= 0xdc00 && r <= 0xdfff:
+				return true
+			case r >= 0xd800 && r <= 0xdbff:
+				lo, _ := hex4(i + 8)
+				if i+7 >= len(raw) || raw[i+6] != '\\' || raw[i+7] != 'u' || lo < 0xdc00 || lo > 0xdfff {
+					return true
+				}
+				i += 6
+			}
+			i += 5
+		case c == '\\':
+			i++
+		}
+	}
+	return false
 }
 
 func decodeTimestamp(raw json.RawMessage, loc *time.Location, now time.Time) (time.Time, string) {

@@ -27,7 +27,15 @@ type Config struct {
 	// Recorded is told of every infraction stored (not of idempotent
 	// replays).
 	Recorded func()
+	// WriteWait bounds how long a write waits for the writer (5 s when
+	// zero); past it the answer is 503 with Retry-After and the write is
+	// never stored.
+	WriteWait time.Duration
 }
+
+// defaultWriteWait is how long a write waits for the writer unless Config
+// says otherwise.
+const defaultWriteWait = 5 * time.Second
 
 // Handler serves the API.
 type Handler struct {
@@ -50,6 +58,9 @@ func New(store *models.Store, recorder *models.Recorder, cfg Config) *Handler {
 	}
 	if cfg.Recorded == nil {
 		cfg.Recorded = func() {}
+	}
+	if cfg.WriteWait <= 0 {
+		cfg.WriteWait = defaultWriteWait
 	}
 	return &Handler{store: store, recorder: recorder, cfg: cfg}
 }

@@ -2,7 +2,6 @@ package portal_test
 
 import (
 	"context"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -22,32 +21,14 @@ func publicBrowser(t *testing.T, e *testenv.Env) (base string, browser context.C
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium not installed (apt-get install chromium)")
-	}
-	addr := e.Listen()
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-extensions", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(390, 844))
-	t.Cleanup(cancel)
 	// One browser for the test; browserTab opens tabs in it.
-	browser, cancelBrowser := chromedp.NewContext(alloc)
-	t.Cleanup(cancelBrowser)
-	if err := chromedp.Do(browser, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatal(err)
-	}
-	return "http://" + addr, browser
+	browser = testenv.Browser(t, 390, 844)
+	return "http://" + e.Listen(), browser
 }
 
 func browserTab(t *testing.T, browser context.Context) context.Context {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser)
-	t.Cleanup(cancel)
-	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(cancelT)
-	return ctx
+	return testenv.Tab(t, browser, 60*time.Second)
 }
 
 // TestPublicPageInBrowser submits the form with htmx (the result is

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -39,23 +40,25 @@ func (p *Problem) WithHeader(k, v string) *Problem {
 // problemTypes names each kind of problem; the types are the anchors of the
 // sections of the API page (paths.APIDocs) that document them.
 var problemTypes = map[int][2]string{
-	fiber.StatusBadRequest:            {"/api#error-validacion", "Solicitud inválida"},
-	fiber.StatusUnauthorized:          {"/api#error-autenticacion", "No autenticado"},
-	fiber.StatusForbidden:             {"/api#error-prohibido", "Acceso denegado"},
-	fiber.StatusNotFound:              {"/api#error-no-encontrado", "No encontrado"},
-	fiber.StatusMethodNotAllowed:      {"/api#error-metodo", "Método no permitido"},
-	fiber.StatusRequestEntityTooLarge: {"/api#error-tamano", "Cuerpo demasiado grande"},
-	fiber.StatusUnprocessableEntity:   {"/api#error-validacion", "Datos inválidos"},
-	fiber.StatusTooManyRequests:       {"/api#error-limite", "Demasiadas solicitudes"},
-	fiber.StatusInternalServerError:   {"/api#error-interno", "Error interno"},
-	fiber.StatusServiceUnavailable:    {"/api#error-no-disponible", "Servicio no disponible"},
+	fiber.StatusBadRequest:                  {"/api#error-validacion", "Solicitud inválida"},
+	fiber.StatusUnauthorized:                {"/api#error-autenticacion", "No autenticado"},
+	fiber.StatusForbidden:                   {"/api#error-prohibido", "Acceso denegado"},
+	fiber.StatusNotFound:                    {"/api#error-no-encontrado", "No encontrado"},
+	fiber.StatusMethodNotAllowed:            {"/api#error-metodo", "Método no permitido"},
+	fiber.StatusRequestTimeout:              {"/api#error-lenta", "Solicitud demasiado lenta"},
+	fiber.StatusRequestEntityTooLarge:       {"/api#error-tamano", "Cuerpo demasiado grande"},
+	fiber.StatusRequestHeaderFieldsTooLarge: {"/api#error-encabezados", "Encabezados demasiado grandes"},
+	fiber.StatusUnprocessableEntity:         {"/api#error-validacion", "Datos inválidos"},
+	fiber.StatusTooManyRequests:             {"/api#error-limite", "Demasiadas solicitudes"},
+	fiber.StatusInternalServerError:         {"/api#error-interno", "Error interno"},
+	fiber.StatusServiceUnavailable:          {"/api#error-no-disponible", "Servicio no disponible"},
 }
 
 // NewProblem builds a problem of the given status with a Spanish detail.
 func NewProblem(status int, detail string) *Problem {
 	t, ok := problemTypes[status]
 	if !ok {
-		t = [2]string{"about:blank", fiber.ErrBadRequest.Message}
+		t = [2]string{"about:blank", "Solicitud rechazada"}
 	}
 	return &Problem{Type: t[0], Title: t[1], Status: status, Detail: detail}
 }
@@ -108,7 +111,8 @@ func AsProblem(err error) *Problem {
 		p := NewProblem(fiber.StatusConflict, conflict.Message)
 		p.Type, p.Title = "/api#error-conflicto", "Conflicto"
 		return p
-	case errors.Is(err, models.ErrOverloaded), errors.Is(err, models.ErrClosed), models.IsUnavailable(err):
+	case errors.Is(err, models.ErrOverloaded), errors.Is(err, models.ErrClosed), errors.Is(err, models.ErrWriteTimeout),
+		errors.Is(err, context.DeadlineExceeded), models.IsUnavailable(err):
 		return Unavailable("El servicio no puede registrar datos en este momento. Reintente en unos segundos.")
 	case errors.As(err, &fiberErr):
 		switch fiberErr.Code {
@@ -121,10 +125,11 @@ func AsProblem(err error) *Problem {
 		case fiber.StatusRequestTimeout:
 			return NewProblem(fiberErr.Code, "La solicitud tardó demasiado en llegar.")
 		case fiber.StatusRequestHeaderFieldsTooLarge:
-			return NewProblem(fiberErr.Code, "Los encabezados de la solicitud son demasiado grandes.")
+			return NewProblem(fiberErr.Code, "Los encabezados de la solicitud superan los 16 KiB permitidos.")
 		}
 		if fiberErr.Code < 500 {
-			return NewProblem(fiberErr.Code, fiberErr.Message)
+			// Fiber's own text is English and may quote the request.
+			return NewProblem(fiberErr.Code, "La solicitud no es válida.")
 		}
 	}
 	return NewProblem(fiber.StatusInternalServerError,

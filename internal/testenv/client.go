@@ -1,6 +1,9 @@
 package testenv
 
 import (
+	"bytes"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -61,6 +64,32 @@ func (c *Client) Post(path string, values url.Values, headers ...string) (*http.
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(values.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	setHeaders(req, headers)
+	resp := c.Do(req)
+	return resp, c.Parse(resp)
+}
+
+// Upload submits a multipart form with one file, as a browser's file input
+// sends it: field holds content under the name filename; the CSRF token is
+// added.
+func (c *Client) Upload(path, field, filename, content string) (*http.Response, *goquery.Document) {
+	c.T.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	if err := w.WriteField("_csrf", c.CSRF); err != nil {
+		c.T.Fatal(err)
+	}
+	fw, err := w.CreateFormFile(field, filename)
+	if err != nil {
+		c.T.Fatal(err)
+	}
+	if _, err := io.WriteString(fw, content); err != nil {
+		c.T.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		c.T.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, path, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
 	resp := c.Do(req)
 	return resp, c.Parse(resp)
 }

@@ -224,7 +224,7 @@ func (e *Env) Serve(cfg handlers.Config) *handlers.Server {
 }
 
 // Listen serves the environment's server on a loopback port until the test
-// ends and returns its address (host:port).
+// ends, as serve does (Server.Serve), and returns its address (host:port).
 func (e *Env) Listen() string {
 	e.T.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -232,7 +232,7 @@ func (e *Env) Listen() string {
 		e.T.Fatal(err)
 	}
 	srv := e.Server
-	go srv.App.Listener(ln)
+	go srv.Serve(ln)
 	e.T.Cleanup(func() { _ = srv.App.ShutdownWithTimeout(5 * time.Second) })
 	return ln.Addr().String()
 }

@@ -121,6 +121,23 @@ type index0001 struct {
 	unique  bool
 }
 
+// createIndexes creates indexes inside tx.
+func createIndexes(ctx context.Context, tx bun.Tx, indexes []index0001) error {
+	for _, ix := range indexes {
+		q := tx.NewCreateIndex().Model(ix.model).Index(ix.name)
+		for _, col := range ix.columns {
+			q = q.ColumnExpr(col)
+		}
+		if ix.unique {
+			q = q.Unique()
+		}
+		if _, err := q.Exec(ctx); err != nil {
+			return fmt.Errorf("create index %s: %w", ix.name, err)
+		}
+	}
+	return nil
+}
+
 func initialSchema(m *migrate.Migrations) {
 	m.MustRegister(inTx(func(ctx context.Context, tx bun.Tx) error {
 		tables := []struct {
@@ -172,19 +189,7 @@ func initialSchema(m *migrate.Migrations) {
 			{(*auditEntry0001)(nil), "audit_log_entity_idx", []string{"entity", "entity_id"}, false},
 			{(*loginFailure0001)(nil), "login_failures_key_idx", []string{"username", "client", "at"}, false},
 		}
-		for _, ix := range indexes {
-			q := tx.NewCreateIndex().Model(ix.model).Index(ix.name)
-			for _, col := range ix.columns {
-				q = q.ColumnExpr(col)
-			}
-			if ix.unique {
-				q = q.Unique()
-			}
-			if _, err := q.Exec(ctx); err != nil {
-				return fmt.Errorf("create index %s: %w", ix.name, err)
-			}
-		}
-		return nil
+		return createIndexes(ctx, tx, indexes)
 	}), inTx(func(ctx context.Context, tx bun.Tx) error {
 		for _, table := range []string{"login_failures", "settings", "audit_log", "admins", "infractions", "officer_tokens", "officers", "vehicles", "persons"} {
 			if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+table); err != nil {

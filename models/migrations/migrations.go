@@ -18,6 +18,7 @@ func New() *migrate.Migrations {
 	m := migrate.NewMigrations()
 	initialSchema(m)
 	adminIndexes(m)
+	adminSessions(m)
 	searchKeys(m)
 	dateCounts(m)
 	return m

@@ -101,7 +101,7 @@ func parseImportCSV(data []byte) ([]ImportRecord, []ImportError) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				errs = append(errs, ImportError{Line: pe.StartLine, Message: "CSV mal formado: " + pe.Err.Error()})
+				errs = append(errs, ImportError{Line: pe.StartLine, Message: csvErrorMessage(pe)})
 			} else {
 				errs = append(errs, ImportError{Line: line, Message: "CSV mal formado"})
 			}
@@ -131,6 +131,22 @@ func parseImportCSV(data []byte) ([]ImportRecord, []ImportError) {
 		}
 	}
 	return recs, errs
+}
+
+// csvErrorMessage says in Spanish what is wrong with a malformed CSV row
+// (never Go's English parser text).
+func csvErrorMessage(pe *csv.ParseError) string {
+	msg := "CSV mal formado"
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		msg += `: hay comillas (") dentro de un campo que no está entre comillas; encierre el campo entre comillas y escriba las comillas interiores dobles ("")`
+	case errors.Is(pe.Err, csv.ErrQuote):
+		msg += `: unas comillas (") de un campo entre comillas no se cierran, o sobran; las comillas dentro de un campo se escriben dobles ("")`
+	}
+	if pe.Line != pe.StartLine {
+		msg += fmt.Sprintf(" (la fila sigue hasta la línea %d)", pe.Line)
+	}
+	return msg
 }
 
 type importJSONPerson struct {

@@ -22,6 +22,8 @@ func (in *InfractionInput) Clean() FieldErrors {
 	checkPlate(fe, in.Plate)
 	if in.Badge == "" {
 		fe.Add(FieldOfficer, "es obligatorio: indique el número del oficial")
+	} else if msg := checkText(in.Badge, maxShortLen, false); msg != "" {
+		fe.Add(FieldOfficer, msg)
 	}
 	if in.OccurredAt.IsZero() {
 		fe.Add(FieldTimestamp, "es obligatoria")

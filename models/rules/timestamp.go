@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,8 @@ var (
 	ErrTimestampFormat = errors.New("formato no reconocido: use RFC 3339 (2024-05-01T14:30:00-03:00), «AAAA-MM-DD HH:MM[:SS]» o segundos Unix")
 	ErrTimestampFuture = errors.New("no puede estar más de 5 minutos en el futuro")
 	ErrTimestampPast   = errors.New("es anterior a 1970")
+	ErrTimestampGap    = errors.New("esa hora no existe en la zona horaria: ese día los relojes se adelantan por el cambio de horario")
+	ErrTimestampOffset = errors.New("el desfase horario no puede superar ±23:59")
 )
 
 // ParseTimestamp reads an infraction time written as RFC 3339, as
@@ -69,15 +72,38 @@ func parseTime(s string, loc *time.Location) (time.Time, error) {
 	}
 	for _, layout := range zonedLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
+			if _, off := t.Zone(); off <= -24*3600 || off >= 24*3600 {
+				return time.Time{}, ErrTimestampOffset
+			}
 			return t, nil
 		}
 	}
 	for _, layout := range localLayouts {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, nil
+		if wall, err := time.Parse(layout, s); err == nil {
+			return localInstant(wall, loc)
 		}
 	}
 	return time.Time{}, ErrTimestampFormat
+}
+
+// localInstant is the instant at which the clocks in loc show wall (a
+// wall-clock reading parsed as if in UTC). In the hour the clocks repeat it
+// is the earlier of the two instants; a reading the clocks skip is
+// ErrTimestampGap.
+func localInstant(wall time.Time, loc *time.Location) (time.Time, error) {
+	var at time.Time
+	found := false
+	for _, probe := range []time.Duration{-24 * time.Hour, -12 * time.Hour, 0, 12 * time.Hour, 24 * time.Hour} {
+		_, off := wall.Add(probe).In(loc).Zone()
+		u := wall.Add(-time.Duration(off) * time.Second)
+		if _, o := u.In(loc).Zone(); o == off && (!found || u.Before(at)) {
+			at, found = u, true
+		}
+	}
+	if !found {
+		return time.Time{}, fmt.Errorf("%w (%s)", ErrTimestampGap, loc)
+	}
+	return at.In(loc), nil
 }
 
 func isDigits(s string) bool {

@@ -3,8 +3,11 @@ package handlers_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"transito/internal/browsertest"
 	"transito/internal/testdb"
@@ -68,6 +71,26 @@ func TestEveryPageInABrowser(t *testing.T) {
 		b.Login()
 		for _, p := range pages {
 			check(p)
+		}
+		// The officer app once signed in: its citation form and queue.
+		if slices.Contains(pages, "/oficial/") {
+			b.Open("/oficial/")
+			if err := chromedp.Do(b.Context(),
+				chromedp.WaitVisible(testenv.CSS(`[data-testid="token"]`)),
+				chromedp.SendKeys(testenv.CSS(`[data-testid="token"]`), env.Token),
+				chromedp.Click(testenv.CSS(`[data-testid="ingresar"]`)),
+				chromedp.WaitVisible(testenv.CSS(`[data-testid="placa"]`)),
+			); err != nil {
+				problems = append(problems, fmt.Sprintf("/oficial/ [%s]: sign in: %v", w.name, err))
+			} else {
+				vs, err := b.Axe()
+				if err != nil {
+					problems = append(problems, fmt.Sprintf("/oficial/ signed in [%s]: %v", w.name, err))
+				}
+				for _, v := range vs {
+					problems = append(problems, fmt.Sprintf("/oficial/ signed in [%s]: %s (%s) at %s: %s", w.name, v.ID, v.Impact, strings.Join(v.Targets, ", "), v.Summary))
+				}
+			}
 		}
 	}
 	if len(problems) > 0 {

@@ -22,8 +22,11 @@ func (s *Store) ListAudit(ctx context.Context, q ListQuery, loc *time.Location) 
 	var rows []AuditEntry
 	list := filter(s.readers.NewSelect().Model(&rows).ModelTableExpr("audit_log AS a").ColumnExpr("a.*"))
 	auditSorts.apply(list, lq, "-fecha")
-	total, err := s.paginate(ctx, count, list, lq, &rows)
+	total, err := s.clampPageDates(ctx, count, lq, auditDates, loc)
 	if err != nil {
+		return nil, err
+	}
+	if err := scanPage(ctx, list, lq, &rows); err != nil {
 		return nil, err
 	}
 	return pageOf(rows, total, lq), nil

@@ -3,11 +3,14 @@ package models
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // The kinds of row date_counts counts (see migration 20261204000002).
@@ -74,7 +77,8 @@ const (
 )
 
 // DateBucket is one year, month or day of the drill-down with how many rows
-// of the list fall in it. From and To are its first and last day.
+// of the list fall in it (-1: not counted, see maxCountedRows). From and To
+// are its first and last day.
 type DateBucket struct {
 	From, To time.Time
 	Count    int
@@ -91,21 +95,28 @@ var (
 	auditDates      = dateSource{countAudit, "audit_log AS a", "a.at"}
 )
 
+// maxCountedRows bounds the filtered lists whose periods are counted one by
+// one: past it (a filter that keeps most of a million rows) the counts
+// would cost what counting the whole table does, and the periods are
+// listed without them.
+const maxCountedRows = 20000
+
 // InfractionDates counts the infractions of the list lq shows (its
 // filters and search; its dates are what the drill-down replaces) per year
 // of the data, per month of the year starting at within, or per day of the
 // month starting there, in loc.
-func (s *Store) InfractionDates(ctx context.Context, lq ListQuery, loc *time.Location, level DateLevel, within time.Time) ([]DateBucket, error) {
+// total is how many rows the list has.
+func (s *Store) InfractionDates(ctx context.Context, lq ListQuery, loc *time.Location, level DateLevel, within time.Time, total int) ([]DateBucket, error) {
 	filtered := lq.Q != "" || hasFiltersBut(lq, "desde", "hasta")
-	return s.dateBuckets(ctx, infractionDates, loc, level, within, filtered, func(q *bun.SelectQuery) *bun.SelectQuery {
+	return s.dateBuckets(ctx, infractionDates, loc, level, within, filtered, total, func(q *bun.SelectQuery) *bun.SelectQuery {
 		return filterInfractions(q, &lq, loc)
 	})
 }
 
 // AuditDates is InfractionDates for the audit log.
-func (s *Store) AuditDates(ctx context.Context, lq ListQuery, loc *time.Location, level DateLevel, within time.Time) ([]DateBucket, error) {
+func (s *Store) AuditDates(ctx context.Context, lq ListQuery, loc *time.Location, level DateLevel, within time.Time, total int) ([]DateBucket, error) {
 	filtered := lq.Q != "" || hasFiltersBut(lq, "desde", "hasta")
-	return s.dateBuckets(ctx, auditDates, loc, level, within, filtered, func(q *bun.SelectQuery) *bun.SelectQuery {
+	return s.dateBuckets(ctx, auditDates, loc, level, within, filtered, total, func(q *bun.SelectQuery) *bun.SelectQuery {
 		return filterAudit(q, &lq, loc)
 	})
 }
@@ -120,7 +131,39 @@ func hasFiltersBut(lq ListQuery, but ...string) bool {
 	return false
 }
 
-func (s *Store) dateBuckets(ctx context.Context, src dateSource, loc *time.Location, level DateLevel, within time.Time, filtered bool, filter func(*bun.SelectQuery) *bun.SelectQuery) ([]DateBucket, error) {
+// clampPageDates is clampPage for a list with a date drill-down: one
+// filtered by its dates alone is counted from date_counts (whole days are
+// whole buckets in any zone), a few thousand rows instead of up to a
+// million.
+func (s *Store) clampPageDates(ctx context.Context, count *bun.SelectQuery, lq *ListQuery, src dateSource, loc *time.Location) (int, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	from, errFrom := rules.ParseDate(lq.Filter("desde"), loc)
+	to, errTo := rules.ParseDate(lq.Filter("hasta"), loc)
+	if lq.Q != "" || hasFiltersBut(*lq, "desde", "hasta") || (errFrom != nil && errTo != nil) {
+		return s.clampPage(ctx, count, lq)
+	}
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	if errFrom == nil {
+		lo = from.Unix() / dateBucket
+	}
+	if errTo == nil {
+		hi = to.AddDate(0, 0, 1).Unix() / dateBucket
+	}
+	var total int64
+	if err := s.readers.NewRaw("SELECT coalesce(sum(n), 0) FROM date_counts WHERE kind = ? AND bucket >= ? AND bucket < ?", src.kind, lo, hi).
+		Scan(ctx, &total); err != nil {
+		return 0, fmt.Errorf("models: date counts: %w", err)
+	}
+	if lq.PerPage <= 0 || lq.PerPage > 10000 {
+		lq.PerPage = defaultPerPage
+	}
+	lq.Page = min(max(lq.Page, 1), pageCount(int(total), lq.PerPage))
+	return int(total), nil
+}
+
+func (s *Store) dateBuckets(ctx context.Context, src dateSource, loc *time.Location, level DateLevel, within time.Time, filtered bool, total int, filter func(*bun.SelectQuery) *bun.SelectQuery) ([]DateBucket, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -131,7 +174,7 @@ func (s *Store) dateBuckets(ctx context.Context, src dateSource, loc *time.Locat
 			Lo *int64 `bun:"lo"`
 			Hi *int64 `bun:"hi"`
 		}
-		if err := s.readers.NewRaw("SELECT min(bucket) AS lo, max(bucket) AS hi FROM date_counts WHERE kind = ? AND n > 0", src.kind).
+		if err := s.readers.NewRaw("SELECT min(bucket) AS lo, max(bucket) AS hi FROM date_counts WHERE kind = ?", src.kind).
 			Scan(ctx, &span); err != nil {
 			return nil, fmt.Errorf("models: date span: %w", err)
 		}
@@ -188,6 +231,10 @@ func (s *Store) dateBuckets(ctx context.Context, src dateSource, loc *time.Locat
 	// A filtered list: a range count of its rows per period (its filters'
 	// indexes lead to the time column), cached while the data stays.
 	for i, t := range starts {
+		if total > maxCountedRows {
+			out[i] = DateBucket{From: t, To: next(t).AddDate(0, 0, -1), Count: -1}
+			continue
+		}
 		q := filter(s.readers.NewSelect().TableExpr(src.table)).
 			Where(src.column+" >= ?", t.UTC()).Where(src.column+" < ?", next(t).UTC())
 		n, err := s.cachedCount(ctx, q)

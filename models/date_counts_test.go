@@ -81,21 +81,21 @@ func TestDateCountsFollowEveryWrite(t *testing.T) {
 	mustImport(t, s, "nombre,email,placa_patente,marca,color\nNueva Persona,nueva@example.com,NN111NN,Fiat,Rojo\n")
 	checkDateCounts(t, s)
 
-	months, err := s.InfractionDates(ctx, ListQuery{}, loc, LevelMonths, time.Date(2026, 1, 1, 0, 0, 0, 0, loc))
+	months, err := s.InfractionDates(ctx, ListQuery{}, loc, LevelMonths, time.Date(2026, 1, 1, 0, 0, 0, 0, loc), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(months) != 12 || months[0].Count != 1 || months[1].Count != 6 {
 		t.Errorf("2026 by month in Buenos Aires: %v", months)
 	}
-	days, err := s.InfractionDates(ctx, ListQuery{}, loc, LevelDays, time.Date(2025, 12, 1, 0, 0, 0, 0, loc))
+	days, err := s.InfractionDates(ctx, ListQuery{}, loc, LevelDays, time.Date(2025, 12, 1, 0, 0, 0, 0, loc), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(days) != 31 || days[30].Count != 1 || days[30].From.Day() != 31 {
 		t.Errorf("December 2025 by day: %v", days)
 	}
-	years, err := s.InfractionDates(ctx, ListQuery{}, loc, LevelYears, time.Time{})
+	years, err := s.InfractionDates(ctx, ListQuery{}, loc, LevelYears, time.Time{}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,15 +106,44 @@ func TestDateCountsFollowEveryWrite(t *testing.T) {
 	if n := count(t, s, "infractions"); total != n || len(years) == 0 || years[0].From.Year() > 2025 {
 		t.Errorf("years %v add up to %d, %d infractions", years, total, n)
 	}
+	// A list filtered by dates alone is counted from date_counts, and
+	// agrees with the count of its rows.
+	for _, f := range []map[string]string{
+		{"desde": "2026-02-01", "hasta": "2026-02-28"},
+		{"desde": "2026-02-01", "hasta": "2026-02-28", "estado": "vigente"},
+		{"desde": "2026-02-11"},
+		{"hasta": "2025-12-31"},
+	} {
+		res, err := s.ListInfractions(ctx, ListQuery{Filters: f}, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := filterInfractions(s.readers.NewSelect().TableExpr("infractions AS i"), &ListQuery{Filters: f}, loc)
+		n, err := q.Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != int(n) || n == 0 {
+			t.Errorf("%v: total %d, %d rows", f, res.Total, n)
+		}
+	}
 	// A filtered list is counted from its rows.
-	filtered, err := s.InfractionDates(ctx, ListQuery{Filters: map[string]string{"oficial": "F1"}}, loc, LevelMonths, time.Date(2026, 1, 1, 0, 0, 0, 0, loc))
+	filtered, err := s.InfractionDates(ctx, ListQuery{Filters: map[string]string{"oficial": "F1"}}, loc, LevelMonths, time.Date(2026, 1, 1, 0, 0, 0, 0, loc), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if filtered[0].Count != 1 || filtered[1].Count != 6 {
 		t.Errorf("officer F1 in 2026: %v", filtered)
 	}
-	audits, err := s.AuditDates(ctx, ListQuery{Filters: map[string]string{"accion": "import"}}, loc, LevelYears, time.Time{})
+	// A filter that keeps too many rows lists its periods uncounted.
+	uncounted, err := s.InfractionDates(ctx, ListQuery{Filters: map[string]string{"estado": "vigente"}}, loc, LevelMonths, time.Date(2026, 1, 1, 0, 0, 0, 0, loc), maxCountedRows+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(uncounted) != 12 || uncounted[1].Count != -1 {
+		t.Errorf("a big filtered list's months: %v", uncounted)
+	}
+	audits, err := s.AuditDates(ctx, ListQuery{Filters: map[string]string{"accion": "import"}}, loc, LevelYears, time.Time{}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

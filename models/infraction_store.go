@@ -84,7 +84,11 @@ func (s *Store) ListInfractions(ctx context.Context, q ListQuery, loc *time.Loca
 	ids := filterInfractions(infractionFrom(s.readers.NewSelect().Column("i.id"), lq.Sort), lq, loc)
 	infractionSorts.apply(ids, lq, "-fecha")
 	var rows []InfractionRow
-	total, err := s.paginateIDs(ctx, count, ids, lq, func(page []int64) error {
+	total, err := s.clampPageDates(ctx, count, lq, infractionDates, loc)
+	if err != nil {
+		return nil, err
+	}
+	err = pageIDs(ctx, ids, lq, func(page []int64) error {
 		list := s.readers.NewSelect().
 			ColumnExpr(infractionRowColumns).
 			TableExpr("infractions AS i").

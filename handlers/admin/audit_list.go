@@ -52,7 +52,7 @@ func (h *Handler) auditList(c *fiber.Ctx) error {
 		}})
 	}
 	if l.Dates, err = h.dateDrill(c.UserContext(), l, lq, func(ctx context.Context, level models.DateLevel, within time.Time) ([]models.DateBucket, error) {
-		return h.store.AuditDates(ctx, lq, h.loc, level, within)
+		return h.store.AuditDates(ctx, lq, h.loc, level, within, res.Total)
 	}); err != nil {
 		return err
 	}

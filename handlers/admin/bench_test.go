@@ -31,6 +31,9 @@ func benchDB(b *testing.B) *testenv.Env {
 		path = filepath.Join(os.TempDir(), "transito-bench-100k-1m.db")
 	}
 	_, statErr := os.Stat(path)
+	if models.IsPostgresDSN(path) {
+		statErr = nil // a PostgreSQL database is seeded beforehand: transito seed --db URL ...
+	}
 	e := testenv.New(b, testenv.WithDSN(path))
 	if statErr != nil {
 		b.Logf("seeding %s (once)…", path)
@@ -69,6 +72,10 @@ func BenchmarkAdminPages(b *testing.B) {
 		{"infracciones/sort-oficial-desc", "/admin/infracciones?orden=-oficial"},
 		{"infracciones/filter-estado-fecha", "/admin/infracciones?estado=vigente&desde=2026-06-01&hasta=2026-06-30"},
 		{"infracciones/filter-oficial", "/admin/infracciones?oficial=SEED-00042"},
+		{"infracciones/drill-year", "/admin/infracciones?desde=2026-01-01&hasta=2026-12-31"},
+		{"infracciones/drill-month", "/admin/infracciones?desde=2026-06-01&hasta=2026-06-30"},
+		{"infracciones/drill-day", "/admin/infracciones?desde=2026-06-15&hasta=2026-06-15"},
+		{"infracciones/drill-year-filtered", "/admin/infracciones?estado=anulada&desde=2026-01-01&hasta=2026-12-31"},
 		{"personas/first", "/admin/personas"},
 		{"personas/search", "/admin/personas?q=gonz"},
 		{"personas/search-accent", "/admin/personas?q=%C3%81lvarez"},
@@ -94,6 +101,7 @@ func BenchmarkAdminPages(b *testing.B) {
 		{"oficiales/search-name", "/admin/oficiales?q=ben%C3%ADtez"},
 		{"oficiales/search-badge", "/admin/oficiales?q=SEED-0004"},
 		{"auditoria/first", "/admin/auditoria"},
+		{"auditoria/drill-year", "/admin/auditoria?desde=2026-01-01&hasta=2026-12-31"},
 	}
 	get := func(b *testing.B, path string) {
 		resp := e.Do(httptest.NewRequest(http.MethodGet, path, nil))

@@ -52,7 +52,7 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 		}})
 	}
 	if l.Dates, err = h.dateDrill(c.UserContext(), l, lq, func(ctx context.Context, level models.DateLevel, within time.Time) ([]models.DateBucket, error) {
-		return h.store.InfractionDates(ctx, lq, h.loc, level, within)
+		return h.store.InfractionDates(ctx, lq, h.loc, level, within, res.Total)
 	}); err != nil {
 		return err
 	}

@@ -207,6 +207,9 @@ type dialect interface {
 	// contains any of terms (folded, at least 3 characters each), through
 	// the database's text index (see migration 20261204000001).
 	matchIDs(table string, terms []string) (query string, args []any)
+	// inIDs is the condition that column is among the ids sub selects,
+	// read first (a search's few matches), then sorted.
+	inIDs(column, sub string) string
 	// rowSQL is sql for a plain single-row INSERT the store prepares itself
 	// (the import's), whose new id rowID reads.
 	rowSQL(query string) string

@@ -35,14 +35,21 @@ func (s *Store) ListPersons(ctx context.Context, q ListQuery) (*Paged[PersonRow]
 	if err != nil {
 		return nil, err
 	}
+	// The page's ids first (a deep page skips index entries only), then
+	// those persons with their vehicle counts.
+	ids := m.where(s.readers.NewSelect().Column("p.id").TableExpr("persons AS p"), "p", s.dense(ctx, "persons", total, lq))
+	personSorts.apply(ids, lq, "nombre")
 	var rows []PersonRow
-	list := s.readers.NewSelect().Model(&rows).
-		ColumnExpr("p.*").
-		ColumnExpr("(SELECT count(*) FROM vehicles AS v WHERE v.person_id = p.id) AS vehicles").
-		ModelTableExpr("persons AS p")
-	list = m.where(list, "p", s.dense(ctx, "persons", total, lq))
-	personSorts.apply(list, lq, "nombre")
-	if err := scanPage(ctx, list, lq, &rows); err != nil {
+	err = pageIDs(ctx, ids, lq, func(page []int64) error {
+		list := s.readers.NewSelect().Model(&rows).
+			ColumnExpr("p.*").
+			ColumnExpr("(SELECT count(*) FROM vehicles AS v WHERE v.person_id = p.id) AS vehicles").
+			ModelTableExpr("persons AS p").
+			Where("p.id IN (?)", bun.In(page))
+		personSorts.apply(list, lq, "nombre")
+		return list.Scan(ctx)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return pageOf(rows, total, lq), nil

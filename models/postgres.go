@@ -227,6 +227,14 @@ func (postgresDialect) matchIDs(table string, terms []string) (string, []any) {
 	return "SELECT id FROM " + table + " WHERE " + strings.Join(conds, " OR "), args
 }
 
+// inIDs: the ids as an array computed once. Given IN (subquery), the
+// planner misjudges how many rows a trigram search keeps and walks the
+// whole list in order testing each row (250 ms for a full name among
+// 100,000 persons instead of 6 ms).
+func (postgresDialect) inIDs(column, sub string) string {
+	return column + " = ANY(ARRAY(" + sub + "))"
+}
+
 // pgRebind numbers the ? placeholders of query: $1, $2, ... Question marks
 // inside quoted literals and identifiers are left alone.
 func pgRebind(query string) string {

@@ -72,6 +72,7 @@ type match struct {
 	likes  []string
 	owners string
 	oargs  []any
+	d      dialect
 }
 
 // match prepares the search q on ts; nil when q is blank.
@@ -80,7 +81,7 @@ func (s *Store) match(ts textSearch, q string) *match {
 	if sub == "" {
 		return nil
 	}
-	m := &match{sub: sub, args: args}
+	m := &match{sub: sub, args: args, d: s.dialect}
 	for _, t := range long {
 		m.likes = append(m.likes, likePattern(t))
 	}
@@ -137,7 +138,7 @@ func (m *match) where(q *bun.SelectQuery, alias string, dense bool) *bun.SelectQ
 		return q
 	}
 	if !dense || len(m.likes) == 0 {
-		return q.Where(alias+".id IN ("+m.sub+")", m.args...)
+		return q.Where(m.d.inIDs(alias+".id", m.sub), m.args...)
 	}
 	var conds []string
 	var args []any

@@ -227,6 +227,9 @@ func (sqliteDialect) matchIDs(table string, terms []string) (string, []any) {
 	return "SELECT rowid FROM " + table + "_search WHERE " + table + "_search MATCH ?", []any{strings.Join(phrases, " OR ")}
 }
 
+// inIDs: SQLite drives the query by the subquery's ids.
+func (sqliteDialect) inIDs(column, sub string) string { return column + " IN (" + sub + ")" }
+
 // isTransientConflict: the single writer never deadlocks with itself.
 func (sqliteDialect) isTransientConflict(error) bool { return false }
 

@@ -20,12 +20,7 @@ var adminSorts = sortTable{
 // ListAdmins returns one page of administrators; q matches the username.
 func (s *Store) ListAdmins(ctx context.Context, q ListQuery) (*Paged[Admin], error) {
 	lq := &q
-	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		if t := strings.TrimSpace(lq.Q); t != "" {
-			q = q.Where(`a.username LIKE ? ESCAPE '\'`, likePattern(t))
-		}
-		return q
-	}
+	filter := func(q *bun.SelectQuery) *bun.SelectQuery { return filterAdmins(q, lq) }
 	count := filter(s.readers.NewSelect().TableExpr("admins AS a"))
 	var rows []Admin
 	list := filter(s.readers.NewSelect().Model(&rows).ModelTableExpr("admins AS a").ColumnExpr("a.*"))
@@ -35,6 +30,14 @@ func (s *Store) ListAdmins(ctx context.Context, q ListQuery) (*Paged[Admin], err
 		return nil, err
 	}
 	return pageOf(rows, total, lq), nil
+}
+
+// filterAdmins keeps the administrators whose username contains q.
+func filterAdmins(q *bun.SelectQuery, lq *ListQuery) *bun.SelectQuery {
+	if t := strings.TrimSpace(lq.Q); t != "" {
+		q = q.Where(`a.username LIKE ? ESCAPE '\'`, likePattern(t))
+	}
+	return q
 }
 
 // AdminByID returns one administrator.

@@ -43,7 +43,11 @@ type Store struct {
 	closeOnce       sync.Once
 	closeErr        error
 	counts          countCache
-	dash            dashboardCache
+	// shard is this Store's row of date_counts for the API writer's batches
+	// (see migration 20261204000002): replicas on one PostgreSQL database
+	// write different rows.
+	shard int
+	dash  dashboardCache
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL
@@ -199,6 +203,13 @@ type dialect interface {
 	// whose new id insertID reads.
 	insertSQL(query string) string
 	insertID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error)
+	// matchIDs is a subquery of the ids of table's rows whose search_key
+	// contains any of terms (folded, at least 3 characters each), through
+	// the database's text index (see migration 20261204000001).
+	matchIDs(table string, terms []string) (query string, args []any)
+	// inIDs is the condition that column is among the ids sub selects,
+	// read first (a search's few matches), then sorted.
+	inIDs(column, sub string) string
 	// rowSQL is sql for a plain single-row INSERT the store prepares itself
 	// (the import's), whose new id rowID reads.
 	rowSQL(query string) string

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,6 +14,15 @@ import (
 
 // demoBadge is the demo officer's badge.
 const demoBadge = "DEMO-001"
+
+// HasDemo reports whether the demo data set is already loaded.
+func (s *Store) HasDemo(ctx context.Context) (bool, error) {
+	_, err := s.OfficerByBadge(ctx, demoBadge)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
 
 // LoadDemo adds a small demo data set once (it is idempotent) and returns
 // the demo officer.
@@ -60,6 +70,9 @@ Carla Gómez,carla.gomez@example.com,ABC123,Volkswagen,Negro
 				Officer: auth, Plate: d.plate, OccurredAt: base.Add(-time.Duration(d.hoursAgo) * time.Hour), Comments: d.comments,
 			})
 			if err != nil {
+				return err
+			}
+			if err := countDates(ctx, tx, countInfractions, 0, tallyOf(rec.Infraction.OccurredAt)); err != nil {
 				return err
 			}
 			if err := audit(ctx, tx, SystemActor, "create", "infraction", rec.Infraction.ID, map[string]string{"placa_patente": d.plate, "via": "demo"}); err != nil {

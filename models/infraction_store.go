@@ -25,7 +25,7 @@ var infractionSorts = sortTable{
 	"fecha":      {"i.occurred_at", "i.id"},
 	"registrada": {"i.recorded_at", "i.id"},
 	"patente":    {"v.plate", "i.occurred_at DESC", "i.id DESC"},
-	"oficial":    {"o.name", "o.id", "i.occurred_at DESC", "i.id DESC"},
+	"oficial":    {"o.name_key", "o.id", "i.occurred_at DESC", "i.id DESC"},
 	"estado":     {"i.status", "i.occurred_at DESC", "i.id DESC"},
 }
 
@@ -84,7 +84,11 @@ func (s *Store) ListInfractions(ctx context.Context, q ListQuery, loc *time.Loca
 	ids := filterInfractions(infractionFrom(s.readers.NewSelect().Column("i.id"), lq.Sort), lq, loc)
 	infractionSorts.apply(ids, lq, "-fecha")
 	var rows []InfractionRow
-	total, err := s.paginateIDs(ctx, count, ids, lq, func(page []int64) error {
+	total, err := s.clampPageDates(ctx, count, lq, infractionDates, loc)
+	if err != nil {
+		return nil, err
+	}
+	err = pageIDs(ctx, ids, lq, func(page []int64) error {
 		list := s.readers.NewSelect().
 			ColumnExpr(infractionRowColumns).
 			TableExpr("infractions AS i").
@@ -149,6 +153,11 @@ func (s *Store) CreateInfraction(ctx context.Context, in rules.InfractionInput, 
 			return err
 		}
 		id = rec.Infraction.ID
+		if !rec.Replayed {
+			if err := countDates(ctx, tx, countInfractions, 0, tallyOf(rec.Infraction.OccurredAt)); err != nil {
+				return err
+			}
+		}
 		return audit(ctx, tx, actor, "create", "infraction", id, map[string]any{
 			"placa_patente": in.Plate, "oficial": in.Badge, "timestamp": in.OccurredAt.UTC(), "via": "panel",
 		})

@@ -6,12 +6,15 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// Person is someone who owns vehicles. Email is stored lower-cased.
+// Person is someone who owns vehicles. Email is stored lower-cased. NameKey
+// and SearchKey are folded keys (see keys.go), set on every insert and update.
 type Person struct {
 	bun.BaseModel `bun:"table:persons"`
 	ID            int64     `bun:",pk,autoincrement"`
 	Name          string    `bun:",notnull"`
 	Email         string    `bun:",notnull"`
+	NameKey       string    `bun:",notnull"`
+	SearchKey     string    `bun:",notnull"`
 	CreatedAt     time.Time `bun:",notnull"`
 	UpdatedAt     time.Time `bun:",notnull"`
 }
@@ -24,6 +27,9 @@ type Vehicle struct {
 	Brand         string    `bun:",notnull"`
 	Color         string    `bun:",notnull"`
 	PersonID      int64     `bun:",notnull"`
+	BrandKey      string    `bun:",notnull"`
+	ColorKey      string    `bun:",notnull"`
+	SearchKey     string    `bun:",notnull"`
 	CreatedAt     time.Time `bun:",notnull"`
 	UpdatedAt     time.Time `bun:",notnull"`
 
@@ -37,6 +43,8 @@ type Officer struct {
 	Name          string    `bun:",notnull"`
 	Badge         string    `bun:",notnull"`
 	Active        bool      `bun:",notnull"`
+	NameKey       string    `bun:",notnull"`
+	SearchKey     string    `bun:",notnull"`
 	CreatedAt     time.Time `bun:",notnull"`
 	UpdatedAt     time.Time `bun:",notnull"`
 }

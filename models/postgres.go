@@ -11,6 +11,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/url"
 	"strconv"
@@ -84,7 +85,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		write.Close()
 		return nil, err
 	}
-	s := &Store{writer: bun.NewDB(write, pgdialect.New()), readers: bun.NewDB(read, pgdialect.New()), path: RedactDSN(dsn), dialect: postgresDialect{}}
+	s := &Store{writer: bun.NewDB(write, pgdialect.New()), readers: bun.NewDB(read, pgdialect.New()), path: RedactDSN(dsn), dialect: postgresDialect{}, shard: rand.IntN(16)}
 	// The watcher has a connection of its own: a read pool busy with reports
 	// must not make it miss its tick and switch the report cache off.
 	watch, err := openPGPool(ctx, dsn, 1)
@@ -213,6 +214,25 @@ func (postgresDialect) lockLoginAttempts(ctx context.Context, tx bun.Tx, key str
 func (postgresDialect) isTransientConflict(err error) bool {
 	code := pgCode(err)
 	return code == "40P01" || code == "40001"
+}
+
+// matchIDs: LIKE '%term%' on search_key, which its pg_trgm GIN index serves.
+func (postgresDialect) matchIDs(table string, terms []string) (string, []any) {
+	conds := make([]string, len(terms))
+	args := make([]any, len(terms))
+	for i, t := range terms {
+		conds[i] = `search_key LIKE ? ESCAPE '\'`
+		args[i] = likePattern(t)
+	}
+	return "SELECT id FROM " + table + " WHERE " + strings.Join(conds, " OR "), args
+}
+
+// inIDs: the ids as an array computed once. Given IN (subquery), the
+// planner misjudges how many rows a trigram search keeps and walks the
+// whole list in order testing each row (250 ms for a full name among
+// 100,000 persons instead of 6 ms).
+func (postgresDialect) inIDs(column, sub string) string {
+	return column + " = ANY(ARRAY(" + sub + "))"
 }
 
 // pgRebind numbers the ? placeholders of query: $1, $2, ... Question marks

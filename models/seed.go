@@ -140,7 +140,8 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 	end := opts.Now.UTC().Unix()
 	ts := timeArg(t)
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.withoutIndexes(ctx, tx, "infractions", func() error {
+		occurredAt := tally{}
+		err := s.withoutIndexes(ctx, tx, "infractions", func() error {
 			stmt, err := tx.PrepareContext(ctx, s.dialect.sql(`INSERT INTO infractions
 				(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, status, void_reason, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?)`))
@@ -156,9 +157,14 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 					seedComments[rng.IntN(len(seedComments))], StatusValid, ts, ts); err != nil {
 					return err
 				}
+				occurredAt.add(occurred)
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		return countDates(ctx, tx, countInfractions, 0, occurredAt)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("models: seed infractions: %w", err)

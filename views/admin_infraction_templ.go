@@ -83,7 +83,7 @@ func InfractionFormView(f InfractionForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Input(f.Timestamp, "Fecha y hora", "datetime-local", "Hora local.").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Input(f.Timestamp, "Fecha y hora", "datetime-local", "Hora de "+orUTC(f.Zone)+".").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -271,8 +271,8 @@ func InfractionPage(p Page, i *models.InfractionDetail, f VoidForm, when, record
 					return templ_7745c5c3_Err
 				}
 				templ_7745c5c3_Err = DL([][2]string{
-					{"Fecha y hora", when},
-					{"Registrada", recorded},
+					{"Fecha y hora (" + orUTC(p.Zone) + ")", when},
+					{"Registrada (" + orUTC(p.Zone) + ")", recorded},
 					{"Patente", i.Plate},
 					{"Vehículo", i.Brand + " · " + i.Color},
 					{"Titular al momento", i.PersonName + " (" + i.PersonEmail + ")"},

@@ -479,7 +479,7 @@ func OfficerPage(p Page, o *models.OfficerRow, f OfficerForm, newToken string, f
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = Badge("muted", "Inactivo").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Badge("off", "Inactivo").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

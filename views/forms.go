@@ -153,6 +153,8 @@ func (f *OfficerForm) Input() rules.OfficerInput {
 type InfractionForm struct {
 	Form
 	Plate, Officer, Timestamp, Comments Field
+	// Zone names the time zone the date and time are read in (ZoneName).
+	Zone string
 }
 
 // NewInfractionForm is an empty infraction form that posts to action.

@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"transito/handlers/web"
@@ -16,11 +18,17 @@ func (h *Handler) adminList(c *fiber.Ctx) error {
 
 func (h *Handler) renderAdminList(c *fiber.Ctx, status int, form views.AdminForm) error {
 	lq := listQuery(c)
+	if done, err := exported(h, c, "administradores", "Administradores", adminExport(h.zone()), func(ctx context.Context) (*models.Cursor[models.Admin], error) {
+		return h.store.ExportAdmins(ctx, lq)
+	}); done {
+		return err
+	}
 	res, err := h.store.ListAdmins(c.UserContext(), lq)
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Admins, "Administradores", "administradores", lq, res)
+	l := newList(paths.Admins, "Administradores", "administrador", "administradores", lq, res)
+	l.Zone = h.zone()
 	l.SearchLabel, l.SearchHint = "Buscar por usuario", ""
 	l.Empty = "No hay administradores que mostrar."
 	l.Columns = []views.Column{{Label: "Usuario", Sort: "usuario"}, {Label: "Último ingreso", Sort: "acceso"}, {Label: "Creado", Sort: "creado"}}
@@ -31,7 +39,7 @@ func (h *Handler) renderAdminList(c *fiber.Ctx, status int, form views.AdminForm
 		}})
 	}
 	l.Create, l.CreateLabel, l.CreateOpen = views.AdminFormView(form), "Nuevo administrador", views.Invalid(&form)
-	return h.respondList(c, h.page(c, "Administradores", "administradores"), l, status, "administradores")
+	return h.respondList(c, h.page(c, "Administradores", "administradores"), l, status)
 }
 
 // adminCreate adds an administrator.

@@ -19,6 +19,8 @@ func New() *migrate.Migrations {
 	initialSchema(m)
 	adminIndexes(m)
 	adminSessions(m)
+	searchKeys(m)
+	dateCounts(m)
 	return m
 }
 

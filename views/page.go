@@ -3,6 +3,8 @@
 // them plain values.
 package views
 
+import "transito/models/rules"
+
 // DateTimeLayout is how the pages write a date and time (in the configured
 // time zone).
 const DateTimeLayout = "02/01/2006 15:04"
@@ -22,7 +24,14 @@ type Page struct {
 	User string
 	// UserID is the logged-in administrator's id (0 on public pages).
 	UserID int64
+	// Role is the logged-in administrator's role ("" on public pages): the
+	// pages show only the actions it may take.
+	Role rules.Role
 	// Nav names the active section of the admin sidebar.
 	Nav     string
 	Flashes []Flash
 }
+
+// Can reports whether the logged-in administrator may do what needs role
+// min: the pages hide the buttons, forms and links of what it may not.
+func (p Page) Can(min rules.Role) bool { return p.Role.Includes(min) }

@@ -57,6 +57,20 @@ func FuzzAdminAccountForms(f *testing.F) {
 		}
 		return res.Total
 	}
+	accounts := func(t *testing.T) *models.Paged[models.Admin] {
+		res, err := e.Store.ListAdmins(context.Background(), models.ListQuery{PerPage: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	stateOf := func(p *models.Paged[models.Admin]) string {
+		var b strings.Builder
+		for _, a := range p.Items {
+			fmt.Fprintln(&b, a.ID, a.Username, a.Role, a.Active, a.PasswordHash, a.UpdatedAt)
+		}
+		return b.String()
+	}
 	f.Fuzz(func(t *testing.T, which uint8, a, b, c string) {
 		e.T = t
 		form := forms[int(which)%len(forms)]
@@ -64,29 +78,17 @@ func FuzzAdminAccountForms(f *testing.F) {
 		for i, v := range []string{a, b, c}[:len(form.fields)] {
 			values.Set(form.fields[i], v)
 		}
-		before := audits(t)
+		before, accountsBefore := audits(t), accounts(t)
 		resp, doc := e.Post(form.path, values)
-		after := audits(t)
-		switch resp.StatusCode {
-		case http.StatusSeeOther:
-			if after == before {
-				t.Fatalf("POST %s %q: 303 without an audited write", form.path, values)
-			}
-			e.Get("/admin") // a new password starts a new session: its CSRF token
-		case http.StatusUnprocessableEntity, http.StatusConflict:
-			if after != before {
-				t.Fatalf("POST %s %q: refused (%d) but %d audit entries written", form.path, values, resp.StatusCode, after-before)
-			}
-			msg := strings.TrimSpace(doc.Find(`[data-testid^="error-"]`).Text() + testenv.Testid(doc, "form-error").Text())
-			if msg == "" {
-				t.Fatalf("POST %s %q: %d without a message on the form", form.path, values, resp.StatusCode)
-			}
-		default:
-			t.Fatalf("POST %s %q: unexpected status %d", form.path, values, resp.StatusCode)
+		audited := audits(t) - before
+		res := accounts(t)
+		// Asking for the role and state an account already has changes
+		// nothing, and audits nothing.
+		if !(resp.StatusCode == http.StatusSeeOther && audited == 0 && stateOf(res) == stateOf(accountsBefore)) {
+			checkPosted(t, form.path, values, resp, doc, audited)
 		}
-		res, err := e.Store.ListAdmins(context.Background(), models.ListQuery{PerPage: 1000})
-		if err != nil {
-			t.Fatal(err)
+		if resp.StatusCode == http.StatusSeeOther {
+			e.Get("/admin") // a new password starts a new session: its CSRF token
 		}
 		administradores := 0
 		for _, x := range res.Items {

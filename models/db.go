@@ -221,6 +221,10 @@ type dialect interface {
 	// attempts of one key (username and client) take turns, across
 	// processes and replicas.
 	lockLoginAttempts(ctx context.Context, tx bun.Tx, key string) error
+	// lockAdmins makes the transactions that change who may administer the
+	// panel (a role, a deactivation, a deletion) take turns, so that two of
+	// them never both leave the last active administrador out.
+	lockAdmins(ctx context.Context, tx bun.Tx) error
 	// isTransientConflict reports whether err is a conflict between
 	// transactions that a retry gets past (deadlock, serialisation).
 	isTransientConflict(err error) bool

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // Person is someone who owns vehicles. Email is stored lower-cased. NameKey
@@ -91,12 +93,15 @@ type Infraction struct {
 	Person  *Person  `bun:"rel:belongs-to,join:person_id=id"`
 }
 
-// Admin is an administrator of the panel.
+// Admin is an account of the panel (an "administrador" in the UI's sense:
+// every account; Role says what it may do). Only active accounts log in.
 type Admin struct {
 	bun.BaseModel `bun:"table:admins"`
 	ID            int64      `bun:",pk,autoincrement"`
 	Username      string     `bun:",notnull"`
 	PasswordHash  string     `bun:",notnull"`
+	Role          rules.Role `bun:",notnull"`
+	Active        bool       `bun:",notnull"`
 	LastLoginAt   *time.Time `bun:""`
 	CreatedAt     time.Time  `bun:",notnull"`
 	UpdatedAt     time.Time  `bun:",notnull"`

@@ -207,6 +207,19 @@ func (postgresDialect) lockLoginAttempts(ctx context.Context, tx bun.Tx, key str
 	return nil
 }
 
+// pgAdminsLockKey and the schema's name make the advisory lock that
+// serialises the changes to who administers the panel ("admn").
+const pgAdminsLockKey int32 = 0x61646d6e
+
+// lockAdmins takes a transaction-level advisory lock, shared by the
+// replicas, for this schema's accounts.
+func (postgresDialect) lockAdmins(ctx context.Context, tx bun.Tx) error {
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))", pgAdminsLockKey); err != nil {
+		return fmt.Errorf("models: admins lock: %w", err)
+	}
+	return nil
+}
+
 // isTransientConflict reports whether err is a deadlock or serialisation
 // failure between transactions (replicas whose batches insert the same
 // idempotency keys in another order): the recorder retries such a batch row

@@ -296,6 +296,9 @@ func (sqliteDialect) boundLockWait(context.Context, bun.Tx, time.Time) error { r
 // write transaction, in this process and (by the file lock) others.
 func (sqliteDialect) lockLoginAttempts(context.Context, bun.Tx, string) error { return nil }
 
+// lockAdmins: as lockLoginAttempts, the single writer is the lock.
+func (sqliteDialect) lockAdmins(context.Context, bun.Tx) error { return nil }
+
 // migrationLock makes processes that migrate one database file at once take
 // turns (the migrator reads what is applied, then applies the rest): an
 // exclusive flock on a file beside the database, released by the returned

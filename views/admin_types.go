@@ -209,6 +209,7 @@ var auditActions = []Option{
 	{"login", "Ingreso"}, {"login.failed", "Ingreso fallido"}, {"password.change", "Cambio de contraseña"},
 	{"token.issue", "Emisión de token"}, {"token.revoke", "Revocación de token"},
 	{"activate", "Activación"}, {"deactivate", "Desactivación"}, {"import", "Importación"}, {"seed", "Datos sintéticos"},
+	{"password.reset", "Restablecimiento de contraseña"}, {"unlock", "Desbloqueo de ingreso"},
 }
 
 func auditActionOptions() []Option { return append([]Option{{"", "Todas"}}, auditActions...) }
@@ -244,4 +245,30 @@ func AuditActor(kind string) string {
 		return s
 	}
 	return kind
+}
+
+// roleOptions are the roles, for a select, from the least to the most
+// allowed.
+func roleOptions() []Option {
+	opts := make([]Option, len(rules.Roles))
+	for i, r := range rules.Roles {
+		opts[i] = Option{string(r), r.Label()}
+	}
+	return opts
+}
+
+// AdminDetail is what an account's page shows beside the account itself.
+type AdminDetail struct {
+	// Self is the logged-in administrator's own account.
+	Self      bool
+	LastLogin string
+	Created   string
+	// ThrottledUntil is until when (display time) logins of this username
+	// are refused from ThrottledClients clients; "" when they are not.
+	ThrottledUntil   string
+	ThrottledClients int
+	Change           AdminChangeForm
+	Reset            ResetPasswordForm
+	// Password is one's own password form (Self only).
+	Password PasswordForm
 }

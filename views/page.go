@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"transito/models/rules"
 	"transito/paths"
 )
 
@@ -29,6 +30,9 @@ type Page struct {
 	User string
 	// UserID is the logged-in administrator's id (0 on public pages).
 	UserID int64
+	// Role is the logged-in administrator's role ("" on public pages): the
+	// pages show only the actions it may take.
+	Role rules.Role
 	// Nav names the active section of the admin sidebar.
 	Nav     string
 	Flashes []Flash
@@ -89,3 +93,7 @@ func ZoneName(loc *time.Location) string {
 	}
 	return fmt.Sprintf("%s (UTC%s%02d:%02d)", loc.String(), sign, off/3600, off%3600/60)
 }
+
+// Can reports whether the logged-in administrator may do what needs role
+// min: the pages hide the buttons, forms and links of what it may not.
+func (p Page) Can(min rules.Role) bool { return p.Role.Includes(min) }

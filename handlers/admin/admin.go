@@ -66,7 +66,7 @@ func New(store *models.Store, log *slog.Logger, cfg Config) *Handler {
 // pending flash messages out of the session.
 func (h *Handler) page(c *fiber.Ctx, title, nav string) views.Page {
 	s := sessionOf(c)
-	p := views.Page{Title: title, CSRF: s.CSRF, User: s.User, UserID: s.AdminID, Nav: nav, Flashes: s.Flashes,
+	p := views.Page{Title: title, CSRF: s.CSRF, User: s.User, UserID: s.AdminID, Role: roleOf(c), Nav: nav, Flashes: s.Flashes,
 		Crumbs: views.AdminCrumbs(nav, title), Zone: h.zone()}
 	s.Flashes = nil
 	return p

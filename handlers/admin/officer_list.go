@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
+	"transito/models/rules"
 	"transito/paths"
 	"transito/views"
 )
@@ -49,6 +50,8 @@ func (h *Handler) renderOfficerList(c *fiber.Ctx, status int, form views.Officer
 		}})
 	}
 	l.Filters = views.OfficerFilters(lq.Filter("estado"))
-	l.Create, l.CreateLabel, l.CreateOpen = views.OfficerFormView(form, "Crear oficial"), "Nuevo oficial", views.Invalid(&form)
+	if roleOf(c).Includes(rules.RoleSupervisor) {
+		l.Create, l.CreateLabel, l.CreateOpen = views.OfficerFormView(form, "Crear oficial"), "Nuevo oficial", views.Invalid(&form)
+	}
 	return h.respondList(c, h.page(c, "Oficiales", "oficiales"), l, status)
 }

@@ -18,4 +18,5 @@ const (
 	FieldUsername        = "usuario"
 	FieldPassword        = "clave"
 	FieldCurrentPassword = "clave_actual"
+	FieldRole            = "rol"
 )

@@ -68,7 +68,7 @@ func TestBrowserRefusedActionSaysWhichRole(t *testing.T) {
 		chromedp.WaitVisible(testenv.CSS(`[data-testid="admin-change-form"]`)),
 		chromedp.SetValue(testenv.CSS("#f-rol"), "supervisor"),
 		chromedp.Click(testenv.CSS(`[data-testid="admin-change-submit"]`)),
-		waitJS(`!!document.querySelector('[data-testid="flash-ok"]')`),
+		waitJS(`[...document.querySelectorAll('[data-testid="flash-ok"]')].some(e => e.textContent.includes('rol supervisor'))`),
 	)
 	if msg := b.text(ctx, `[data-testid="flash-ok"]`); !strings.Contains(msg, "rol supervisor") {
 		t.Errorf("flash %q", msg)

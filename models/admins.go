@@ -16,7 +16,9 @@ import (
 // BcryptCost is the work factor of stored admin passwords.
 const BcryptCost = 12
 
-// CreateAdmin adds an administrator with a bcrypt-hashed password.
+// CreateAdmin adds an account of the panel with a bcrypt-hashed password.
+// Its role is in.Role, or RoleOperador when none is given; the first account
+// of all is always a RoleAdministrador, so that someone can manage the rest.
 func (s *Store) CreateAdmin(ctx context.Context, in rules.AdminInput, actor Actor) (*Admin, error) {
 	if err := in.Clean().Err(); err != nil {
 		return nil, err
@@ -26,15 +28,25 @@ func (s *Store) CreateAdmin(ctx context.Context, in rules.AdminInput, actor Acto
 		return nil, fmt.Errorf("models: hash password: %w", err)
 	}
 	t := now()
-	a := &Admin{Username: in.Username, PasswordHash: string(hash), CreatedAt: t, UpdatedAt: t}
+	a := &Admin{Username: in.Username, PasswordHash: string(hash), Role: in.Role, Active: true, CreatedAt: t, UpdatedAt: t}
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		n, err := tx.NewSelect().Model((*Admin)(nil)).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("models: count admins: %w", err)
+		}
+		switch {
+		case n == 0:
+			a.Role = rules.RoleAdministrador
+		case a.Role == "":
+			a.Role = rules.RoleOperador
+		}
 		if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
 				return &ConflictError{Field: rules.FieldUsername, Message: "ya existe un administrador «" + in.Username + "»"}
 			}
 			return fmt.Errorf("models: insert admin: %w", err)
 		}
-		return audit(ctx, tx, actor, "create", "admin", a.ID, map[string]string{"usuario": a.Username})
+		return audit(ctx, tx, actor, "create", "admin", a.ID, map[string]string{"usuario": a.Username, "rol": string(a.Role)})
 	})
 	if err != nil {
 		return nil, err
@@ -60,7 +72,7 @@ func (s *Store) EnsureFirstAdmin(ctx context.Context, password string) (string, 
 		}
 		password = base64.RawURLEncoding.EncodeToString(b)
 	}
-	if _, err := s.CreateAdmin(ctx, rules.AdminInput{Username: "admin", Password: password}, SystemActor); err != nil {
+	if _, err := s.CreateAdmin(ctx, rules.AdminInput{Username: "admin", Password: password, Role: rules.RoleAdministrador}, SystemActor); err != nil {
 		var ce *ConflictError
 		if errors.As(err, &ce) {
 			return "", nil // another replica starting at the same time created it

@@ -62,7 +62,7 @@ func audit(ctx context.Context, idb bun.IDB, actor Actor, action, entity string,
 	if _, err := idb.NewInsert().Model(&e).Exec(ctx); err != nil {
 		return fmt.Errorf("models: audit %s %s: %w", action, entity, err)
 	}
-	return nil
+	return countDates(ctx, idb, countAudit, 0, tallyOf(e.At))
 }
 
 // Audit records an event that changes no other table (a login, a failed

@@ -43,9 +43,13 @@ type Store struct {
 	closeOnce       sync.Once
 	closeErr        error
 	counts          countCache
-	dash            dashboardCache
-	tariff          tariffCache
-	locale          atomic.Pointer[Locale]
+	// shard is this Store's row of date_counts for the API writer's batches
+	// (see migration 20261204000002): replicas on one PostgreSQL database
+	// write different rows.
+	shard  int
+	dash   dashboardCache
+	tariff tariffCache
+	locale atomic.Pointer[Locale]
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL
@@ -201,6 +205,13 @@ type dialect interface {
 	// whose new id insertID reads.
 	insertSQL(query string) string
 	insertID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error)
+	// matchIDs is a subquery of the ids of table's rows whose search_key
+	// contains any of terms (folded, at least 3 characters each), through
+	// the database's text index (see migration 20261204000001).
+	matchIDs(table string, terms []string) (query string, args []any)
+	// inIDs is the condition that column is among the ids sub selects,
+	// read first (a search's few matches), then sorted.
+	inIDs(column, sub string) string
 	// rowSQL is sql for a plain single-row INSERT the store prepares itself
 	// (the import's), whose new id rowID reads.
 	rowSQL(query string) string
@@ -216,6 +227,10 @@ type dialect interface {
 	// attempts of one key (username and client) take turns, across
 	// processes and replicas.
 	lockLoginAttempts(ctx context.Context, tx bun.Tx, key string) error
+	// lockAdmins makes the transactions that change who may administer the
+	// panel (a role, a deactivation, a deletion) take turns, so that two of
+	// them never both leave the last active administrador out.
+	lockAdmins(ctx context.Context, tx bun.Tx) error
 	// isTransientConflict reports whether err is a conflict between
 	// transactions that a retry gets past (deadlock, serialisation).
 	isTransientConflict(err error) bool

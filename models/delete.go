@@ -13,6 +13,10 @@ import (
 type deletion[T any] struct {
 	// entity names the kind in the audit log and in error strings.
 	entity string
+	// lock, when not nil, runs first in the transaction: it makes the
+	// writes that change what dependents reads take turns (nil when the
+	// database's own locks suffice).
+	lock func(ctx context.Context, s *Store, tx bun.Tx) error
 	// dependents explains what keeps the record from being deleted, ""
 	// when nothing does (the panel shows it before asking).
 	dependents func(ctx context.Context, idb bun.IDB, id int64) (string, error)
@@ -29,6 +33,11 @@ type deletion[T any] struct {
 // *ConflictError naming what blocks it when something depends on it.
 func (d deletion[T]) run(ctx context.Context, s *Store, id int64, actor Actor) error {
 	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if d.lock != nil {
+			if err := d.lock(ctx, s, tx); err != nil {
+				return err
+			}
+		}
 		rec := new(T)
 		if err := tx.NewSelect().Model(rec).Where("id = ?", id).Scan(ctx); err != nil {
 			if isNoRows(err) {

@@ -3,6 +3,7 @@ package models
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -41,6 +42,15 @@ const (
 )
 
 const day = 24 * time.Hour
+
+// HasDemo reports whether the demo data set is already loaded.
+func (s *Store) HasDemo(ctx context.Context) (bool, error) {
+	_, err := s.OfficerByBadge(ctx, demoBadge)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
 
 // LoadDemo adds a small demo data set once (it is idempotent) and returns
 // the demo officer: a few persons and vehicles, two officers, the example
@@ -115,6 +125,9 @@ Elena Sosa,elena.sosa@example.com,AF654MN,Honda,Azul,
 				return err
 			}
 			ids[k] = rec.Infraction.ID
+			if err := countDates(ctx, tx, countInfractions, 0, tallyOf(rec.Infraction.OccurredAt)); err != nil {
+				return err
+			}
 			if err := audit(ctx, tx, SystemActor, "create", "infraction", rec.Infraction.ID, map[string]string{"placa_patente": d.plate, "via": "demo"}); err != nil {
 				return err
 			}

@@ -174,10 +174,10 @@ func planImport(ctx context.Context, idb bun.IDB, recs []rules.ImportRecord) (*i
 // build and SQLite parse each of them again for every row, and a RETURNING
 // clause would make SQLite keep a statement journal (see sqliteDialect.insertID).
 const (
-	importPersonSQL  = `INSERT INTO persons (name, email, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`
-	importRenameSQL  = `UPDATE persons SET name = ?, document = ?, updated_at = ? WHERE id = ?`
-	importVehicleSQL = `INSERT INTO vehicles (plate, brand, color, person_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`
-	importChangeSQL  = `UPDATE vehicles SET brand = ?, color = ?, person_id = ?, updated_at = ? WHERE id = ?`
+	importPersonSQL  = `INSERT INTO persons (name, email, document, name_key, search_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	importRenameSQL  = `UPDATE persons SET name = ?, document = ?, name_key = ?, search_key = ?, updated_at = ? WHERE id = ?`
+	importVehicleSQL = `INSERT INTO vehicles (plate, brand, color, person_id, brand_key, color_key, search_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	importChangeSQL  = `UPDATE vehicles SET brand = ?, color = ?, person_id = ?, brand_key = ?, color_key = ?, search_key = ?, updated_at = ? WHERE id = ?`
 )
 
 // apply makes the plan's writes inside tx and returns their audit entries.
@@ -203,7 +203,9 @@ func (plan *importPlan) apply(ctx context.Context, tx bun.Tx, d dialect, actor A
 		var err error
 		switch op.kind {
 		case personCreate:
-			if p.ID, err = d.rowID(ctx, stmts[0], op.name, p.Email, documentOf(op.document), t, t); err != nil {
+			k := Person{Name: op.name, Email: p.Email}
+			k.setKeys()
+			if p.ID, err = d.rowID(ctx, stmts[0], op.name, p.Email, documentOf(op.document), k.NameKey, k.SearchKey, t, t); err != nil {
 				return nil, fmt.Errorf("models: import person line %d: %w", op.line, err)
 			}
 			detail := map[string]any{"nombre": op.name, "email": p.Email, "via": "import"}
@@ -212,7 +214,9 @@ func (plan *importPlan) apply(ctx context.Context, tx bun.Tx, d dialect, actor A
 			}
 			entries = append(entries, newAuditEntry(actor, "create", "person", p.ID, detail))
 		case personUpdate:
-			if _, err = stmts[1].ExecContext(ctx, op.name, documentOf(op.document), t, p.ID); err != nil {
+			k := Person{Name: op.name, Email: p.Email}
+			k.setKeys()
+			if _, err = stmts[1].ExecContext(ctx, op.name, documentOf(op.document), k.NameKey, k.SearchKey, t, p.ID); err != nil {
 				return nil, fmt.Errorf("models: import person line %d: %w", op.line, err)
 			}
 			detail := map[string]any{"via": "import"}
@@ -225,13 +229,16 @@ func (plan *importPlan) apply(ctx context.Context, tx bun.Tx, d dialect, actor A
 			entries = append(entries, newAuditEntry(actor, "update", "person", p.ID, detail))
 		case vehicleCreate:
 			v := op.vehicle
-			if v.ID, err = d.rowID(ctx, stmts[2], v.Plate, v.Brand, v.Color, p.ID, t, t); err != nil {
+			v.setKeys()
+			if v.ID, err = d.rowID(ctx, stmts[2], v.Plate, v.Brand, v.Color, p.ID, v.BrandKey, v.ColorKey, v.SearchKey, t, t); err != nil {
 				return nil, fmt.Errorf("models: import vehicle line %d: %w", op.line, err)
 			}
 			entries = append(entries, newAuditEntry(actor, "create", "vehicle", v.ID, map[string]any{"placa_patente": v.Plate, "persona_id": p.ID, "via": "import"}))
 		case vehicleUpdate:
 			v := op.vehicle
-			if _, err = stmts[3].ExecContext(ctx, op.brand, op.color, p.ID, t, v.ID); err != nil {
+			k := Vehicle{Plate: v.Plate, Brand: op.brand, Color: op.color}
+			k.setKeys()
+			if _, err = stmts[3].ExecContext(ctx, op.brand, op.color, p.ID, k.BrandKey, k.ColorKey, k.SearchKey, t, v.ID); err != nil {
 				return nil, fmt.Errorf("models: import vehicle line %d: %w", op.line, err)
 			}
 			detail := map[string]any{"placa_patente": v.Plate, "via": "import"}

@@ -69,6 +69,13 @@ func (s *Store) Import(ctx context.Context, r io.Reader, actor Actor, dryRun boo
 			return err
 		}
 		*res = plan.res
+		at := tally{}
+		for _, e := range entries {
+			at.add(e.At)
+		}
+		if err := countDates(ctx, tx, countAudit, 0, at); err != nil {
+			return err
+		}
 		for len(entries) > 0 {
 			n := min(len(entries), 500)
 			chunk := entries[:n]

@@ -27,7 +27,7 @@ var infractionSorts = sortTable{
 	"fecha":      {"i.occurred_at", "i.id"},
 	"registrada": {"i.recorded_at", "i.id"},
 	"patente":    {"v.plate", "i.occurred_at DESC", "i.id DESC"},
-	"oficial":    {"o.name", "o.id", "i.occurred_at DESC", "i.id DESC"},
+	"oficial":    {"o.name_key", "o.id", "i.occurred_at DESC", "i.id DESC"},
 	"estado":     {"i.status", "i.occurred_at DESC", "i.id DESC"},
 }
 
@@ -113,6 +113,17 @@ func (st statusSQL) unpaid(q *bun.SelectQuery) *bun.SelectQuery {
 // hasta (dates, YYYY-MM-DD, inclusive, in loc), oficial (badge), patente
 // (exact plate), estado (InfractionStatusFilters, at the moment st was
 // built), codigo and gravedad (of the type), persona and vehiculo (ids).
+// infractionFilter is filterInfractions with the tariff of now, for the
+// queries that apply the list's filters beside it (exports, date counts).
+func (s *Store) infractionFilter(ctx context.Context, lq *ListQuery, loc *time.Location, now time.Time) (func(*bun.SelectQuery) *bun.SelectQuery, error) {
+	t, err := s.Tariff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st := newStatusSQL(t, now, loc)
+	return func(q *bun.SelectQuery) *bun.SelectQuery { return filterInfractions(q, lq, loc, t, st) }, nil
+}
+
 func filterInfractions(q *bun.SelectQuery, lq *ListQuery, loc *time.Location, t *Tariff, st statusSQL) *bun.SelectQuery {
 	if loc == nil {
 		loc = time.UTC
@@ -188,7 +199,11 @@ func (s *Store) ListInfractions(ctx context.Context, q ListQuery, loc *time.Loca
 	ids := filterInfractions(infractionFrom(s.readers.NewSelect().Column("i.id"), lq.Sort), lq, loc, t, st)
 	infractionSorts.apply(ids, lq, "-fecha")
 	var rows []InfractionRow
-	total, err := s.paginateIDs(ctx, count, ids, lq, func(page []int64) error {
+	total, err := s.clampPageDates(ctx, count, lq, infractionDates, loc)
+	if err != nil {
+		return nil, err
+	}
+	err = pageIDs(ctx, ids, lq, func(page []int64) error {
 		list := infractionRowFrom(s.readers.NewSelect()).Where("i.id IN (?)", bun.In(page))
 		infractionSorts.apply(list, lq, "-fecha")
 		if err := list.Scan(ctx, &rows); err != nil {
@@ -272,6 +287,11 @@ func (s *Store) CreateInfraction(ctx context.Context, in rules.InfractionInput, 
 			return err
 		}
 		id = rec.Infraction.ID
+		if !rec.Replayed {
+			if err := countDates(ctx, tx, countInfractions, 0, tallyOf(rec.Infraction.OccurredAt)); err != nil {
+				return err
+			}
+		}
 		detail := map[string]any{"placa_patente": in.Plate, "oficial": in.Badge, "timestamp": in.OccurredAt.UTC(), "via": "panel"}
 		if issue != nil {
 			detail["codigo"] = issue.Type.Code

@@ -30,6 +30,16 @@ type ListQuery struct {
 // Filter returns the trimmed value of a filter.
 func (q ListQuery) Filter(name string) string { return strings.TrimSpace(q.Filters[name]) }
 
+// filtered reports whether any filter has a value.
+func (q ListQuery) filtered() bool {
+	for k := range q.Filters {
+		if q.Filter(k) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // Paged is one page of a list with the total number of matching rows, and
 // the query as the store answered it: the page brought into range and the
 // sort the list used (its default for an unknown or missing key).
@@ -103,10 +113,15 @@ func (s *Store) paginate(ctx context.Context, count, list *bun.SelectQuery, lq *
 	if total, err = s.clampPage(ctx, count, lq); err != nil {
 		return 0, err
 	}
+	return total, scanPage(ctx, list, lq, dst)
+}
+
+// scanPage scans lq's page of list into dst.
+func scanPage(ctx context.Context, list *bun.SelectQuery, lq *ListQuery, dst any) error {
 	if err := list.Limit(int64(lq.PerPage)).Offset(int64((lq.Page-1)*lq.PerPage)).Scan(ctx, dst); err != nil && !isNoRows(err) {
-		return 0, fmt.Errorf("models: list: %w", err)
+		return fmt.Errorf("models: list: %w", err)
 	}
-	return total, nil
+	return nil
 }
 
 // paginateIDs is paginate for big tables: it pages through ids only (a
@@ -116,17 +131,22 @@ func (s *Store) paginateIDs(ctx context.Context, count, ids *bun.SelectQuery, lq
 	if total, err = s.clampPage(ctx, count, lq); err != nil {
 		return 0, err
 	}
+	return total, pageIDs(ctx, ids, lq, fetch)
+}
+
+// pageIDs reads lq's page of ids and has fetch load those rows.
+func pageIDs(ctx context.Context, ids *bun.SelectQuery, lq *ListQuery, fetch func(ids []int64) error) error {
 	var page []int64
 	if err := ids.Limit(int64(lq.PerPage)).Offset(int64((lq.Page-1)*lq.PerPage)).Scan(ctx, &page); err != nil && !isNoRows(err) {
-		return 0, fmt.Errorf("models: list ids: %w", err)
+		return fmt.Errorf("models: list ids: %w", err)
 	}
 	if len(page) == 0 {
-		return total, nil
+		return nil
 	}
 	if err := fetch(page); err != nil {
-		return 0, fmt.Errorf("models: list: %w", err)
+		return fmt.Errorf("models: list: %w", err)
 	}
-	return total, nil
+	return nil
 }
 
 // countCache remembers row counts while the database's data version stays

@@ -24,6 +24,10 @@ const (
 // ErrBadCredentials means the username or the password is wrong.
 var ErrBadCredentials = errors.New("models: bad credentials")
 
+// ErrAccountDisabled means the username and the password were right but the
+// account is deactivated.
+var ErrAccountDisabled = errors.New("models: account disabled")
+
 // ThrottledError means a login was refused without checking the password.
 type ThrottledError struct{ Until time.Time }
 
@@ -67,7 +71,9 @@ func loginName(s string) string {
 // attempt came from (the client IP). It returns *ThrottledError while the
 // username is locked for that client, ErrBadCredentials on a wrong username
 // or password (the attempt was counted before the comparison), and the
-// admin on success (rotating nothing: the session is the caller's).
+// admin on success (rotating nothing: the session is the caller's). A right
+// password for a deactivated account is ErrAccountDisabled, and counts as a
+// failed attempt.
 func (s *Store) Login(ctx context.Context, username, password, client string) (*Admin, error) {
 	username = loginName(username)
 	t := now()
@@ -113,7 +119,13 @@ func (s *Store) Login(ctx context.Context, username, password, client string) (*
 	if found {
 		hash = []byte(a.PasswordHash)
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || !found {
+	right := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil && found
+	if !right || !a.Active {
+		refused := ErrBadCredentials
+		detail := map[string]string{"cliente": client}
+		if right {
+			refused, detail["motivo"] = ErrAccountDisabled, "cuenta desactivada"
+		}
 		err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 			if _, err := tx.NewDelete().Model((*loginFailure)(nil)).Where("at < ?", t.Add(-24*time.Hour)).Exec(ctx); err != nil {
 				return fmt.Errorf("models: prune login failures: %w", err)
@@ -122,12 +134,12 @@ func (s *Store) Login(ctx context.Context, username, password, client string) (*
 			if found {
 				id = a.ID
 			}
-			return audit(ctx, tx, Actor{Kind: ActorAdmin, Name: username}, "login.failed", "admin", id, map[string]string{"cliente": client})
+			return audit(ctx, tx, Actor{Kind: ActorAdmin, Name: username}, "login.failed", "admin", id, detail)
 		})
 		if err != nil {
 			return nil, err
 		}
-		return nil, ErrBadCredentials
+		return nil, refused
 	}
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewDelete().Model((*loginFailure)(nil)).
@@ -144,4 +156,53 @@ func (s *Store) Login(ctx context.Context, username, password, client string) (*
 	}
 	a.LastLoginAt = &t
 	return a, nil
+}
+
+// LoginThrottled reports until when username is refused logins from at
+// least one client (the zero time when it is not), and from how many.
+func (s *Store) LoginThrottled(ctx context.Context, username string) (until time.Time, clients int, err error) {
+	var rows []struct {
+		Client string    `bun:"client"`
+		N      int       `bun:"n"`
+		Last   time.Time `bun:"last"`
+	}
+	err = s.readers.NewSelect().Model((*loginFailure)(nil)).
+		ColumnExpr("client, count(*) AS n, max(at) AS last").
+		Where("username = ?", loginName(username)).Where("at > ?", now().Add(-LoginLockout)).
+		GroupExpr("client").Scan(ctx, &rows)
+	if err != nil {
+		return time.Time{}, 0, fmt.Errorf("models: login throttle: %w", err)
+	}
+	for _, r := range rows {
+		if r.N < MaxLoginFailures {
+			continue
+		}
+		clients++
+		if u := r.Last.Add(LoginLockout); u.After(until) {
+			until = u
+		}
+	}
+	return until, clients, nil
+}
+
+// UnlockLogin forgets the failed logins of account id from every client,
+// so that it may log in again at once. It returns how many it forgot.
+func (s *Store) UnlockLogin(ctx context.Context, id int64, actor Actor) (int, error) {
+	var n int64
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		a := new(Admin)
+		if err := tx.NewSelect().Model(a).Column("id", "username").Where("id = ?", id).Scan(ctx); err != nil {
+			if isNoRows(err) {
+				return ErrNotFound
+			}
+			return fmt.Errorf("models: admin: %w", err)
+		}
+		res, err := tx.NewDelete().Model((*loginFailure)(nil)).Where("username = ?", a.Username).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("models: unlock login: %w", err)
+		}
+		n, _ = res.RowsAffected()
+		return audit(ctx, tx, actor, "unlock", "admin", id, map[string]int64{"intentos_borrados": n})
+	})
+	return int(n), err
 }

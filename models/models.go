@@ -4,17 +4,22 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/rules"
 )
 
 // Person is someone who owns vehicles. Email is stored lower-cased;
 // Document (DNI, CUIT, passport) normalised (rules.NormalizeDocument), nil
-// when unknown.
+// when unknown. NameKey and SearchKey are folded keys (see keys.go), set on
+// every insert and update.
 type Person struct {
 	bun.BaseModel `bun:"table:persons"`
 	ID            int64     `bun:",pk,autoincrement"`
 	Name          string    `bun:",notnull"`
 	Email         string    `bun:",notnull"`
 	Document      *string   `bun:"document"`
+	NameKey       string    `bun:",notnull"`
+	SearchKey     string    `bun:",notnull"`
 	CreatedAt     time.Time `bun:",notnull"`
 	UpdatedAt     time.Time `bun:",notnull"`
 }
@@ -35,6 +40,9 @@ type Vehicle struct {
 	Brand         string    `bun:",notnull"`
 	Color         string    `bun:",notnull"`
 	PersonID      int64     `bun:",notnull"`
+	BrandKey      string    `bun:",notnull"`
+	ColorKey      string    `bun:",notnull"`
+	SearchKey     string    `bun:",notnull"`
 	CreatedAt     time.Time `bun:",notnull"`
 	UpdatedAt     time.Time `bun:",notnull"`
 
@@ -48,6 +56,8 @@ type Officer struct {
 	Name          string    `bun:",notnull"`
 	Badge         string    `bun:",notnull"`
 	Active        bool      `bun:",notnull"`
+	NameKey       string    `bun:",notnull"`
+	SearchKey     string    `bun:",notnull"`
 	CreatedAt     time.Time `bun:",notnull"`
 	UpdatedAt     time.Time `bun:",notnull"`
 }
@@ -108,12 +118,15 @@ type Infraction struct {
 	Person  *Person  `bun:"rel:belongs-to,join:person_id=id"`
 }
 
-// Admin is an administrator of the panel.
+// Admin is an account of the panel (an "administrador" in the UI's sense:
+// every account; Role says what it may do). Only active accounts log in.
 type Admin struct {
 	bun.BaseModel `bun:"table:admins"`
 	ID            int64      `bun:",pk,autoincrement"`
 	Username      string     `bun:",notnull"`
 	PasswordHash  string     `bun:",notnull"`
+	Role          rules.Role `bun:",notnull"`
+	Active        bool       `bun:",notnull"`
 	LastLoginAt   *time.Time `bun:""`
 	CreatedAt     time.Time  `bun:",notnull"`
 	UpdatedAt     time.Time  `bun:",notnull"`

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -20,9 +19,9 @@ type OfficerRow struct {
 }
 
 var officerSorts = sortTable{
-	"nombre": {"o.name", "o.id"},
+	"nombre": {"o.name_key", "o.id"},
 	"numero": {"o.badge"},
-	"activo": {"o.active", "o.name", "o.id"},
+	"activo": {"o.active", "o.name_key", "o.id"},
 	"uso":    {"t.last_used_at", "o.id"},
 }
 
@@ -36,21 +35,8 @@ func officerRowQuery(q *bun.SelectQuery) *bun.SelectQuery {
 // estado: "activo" or "inactivo".
 func (s *Store) ListOfficers(ctx context.Context, q ListQuery) (*Paged[OfficerRow], error) {
 	lq := &q
-	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		if t := strings.TrimSpace(lq.Q); t != "" {
-			pat := likePattern(t)
-			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				return q.Where(`lower(o.name) LIKE ? ESCAPE '\'`, pat).WhereOr(`lower(o.badge) LIKE ? ESCAPE '\'`, pat)
-			})
-		}
-		switch lq.Filter("estado") {
-		case "activo":
-			q = q.Where("o.active = ?", true)
-		case "inactivo":
-			q = q.Where("o.active = ?", false)
-		}
-		return q
-	}
+	m := s.match(officerSearch, lq.Q)
+	filter := func(q *bun.SelectQuery) *bun.SelectQuery { return filterOfficers(m.where(q, "o", false), lq) }
 	count := filter(s.readers.NewSelect().TableExpr("officers AS o"))
 	var rows []OfficerRow
 	list := filter(officerRowQuery(s.readers.NewSelect().Model(&rows)))
@@ -60,6 +46,17 @@ func (s *Store) ListOfficers(ctx context.Context, q ListQuery) (*Paged[OfficerRo
 		return nil, err
 	}
 	return pageOf(rows, total, lq), nil
+}
+
+// filterOfficers applies the officer list's filter estado.
+func filterOfficers(q *bun.SelectQuery, lq *ListQuery) *bun.SelectQuery {
+	switch lq.Filter("estado") {
+	case "activo":
+		q = q.Where("o.active = ?", true)
+	case "inactivo":
+		q = q.Where("o.active = ?", false)
+	}
+	return q
 }
 
 // OfficerByID returns an officer with their current token.
@@ -97,7 +94,7 @@ func (s *Store) UpdateOfficer(ctx context.Context, id int64, in rules.OfficerInp
 		detail.add("numero", o.Badge, in.Badge)
 		detail.add("activo", o.Active, in.Active)
 		o.Name, o.Badge, o.Active, o.UpdatedAt = in.Name, in.Badge, in.Active, now()
-		if _, err := tx.NewUpdate().Model(o).Column("name", "badge", "active", "updated_at").WherePK().Exec(ctx); err != nil {
+		if _, err := tx.NewUpdate().Model(o).Column("name", "badge", "active", "name_key", "search_key", "updated_at").WherePK().Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
 				return badgeConflict(in.Badge)
 			}
@@ -123,7 +120,7 @@ func officerDependents(ctx context.Context, idb bun.IDB, id int64) (string, erro
 		return "", fmt.Errorf("models: officer dependents: %w", err)
 	}
 	if n > 0 {
-		return fmt.Sprintf("El oficial tiene %s; desactívelo en lugar de eliminarlo.", plural(int(n), "infracción registrada", "infracciones registradas")), nil
+		return fmt.Sprintf("El oficial tiene %s; desactívelo en lugar de eliminarlo.", rules.Plural(int(n), "infracción registrada", "infracciones registradas")), nil
 	}
 	return "", nil
 }

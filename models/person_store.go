@@ -17,31 +17,38 @@ type PersonRow struct {
 }
 
 var personSorts = sortTable{
-	"nombre": {"p.name", "p.id"},
+	"nombre": {"p.name_key", "p.id"},
 	"email":  {"p.email"},
 	"creado": {"p.id"},
 }
 
-// ListPersons returns one page of persons matching q (name or e-mail).
+// ListPersons returns one page of persons matching q (any part of the name
+// or the e-mail, accents and case ignored).
 func (s *Store) ListPersons(ctx context.Context, q ListQuery) (*Paged[PersonRow], error) {
 	lq := &q
-	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		if t := strings.TrimSpace(lq.Q); t != "" {
-			pat := likePattern(t)
-			q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				return q.Where(`lower(p.name) LIKE ? ESCAPE '\'`, pat).WhereOr(`p.email LIKE ? ESCAPE '\'`, pat)
-			})
-		}
-		return q
+	m := s.match(personSearch, lq.Q)
+	count := s.readers.NewSelect().TableExpr("persons AS p")
+	if m != nil {
+		count = s.countMatches(m)
 	}
-	count := filter(s.readers.NewSelect().TableExpr("persons AS p"))
+	total, err := s.clampPage(ctx, count, lq)
+	if err != nil {
+		return nil, err
+	}
+	// The page's ids first (a deep page skips index entries only), then
+	// those persons with their vehicle counts.
+	ids := m.where(s.readers.NewSelect().Column("p.id").TableExpr("persons AS p"), "p", s.dense(ctx, "persons", total, lq))
+	personSorts.apply(ids, lq, "nombre")
 	var rows []PersonRow
-	list := filter(s.readers.NewSelect().Model(&rows).
-		ColumnExpr("p.*").
-		ColumnExpr("(SELECT count(*) FROM vehicles AS v WHERE v.person_id = p.id) AS vehicles"))
-	list = list.ModelTableExpr("persons AS p")
-	personSorts.apply(list, lq, "nombre")
-	total, err := s.paginate(ctx, count, list, lq, &rows)
+	err = pageIDs(ctx, ids, lq, func(page []int64) error {
+		list := s.readers.NewSelect().Model(&rows).
+			ColumnExpr("p.*").
+			ColumnExpr("(SELECT count(*) FROM vehicles AS v WHERE v.person_id = p.id) AS vehicles").
+			ModelTableExpr("persons AS p").
+			Where("p.id IN (?)", bun.In(page))
+		personSorts.apply(list, lq, "nombre")
+		return list.Scan(ctx)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -52,12 +59,9 @@ func (s *Store) ListPersons(ctx context.Context, q ListQuery) (*Paged[PersonRow]
 // q: the vehicle form's owner picker, which never loads every person.
 func (s *Store) SearchPersons(ctx context.Context, q string, limit int) ([]Person, error) {
 	var ps []Person
-	pat := likePattern(rules.SearchText(q))
-	err := s.readers.NewSelect().Model(&ps).
-		WhereGroup(" AND ", func(sq *bun.SelectQuery) *bun.SelectQuery {
-			return sq.Where(`lower(name) LIKE ? ESCAPE '\'`, pat).WhereOr(`email LIKE ? ESCAPE '\'`, pat)
-		}).
-		OrderExpr("name ASC, id ASC").Limit(int64(limit)).Scan(ctx)
+	m := s.match(personSearch, rules.SearchText(q))
+	err := m.where(s.readers.NewSelect().Model(&ps).ModelTableExpr("persons AS p").ColumnExpr("p.*"), "p", false).
+		OrderExpr("p.name_key ASC, p.id ASC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("models: search persons: %w", err)
 	}
@@ -166,7 +170,7 @@ func (s *Store) UpdatePerson(ctx context.Context, id int64, in rules.PersonInput
 		detail.add("email", p.Email, in.Email)
 		detail.add(rules.FieldDocument, p.DocumentText(), in.Document)
 		p.Name, p.Email, p.Document, p.UpdatedAt = in.Name, in.Email, documentOf(in.Document), now()
-		if _, err := tx.NewUpdate().Model(p).Column("name", "email", "document", "updated_at").WherePK().Exec(ctx); err != nil {
+		if _, err := tx.NewUpdate().Model(p).Column("name", "email", "document", "name_key", "search_key", "updated_at").WherePK().Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
 				return emailConflict(in.Email)
 			}
@@ -194,14 +198,14 @@ func personDependents(ctx context.Context, idb bun.IDB, id int64) (string, error
 	}
 	if len(plates) > 0 {
 		return fmt.Sprintf("La persona tiene %s: %s. Transfiera o elimine primero %s.",
-			plural(len(plates), "vehículo", "vehículos"), listNames(plates, 10), map[bool]string{true: "ese vehículo", false: "esos vehículos"}[len(plates) == 1]), nil
+			rules.Plural(len(plates), "vehículo", "vehículos"), listNames(plates, 10), map[bool]string{true: "ese vehículo", false: "esos vehículos"}[len(plates) == 1]), nil
 	}
 	n, err := idb.NewSelect().Table("infractions").Where("person_id = ?", id).Count(ctx)
 	if err != nil {
 		return "", fmt.Errorf("models: person dependents: %w", err)
 	}
 	if n > 0 {
-		return fmt.Sprintf("La persona tiene %s a su nombre; el historial no se borra.", plural(int(n), "infracción", "infracciones")), nil
+		return fmt.Sprintf("La persona tiene %s a su nombre; el historial no se borra.", rules.Plural(int(n), "infracción", "infracciones")), nil
 	}
 	return "", nil
 }
@@ -227,13 +231,6 @@ func (c changes) add(field string, old, new any) {
 	if old != new {
 		c[field] = [2]any{old, new}
 	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // listNames joins names, cutting after max with "y N más".

@@ -335,6 +335,7 @@ func (r *Recorder) writeBatch(batch []*recordJob) error {
 		}
 		st := r.stmts.in(ctx, tx)
 		defer st.Close()
+		occurred, audited := tally{}, tally{}
 		for _, j := range taken {
 			j.result, j.err = Recorded{}, nil
 			rec, err := insertInfraction(ctx, tx, st, j.req, j.vehicle)
@@ -354,8 +355,13 @@ func (r *Recorder) writeBatch(batch []*recordJob) error {
 				rec.Infraction.ID, j.auditDetail, t, t); err != nil {
 				return fmt.Errorf("models: audit infraction: %w", err)
 			}
+			occurred.add(rec.Infraction.OccurredAt)
+			audited.add(rec.Infraction.RecordedAt)
 		}
-		return nil
+		if err := countDates(ctx, tx, countInfractions, r.s.shard, occurred); err != nil {
+			return err
+		}
+		return countDates(ctx, tx, countAudit, r.s.shard, audited)
 	})
 }
 

@@ -162,7 +162,8 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 	end := opts.Now.UTC().Unix()
 	ts := timeArg(t)
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return s.withoutIndexes(ctx, tx, "infractions", func() error {
+		occurredAt := tally{}
+		err := s.withoutIndexes(ctx, tx, "infractions", func() error {
 			w, err := newSeedWriter(ctx, tx, s.dialect)
 			if err != nil {
 				return err
@@ -183,9 +184,14 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 				if err := w.write(ctx, &f, ts); err != nil {
 					return err
 				}
+				occurredAt.add(occurred)
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		return countDates(ctx, tx, countInfractions, 0, occurredAt)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("models: seed infractions: %w", err)

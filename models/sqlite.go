@@ -217,6 +217,19 @@ func (sqliteDialect) isUnavailable(err error) bool {
 	return false
 }
 
+// matchIDs: an FTS5 query on <table>_search, each term a quoted phrase (a
+// run of trigrams: a substring) and the terms joined by OR.
+func (sqliteDialect) matchIDs(table string, terms []string) (string, []any) {
+	phrases := make([]string, len(terms))
+	for i, t := range terms {
+		phrases[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	return "SELECT rowid FROM " + table + "_search WHERE " + table + "_search MATCH ?", []any{strings.Join(phrases, " OR ")}
+}
+
+// inIDs: SQLite drives the query by the subquery's ids.
+func (sqliteDialect) inIDs(column, sub string) string { return column + " IN (" + sub + ")" }
+
 // isTransientConflict: the single writer never deadlocks with itself.
 func (sqliteDialect) isTransientConflict(error) bool { return false }
 
@@ -296,6 +309,9 @@ func (sqliteDialect) boundLockWait(context.Context, bun.Tx, time.Time) error { r
 // lockLoginAttempts: the single writer connection already serialises every
 // write transaction, in this process and (by the file lock) others.
 func (sqliteDialect) lockLoginAttempts(context.Context, bun.Tx, string) error { return nil }
+
+// lockAdmins: as lockLoginAttempts, the single writer is the lock.
+func (sqliteDialect) lockAdmins(context.Context, bun.Tx) error { return nil }
 
 // migrationLock makes processes that migrate one database file at once take
 // turns (the migrator reads what is applied, then applies the rest): an

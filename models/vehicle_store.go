@@ -20,51 +20,43 @@ type VehicleRow struct {
 
 var vehicleSorts = sortTable{
 	"patente": {"v.plate"},
-	"marca":   {"lower(v.brand)", "lower(v.color)", "v.plate"},
-	"color":   {"lower(v.color)", "v.plate"},
-	"titular": {"p.name", "p.id", "v.plate"},
+	"marca":   {"v.brand_key", "v.color_key", "v.plate"},
+	"color":   {"v.color_key", "v.plate"},
+	"titular": {"p.name_key", "p.id", "v.plate"},
 	"creado":  {"v.id"},
 }
 
-// ListVehicles returns one page of vehicles. q matches the start of the
-// plate; filters: marca, color (exact, case-insensitive), persona (owner
-// id), titular (the owner's e-mail, or the start of their name).
+// ListVehicles returns one page of vehicles. q matches any part of the
+// plate, the brand or the colour, or of the owner's name or e-mail (accents
+// and case ignored); filters: marca, color (exact, accents and case
+// ignored), persona (owner id), titular (the owner's e-mail, or the start of
+// their name).
 func (s *Store) ListVehicles(ctx context.Context, q ListQuery) (*Paged[VehicleRow], error) {
 	lq := &q
-	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		if t := rules.NormalizePlate(lq.Q); t != "" {
-			lo, hi := platePrefixRange(t)
-			q = q.Where("v.plate >= ?", lo).Where("v.plate < ?", hi)
-		}
-		if b := lq.Filter("marca"); b != "" {
-			q = q.Where("lower(v.brand) = ?", strings.ToLower(b))
-		}
-		if c := lq.Filter("color"); c != "" {
-			q = q.Where("lower(v.color) = ?", strings.ToLower(c))
-		}
-		if id, err := strconv.ParseInt(lq.Filter("persona"), 10, 64); err == nil {
-			q = q.Where("v.person_id = ?", id)
-		}
-		if t := lq.Filter("titular"); strings.Contains(t, "@") {
-			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE email = ?)", rules.NormalizeEmail(t))
-		} else if t != "" {
-			lo := strings.ToLower(t)
-			q = q.Where("v.person_id IN (SELECT id FROM persons WHERE lower(name) >= ? AND lower(name) < ?)", lo, lo+"\uffff")
-		}
-		return q
-	}
+	m := s.match(vehicleSearch, lq.Q)
+	filtered := lq.filtered()
+	filter := func(q *bun.SelectQuery) *bun.SelectQuery { return filterVehicles(q, lq) }
 	vehicleSorts.normalize(lq, "patente")
 	count := filter(s.readers.NewSelect().TableExpr("vehicles AS v"))
+	if !filtered && m != nil {
+		count = s.countMatches(m)
+	} else {
+		count = m.where(count, "v", false)
+	}
+	total, err := s.clampPage(ctx, count, lq)
+	if err != nil {
+		return nil, err
+	}
 	ids := s.readers.NewSelect().Column("v.id")
 	if lq.Sort == "titular" {
 		ids = ids.TableExpr("persons AS p").Join("CROSS JOIN vehicles AS v").Where("v.person_id = p.id")
 	} else {
 		ids = ids.TableExpr("vehicles AS v")
 	}
-	ids = filter(ids)
+	ids = m.where(filter(ids), "v", !filtered && s.dense(ctx, "vehicles", total, lq))
 	vehicleSorts.apply(ids, lq, "patente")
 	var rows []VehicleRow
-	total, err := s.paginateIDs(ctx, count, ids, lq, func(page []int64) error {
+	err = pageIDs(ctx, ids, lq, func(page []int64) error {
 		list := s.readers.NewSelect().Model(&rows).ModelTableExpr("vehicles AS v").
 			ColumnExpr("v.*, p.name AS owner_name, p.email AS owner_email").
 			Join("JOIN persons AS p ON p.id = v.person_id").
@@ -76,6 +68,25 @@ func (s *Store) ListVehicles(ctx context.Context, q ListQuery) (*Paged[VehicleRo
 		return nil, err
 	}
 	return pageOf(rows, total, lq), nil
+}
+
+// filterVehicles applies the vehicle list's filters (see ListVehicles).
+func filterVehicles(q *bun.SelectQuery, lq *ListQuery) *bun.SelectQuery {
+	if b := lq.Filter("marca"); b != "" {
+		q = q.Where("v.brand_key = ?", rules.Fold(b))
+	}
+	if c := lq.Filter("color"); c != "" {
+		q = q.Where("v.color_key = ?", rules.Fold(c))
+	}
+	if id, err := strconv.ParseInt(lq.Filter("persona"), 10, 64); err == nil {
+		q = q.Where("v.person_id = ?", id)
+	}
+	if t := lq.Filter("titular"); strings.Contains(t, "@") {
+		q = q.Where("v.person_id IN (SELECT id FROM persons WHERE email = ?)", rules.NormalizeEmail(t))
+	} else if t := rules.Fold(t); t != "" {
+		q = q.Where("v.person_id IN (SELECT id FROM persons WHERE name_key >= ? AND name_key < ?)", t, rules.PrefixEnd(t))
+	}
+	return q
 }
 
 // VehicleBrands returns the distinct brands, for the list's filter. It
@@ -170,7 +181,7 @@ func (s *Store) UpdateVehicle(ctx context.Context, id int64, in rules.VehicleInp
 		detail.add("color", v.Color, in.Color)
 		detail.add("persona_id", v.PersonID, in.PersonID)
 		v.Plate, v.Brand, v.Color, v.PersonID, v.UpdatedAt = in.Plate, in.Brand, in.Color, in.PersonID, now()
-		if _, err := tx.NewUpdate().Model(v).Column("plate", "brand", "color", "person_id", "updated_at").WherePK().Exec(ctx); err != nil {
+		if _, err := tx.NewUpdate().Model(v).Column("plate", "brand", "color", "person_id", "brand_key", "color_key", "search_key", "updated_at").WherePK().Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
 				return plateConflict(in.Plate)
 			}
@@ -195,7 +206,7 @@ func vehicleDependents(ctx context.Context, idb bun.IDB, id int64) (string, erro
 		return "", fmt.Errorf("models: vehicle dependents: %w", err)
 	}
 	if n > 0 {
-		return fmt.Sprintf("El vehículo tiene %s; el historial no se borra.", plural(int(n), "infracción registrada", "infracciones registradas")), nil
+		return fmt.Sprintf("El vehículo tiene %s; el historial no se borra.", rules.Plural(int(n), "infracción registrada", "infracciones registradas")), nil
 	}
 	return "", nil
 }

@@ -5,6 +5,8 @@ const (
 	Panel  = "/admin"
 	Login  = Panel + "/login"
 	Logout = Panel + "/logout"
+	// Account is one's own account: its role and the password form.
+	Account = Panel + "/cuenta"
 
 	Persons      = Panel + "/personas"
 	PersonSearch = Persons + "/buscar"
@@ -26,9 +28,11 @@ const (
 	Infraction     = Infractions + "/:id"
 	InfractionVoid = Infraction + "/anular"
 
-	Admins      = Panel + "/administradores"
-	Admin       = Admins + "/:id"
-	AdminDelete = Admin + "/eliminar"
+	Admins        = Panel + "/administradores"
+	Admin         = Admins + "/:id"
+	AdminPassword = Admin + "/clave"
+	AdminUnlock   = Admin + "/desbloquear"
+	AdminDelete   = Admin + "/eliminar"
 
 	Audit = Panel + "/auditoria"
 

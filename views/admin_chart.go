@@ -1,7 +1,6 @@
 package views
 
 import (
-	"fmt"
 	"strconv"
 
 	"transito/models"
@@ -40,7 +39,7 @@ func chartBars(days []models.DayCount) []chartBar {
 		bars = append(bars, chartBar{
 			X: f1(float64(i)*slot + slot*0.15), Y: f1(chartH - h), W: f1(slot * 0.7), H: f1(h),
 			Label:     d.Day.Format("02/01"),
-			Title:     fmt.Sprintf("%s: %s infracciones", d.Day.Format("02/01/2006"), thousands(d.Count)),
+			Title:     d.Day.Format("02/01/2006") + ": " + plural(d.Count, "infracción", "infracciones"),
 			Count:     strconv.Itoa(d.Count),
 			ShowLabel: i%5 == 0 || i == len(days)-1,
 			LabelX:    f1(float64(i)*slot + slot*0.5),

@@ -53,7 +53,7 @@ func DashboardPage(p Page, d *models.Dashboard, fmtTime func(t models.Infraction
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = statCard("Infracciones", thousands(d.Infractions), thousands(d.Voided)+" anuladas", "total-infracciones", paths.Infractions).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = statCard("Infracciones", thousands(d.Infractions), plural(d.Voided, "anulada", "anuladas"), "total-infracciones", paths.Infractions).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -65,7 +65,7 @@ func DashboardPage(p Page, d *models.Dashboard, fmtTime func(t models.Infraction
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = statCard("Oficiales", thousands(d.Officers), thousands(d.ActiveOfficers)+" activos", "total-oficiales", paths.Officers).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = statCard("Oficiales", thousands(d.Officers), plural(d.ActiveOfficers, "activo", "activos"), "total-oficiales", paths.Officers).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -569,7 +569,7 @@ func statCard(label, value, sub, testid, href string) templ.Component {
 	})
 }
 
-// StatusBadge shows an infraction's status.
+// StatusBadge shows an infraction's status in the status palette.
 func StatusBadge(status string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -587,16 +587,9 @@ func StatusBadge(status string) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		if status == models.StatusVoided {
-			templ_7745c5c3_Err = Badge("warn", "Anulada").Render(ctx, templ_7745c5c3_Buffer)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-		} else {
-			templ_7745c5c3_Err = Badge("ok", "Vigente").Render(ctx, templ_7745c5c3_Buffer)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
+		templ_7745c5c3_Err = Badge(StatusKind(status), StatusLabel(status)).Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
 		}
 		return nil
 	})

@@ -83,7 +83,7 @@ func InfractionFormView(f InfractionForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Input(f.Timestamp, "Fecha y hora", "datetime-local", "Hora local.").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Input(f.Timestamp, "Fecha y hora", "datetime-local", "Hora de "+orUTC(f.Zone)+".").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -271,8 +271,8 @@ func InfractionPage(p Page, i *models.InfractionDetail, f VoidForm, when, record
 					return templ_7745c5c3_Err
 				}
 				templ_7745c5c3_Err = DL([][2]string{
-					{"Fecha y hora", when},
-					{"Registrada", recorded},
+					{"Fecha y hora (" + orUTC(p.Zone) + ")", when},
+					{"Registrada (" + orUTC(p.Zone) + ")", recorded},
 					{"Patente", i.Plate},
 					{"Vehículo", i.Brand + " · " + i.Color},
 					{"Titular al momento", i.PersonName + " (" + i.PersonEmail + ")"},
@@ -360,7 +360,7 @@ func InfractionPage(p Page, i *models.InfractionDetail, f VoidForm, when, record
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if i.Status != models.StatusVoided {
+			if i.Status != models.StatusVoided && p.Can(rules.RoleSupervisor) {
 				templ_7745c5c3_Var16 := templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 					templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 					templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)

@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"github.com/a-h/templ"
+
+	"transito/models/rules"
 )
 
 // Column is a column of a list table. Sort is the orden key, "" when the
@@ -16,7 +18,7 @@ type Column struct {
 }
 
 // Cell is one value of a list table: plain text, a link, or a status badge
-// (Badge is "ok", "warn" or "muted").
+// (Badge is a kind of the status palette, see StatusKind).
 type Cell struct {
 	Text  string
 	Href  string
@@ -33,18 +35,20 @@ type Row struct {
 // filter state (which lives in the URL, so every view is bookmarkable) and
 // the page's create form.
 type List struct {
-	Base    string // the list's path, e.g. /admin/personas
-	Title   string
-	Noun    string // plural noun for the total, e.g. "personas"
-	Columns []Column
-	Rows    []Row
-	Query   url.Values // q, orden and filters; never pagina
-	Sort    string
-	Desc    bool
-	Page    int
-	Pages   int
-	Total   int
-	Empty   string
+	Base  string // the list's path, e.g. /admin/personas
+	Title string
+	// NounOne and Noun name one and several of the list's records, for
+	// the total: "1 persona", "2 personas".
+	NounOne, Noun string
+	Columns       []Column
+	Rows          []Row
+	Query         url.Values // q, orden and filters; never pagina
+	Sort          string
+	Desc          bool
+	Page          int
+	Pages         int
+	Total         int
+	Empty         string
 	// SearchLabel and SearchHint describe the search box.
 	SearchLabel, SearchHint string
 	// Filters are extra inputs of the search form; Create is the create form.
@@ -54,6 +58,25 @@ type List struct {
 	// (after a validation error).
 	CreateLabel string
 	CreateOpen  bool
+	// Dates is the list's date drill-down, if it has one.
+	Dates *DateDrill
+	// Zone, when the list shows times, names their time zone.
+	Zone string
+}
+
+// WithDates is the URL of the list with desde and hasta set (both "" for
+// every date), its search, other filters and sort kept, from page one.
+func (l List) WithDates(desde, hasta string) string {
+	return l.href(func(v url.Values) {
+		v.Del("desde")
+		v.Del("hasta")
+		if desde != "" {
+			v.Set("desde", desde)
+		}
+		if hasta != "" {
+			v.Set("hasta", hasta)
+		}
+	})
 }
 
 func (l List) href(mut func(v url.Values)) string {
@@ -70,6 +93,14 @@ func (l List) href(mut func(v url.Values)) string {
 		return l.Base
 	}
 	return l.Base + "?" + v.Encode()
+}
+
+// TotalNoun is the noun the total takes.
+func (l List) TotalNoun() string {
+	if l.Total == 1 {
+		return l.NounOne
+	}
+	return l.Noun
 }
 
 // SortHref is the URL that sorts by key: ascending first, then toggling.
@@ -116,9 +147,10 @@ func (l List) PageHref(n int) string {
 	})
 }
 
-// CSVHref is the URL of the CSV export of the list as it is filtered.
-func (l List) CSVHref() string {
-	return l.href(func(v url.Values) { v.Set("formato", "csv") })
+// ExportHref is the URL of the list's export in format (csv, csv-excel,
+// xlsx), with its search, filters and sort.
+func (l List) ExportHref(format string) string {
+	return l.href(func(v url.Values) { v.Set("formato", format) })
 }
 
 // OrderValue is the orden parameter as the URL spells it.
@@ -139,24 +171,37 @@ type Option struct {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// thousands writes n with dots between thousands, as Spanish does.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	neg := n < 0
-	if neg {
-		s = s[1:]
+// thousands writes n with dots between thousands (rules.Thousands).
+func thousands(n int) string { return rules.Thousands(n) }
+
+// plural writes a count with its noun, "1 persona", "2 personas"
+// (rules.Plural): the one way every page says how many.
+func plural(n int, one, many string) string { return rules.Plural(n, one, many) }
+
+// statusKinds give each infraction status its colour of the palette
+// (static/css/input.css), the same in the panel and the portal.
+var statusKinds = map[string]string{
+	"vigente": "due", "en_descargo": "info", "pagada": "ok", "anulada": "off", "prescrita": "off",
+}
+
+// StatusKind is the palette's meaning of an infraction status.
+func StatusKind(status string) string {
+	if k, ok := statusKinds[status]; ok {
+		return k
 	}
-	var out []byte
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, '.')
-		}
-		out = append(out, s[i])
+	return "off"
+}
+
+var statusLabels = map[string]string{
+	"vigente": "Vigente", "en_descargo": "En descargo", "pagada": "Pagada", "anulada": "Anulada", "prescrita": "Prescrita",
+}
+
+// StatusLabel names an infraction status for people.
+func StatusLabel(status string) string {
+	if l, ok := statusLabels[status]; ok {
+		return l
 	}
-	if neg {
-		return "-" + string(out)
-	}
-	return string(out)
+	return status
 }
 
 var auditActions = []Option{
@@ -164,6 +209,7 @@ var auditActions = []Option{
 	{"login", "Ingreso"}, {"login.failed", "Ingreso fallido"}, {"password.change", "Cambio de contraseña"},
 	{"token.issue", "Emisión de token"}, {"token.revoke", "Revocación de token"},
 	{"activate", "Activación"}, {"deactivate", "Desactivación"}, {"import", "Importación"}, {"seed", "Datos sintéticos"},
+	{"password.reset", "Restablecimiento de contraseña"}, {"unlock", "Desbloqueo de ingreso"},
 }
 
 func auditActionOptions() []Option { return append([]Option{{"", "Todas"}}, auditActions...) }
@@ -199,4 +245,30 @@ func AuditActor(kind string) string {
 		return s
 	}
 	return kind
+}
+
+// roleOptions are the roles, for a select, from the least to the most
+// allowed.
+func roleOptions() []Option {
+	opts := make([]Option, len(rules.Roles))
+	for i, r := range rules.Roles {
+		opts[i] = Option{string(r), r.Label()}
+	}
+	return opts
+}
+
+// AdminDetail is what an account's page shows beside the account itself.
+type AdminDetail struct {
+	// Self is the logged-in administrator's own account.
+	Self      bool
+	LastLogin string
+	Created   string
+	// ThrottledUntil is until when (display time) logins of this username
+	// are refused from ThrottledClients clients; "" when they are not.
+	ThrottledUntil   string
+	ThrottledClients int
+	Change           AdminChangeForm
+	Reset            ResetPasswordForm
+	// Password is one's own password form (Self only).
+	Password PasswordForm
 }

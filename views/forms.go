@@ -153,6 +153,8 @@ func (f *OfficerForm) Input() rules.OfficerInput {
 type InfractionForm struct {
 	Form
 	Plate, Officer, Timestamp, Comments Field
+	// Zone names the time zone the date and time are read in (ZoneName).
+	Zone string
 }
 
 // NewInfractionForm is an empty infraction form that posts to action.
@@ -203,22 +205,64 @@ func (f *VoidForm) Fields() []*Field { return []*Field{&f.Reason} }
 // AdminForm creates an administrator.
 type AdminForm struct {
 	Form
-	Username, Password Field
+	Username, Password, Role Field
 }
 
-// NewAdminForm is an empty administrator form that posts to action.
+// NewAdminForm is an empty administrator form that posts to action; the
+// role it proposes is operador.
 func NewAdminForm(action, csrf string) AdminForm {
 	return AdminForm{Form: Form{Action: action, CSRF: csrf},
-		Username: Field{Name: rules.FieldUsername}, Password: Field{Name: rules.FieldPassword}}
+		Username: Field{Name: rules.FieldUsername}, Password: Field{Name: rules.FieldPassword},
+		Role: Field{Name: rules.FieldRole, Value: string(rules.RoleOperador)}}
 }
 
 // Fields are the form's inputs.
-func (f *AdminForm) Fields() []*Field { return []*Field{&f.Username, &f.Password} }
+func (f *AdminForm) Fields() []*Field { return []*Field{&f.Username, &f.Password, &f.Role} }
 
 // Input is the submitted administrator.
 func (f *AdminForm) Input() rules.AdminInput {
-	return rules.AdminInput{Username: f.Username.Value, Password: f.Password.Value}
+	return rules.AdminInput{Username: f.Username.Value, Password: f.Password.Value, Role: rules.Role(f.Role.Value)}
 }
+
+// AdminChangeForm changes another account's role and whether it is active.
+type AdminChangeForm struct {
+	Form
+	Role, Active Field
+}
+
+// NewAdminChangeForm is the form of an account's role and state, filled in
+// with what they are now, posting to action.
+func NewAdminChangeForm(action, csrf string, role rules.Role, active bool) AdminChangeForm {
+	f := AdminChangeForm{Form: Form{Action: action, CSRF: csrf},
+		Role: Field{Name: rules.FieldRole, Value: string(role)}, Active: Field{Name: rules.FieldActive, Value: "0"}}
+	if active {
+		f.Active.Value = "1"
+	}
+	return f
+}
+
+// Fields are the form's inputs.
+func (f *AdminChangeForm) Fields() []*Field { return []*Field{&f.Role, &f.Active} }
+
+// Input is the submitted change.
+func (f *AdminChangeForm) Input() rules.AdminChange {
+	return rules.AdminChange{Role: rules.Role(f.Role.Value), Active: f.Active.Value}
+}
+
+// ResetPasswordForm sets another account's password (an administrador's
+// reset: the current one is not asked).
+type ResetPasswordForm struct {
+	Form
+	Password Field
+}
+
+// NewResetPasswordForm is an empty reset form that posts to action.
+func NewResetPasswordForm(action, csrf string) ResetPasswordForm {
+	return ResetPasswordForm{Form: Form{Action: action, CSRF: csrf}, Password: Field{Name: rules.FieldPassword}}
+}
+
+// Fields are the form's inputs.
+func (f *ResetPasswordForm) Fields() []*Field { return []*Field{&f.Password} }
 
 // PasswordForm changes one's own password.
 type PasswordForm struct {

@@ -123,7 +123,7 @@ func PublicErrorPage(p Page, status int, title, detail, requestID string) templ.
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<div class=\"max-w-lg rounded-xl bg-white p-8 shadow-sm ring-1 ring-slate-200\" data-testid=\"error-page\"><p class=\"text-sm font-semibold text-amber-600\">Error ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<div class=\"max-w-lg rounded-xl bg-white p-8 shadow-sm ring-1 ring-slate-200\" data-testid=\"error-page\"><p class=\"text-sm font-semibold text-amber-700\">Error ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

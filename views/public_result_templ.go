@@ -757,7 +757,7 @@ func infractionTable(rows []LookupRow) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if r.Annulled {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 57, "<span class=\"inline-block rounded bg-slate-200 px-2 py-0.5 text-xs font-semibold uppercase text-slate-800 line-through decoration-slate-500 print:bg-white print:no-underline print:border print:border-black\">Anulada</span> ")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 57, "<span class=\"status status-off uppercase line-through decoration-slate-500 print:bg-white print:no-underline print:border print:border-black\">Anulada</span> ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -781,7 +781,7 @@ func infractionTable(rows []LookupRow) templ.Component {
 					}
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 60, "<span class=\"inline-block rounded bg-red-100 px-2 py-0.5 text-xs font-semibold uppercase text-red-900 print:bg-white print:border print:border-black\">Vigente</span>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 60, "<span class=\"status status-due uppercase print:bg-white print:border print:border-black\">Vigente</span>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

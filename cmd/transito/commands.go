@@ -45,17 +45,25 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 func cmdAdmin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
-		return usageError{"uso: transito admin create --username U [--password-stdin]"}
+		return usageError{"uso: transito admin create --username U [--role administrador|supervisor|operador] [--password-stdin]"}
 	}
 	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
 	db := dbFlag(fs)
 	username := fs.String("username", "", "the new administrator's user name")
+	roleName := fs.String("role", "", "administrador, supervisor or operador (default operador; the first account is always administrador)")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input")
 	if _, err := parse(fs, args[1:], stderr); err != nil {
 		return err
 	}
 	if *username == "" {
 		return usageError{"falta --username"}
+	}
+	var role rules.Role
+	if *roleName != "" {
+		var msg string
+		if role, msg = rules.ParseRole(*roleName); msg != "" {
+			return usageError{"--role " + msg}
+		}
 	}
 	password, err := readPassword(stdin, stderr, *fromStdin)
 	if err != nil {
@@ -66,11 +74,15 @@ func cmdAdmin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	defer store.Close()
-	a, err := store.CreateAdmin(ctx, rules.AdminInput{Username: *username, Password: password}, models.CLIActor)
+	a, err := store.CreateAdmin(ctx, rules.AdminInput{Username: *username, Password: password, Role: role}, models.CLIActor)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Administrador %q creado (id %d).\n", a.Username, a.ID)
+	note := ""
+	if role != "" && a.Role != role {
+		note = ": es la primera cuenta, que siempre lo es"
+	}
+	fmt.Fprintf(stdout, "Administrador %q creado (id %d, rol %s%s).\n", a.Username, a.ID, a.Role, note)
 	return nil
 }
 

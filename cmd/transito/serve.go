@@ -61,6 +61,11 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 		}
 	}
 	if cfg.Demo {
+		had, err := store.HasDemo(ctx)
+		if err != nil {
+			ln.Close()
+			return err
+		}
 		officer, err := store.LoadDemo(ctx)
 		if err != nil {
 			ln.Close()
@@ -71,7 +76,15 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 			ln.Close()
 			return err
 		}
-		fmt.Fprintf(stdout, "Datos de demostración cargados. Token del oficial %s (%s):\n%s\n", officer.Badge, officer.Name, token)
+		if had {
+			fmt.Fprintf(stdout, "La base %s ya tenía los datos de demostración: no se cargaron de nuevo.\n", models.RedactDSN(cfg.DB))
+		} else {
+			fmt.Fprintf(stdout, "Datos de demostración cargados en %s.\n", models.RedactDSN(cfg.DB))
+		}
+		if password == "" {
+			fmt.Fprintf(stdout, "El administrador «admin» ya existía: su contraseña es la que se mostró cuando se creó (o la de TRANSITO_ADMIN_PASSWORD de entonces); TRANSITO_ADMIN_PASSWORD no la cambia.\n")
+		}
+		fmt.Fprintf(stdout, "Token nuevo del oficial %s (%s):\n%s\n", officer.Badge, officer.Name, token)
 		fmt.Fprintf(stdout, "Pruebe: curl -X POST %s/cargar_infraccion -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d '{\"placa_patente\":\"AB123CD\",\"comentarios\":\"Prueba\"}'\n", base, token)
 		fmt.Fprintf(stdout, "        curl '%s/generar_informe?email=ana.martinez@example.com'\n", base)
 	}

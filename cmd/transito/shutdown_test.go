@@ -57,7 +57,7 @@ func startDrainServer(t *testing.T, args ...string) *drainServer {
 			switch {
 			case tokenNext:
 				s.token, tokenNext = strings.TrimSpace(line), false
-			case strings.HasPrefix(line, "Datos de demostración cargados"):
+			case strings.HasPrefix(line, "Token nuevo del oficial"):
 				tokenNext = true
 			case strings.HasPrefix(line, "Tránsito escuchando en http://"):
 				s.addr = strings.Fields(strings.TrimPrefix(line, "Tránsito escuchando en http://"))[0]

@@ -4,7 +4,6 @@
 package admin
 
 import (
-	"encoding/csv"
 	"errors"
 	"log/slog"
 	"net/url"
@@ -20,9 +19,6 @@ import (
 	"transito/models/rules"
 	"transito/views"
 )
-
-// csvMaxRows bounds a CSV export.
-const csvMaxRows = 10000
 
 // Config is what the panel needs beside the store and the logger.
 type Config struct {
@@ -76,7 +72,8 @@ func New(store *models.Store, log *slog.Logger, cfg Config) *Handler {
 // pending flash messages out of the session.
 func (h *Handler) page(c *fiber.Ctx, title, nav string) views.Page {
 	s := sessionOf(c)
-	p := views.Page{Title: title, CSRF: s.CSRF, User: s.User, UserID: s.AdminID, Nav: nav, Flashes: s.Flashes}
+	p := views.Page{Title: title, CSRF: s.CSRF, User: s.User, UserID: s.AdminID, Role: roleOf(c), Nav: nav, Flashes: s.Flashes,
+		Crumbs: views.AdminCrumbs(nav, title), Zone: h.zone()}
 	s.Flashes = nil
 	return p
 }
@@ -123,15 +120,12 @@ func listQuery(c *fiber.Ctx, filters ...string) models.ListQuery {
 	for _, f := range filters {
 		lq.Filters[f] = rules.SearchText(c.Query(f))
 	}
-	if c.Query("formato") == "csv" {
-		lq.Page, lq.PerPage = 1, csvMaxRows
-	}
 	return lq
 }
 
 // newList fills the state every list page shares from the query and the
 // page the store answered (with its sort and page number normalised).
-func newList[T any](base, title, noun string, lq models.ListQuery, res *models.Paged[T]) views.List {
+func newList[T any](base, title, one, many string, lq models.ListQuery, res *models.Paged[T]) views.List {
 	v := url.Values{}
 	if lq.Q != "" {
 		v.Set("q", lq.Q)
@@ -142,54 +136,21 @@ func newList[T any](base, title, noun string, lq models.ListQuery, res *models.P
 		}
 	}
 	return views.List{
-		Base: base, Title: title, Noun: noun, Query: v, Sort: res.Sort, Desc: res.Desc,
+		Base: base, Title: title, NounOne: one, Noun: many, Query: v, Sort: res.Sort, Desc: res.Desc,
 		Page: res.Page, Pages: res.Pages(), Total: res.Total, SearchLabel: "Buscar",
 	}
 }
 
-// respondList answers a list request: the CSV export, the results fragment
-// for htmx (search, sort, page), or the whole page.
-func (h *Handler) respondList(c *fiber.Ctx, p views.Page, l views.List, status int, filename string) error {
+// respondList answers a list request: the results fragment for htmx
+// (search, sort, page), or the whole page.
+func (h *Handler) respondList(c *fiber.Ctx, p views.Page, l views.List, status int) error {
 	if l.Sort != "" && c.Query("orden") != "" {
 		l.Query.Set("orden", c.Query("orden"))
-	}
-	if c.Query("formato") == "csv" {
-		return writeCSV(c, filename, l)
 	}
 	if web.IsHTMX(c) && c.Get("HX-Target") == "resultados" {
 		return web.Render(c, status, views.ListResults(l, true))
 	}
 	return web.Render(c, status, views.ListPage(p, l))
-}
-
-// writeCSV writes the list's columns and rows as CSV. Cells that a
-// spreadsheet would run as a formula are prefixed with an apostrophe.
-func writeCSV(c *fiber.Ctx, filename string, l views.List) error {
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`.csv"`)
-	w := csv.NewWriter(c.Response().BodyWriter())
-	head := make([]string, len(l.Columns))
-	for i, col := range l.Columns {
-		head[i] = col.Label
-	}
-	if err := w.Write(head); err != nil {
-		return err
-	}
-	for _, r := range l.Rows {
-		rec := make([]string, len(r.Cells))
-		for i, cell := range r.Cells {
-			t := cell.Text
-			if t != "" && strings.ContainsRune("=+-@\t\r", rune(t[0])) {
-				t = "'" + t
-			}
-			rec[i] = t
-		}
-		if err := w.Write(rec); err != nil {
-			return err
-		}
-	}
-	w.Flush()
-	return w.Error()
 }
 
 // failed puts a validation or conflict error into the form and reports
@@ -239,6 +200,9 @@ func formFailed(c *fiber.Ctx, status int, fragment templ.Component, page func() 
 	c.Status(status)
 	return page()
 }
+
+// zone names the display time zone, as headers and labels show it.
+func (h *Handler) zone() string { return views.ZoneName(h.loc) }
 
 // fmtTime formats a time in the display zone.
 func (h *Handler) fmtTime(t time.Time) string {

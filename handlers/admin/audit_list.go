@@ -1,6 +1,9 @@
 package admin
 
 import (
+	"context"
+	"time"
+
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -9,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"transito/models"
 	"transito/paths"
 	"transito/views"
 )
@@ -17,11 +21,17 @@ import (
 // the CLI, newest first, with filters.
 func (h *Handler) auditList(c *fiber.Ctx) error {
 	lq := listQuery(c, "entidad", "accion", "actor", "desde", "hasta")
+	if done, err := exported(h, c, "auditoria", "Auditoría", auditExport(h.zone()), func(ctx context.Context) (*models.Cursor[models.AuditEntry], error) {
+		return h.store.ExportAudit(ctx, lq, h.loc)
+	}); done {
+		return err
+	}
 	res, err := h.store.ListAudit(c.UserContext(), lq, h.loc)
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Audit, "Auditoría", "eventos", lq, res)
+	l := newList(paths.Audit, "Auditoría", "evento", "eventos", lq, res)
+	l.Zone = h.zone()
 	l.SearchLabel, l.SearchHint = "Buscar por quién", "usuario, número de oficial…"
 	l.Empty = "No hay eventos que mostrar."
 	l.Columns = []views.Column{{Label: "Fecha", Sort: "fecha"}, {Label: "Origen"}, {Label: "Quién"}, {Label: "Acción"}, {Label: "Registro"}, {Label: "Detalle"}}
@@ -41,8 +51,13 @@ func (h *Handler) auditList(c *fiber.Ctx) error {
 			{Text: detail},
 		}})
 	}
+	if l.Dates, err = h.dateDrill(c.UserContext(), l, lq, func(ctx context.Context, level models.DateLevel, within time.Time) ([]models.DateBucket, error) {
+		return h.store.AuditDates(ctx, lq, h.loc, level, within, res.Total)
+	}); err != nil {
+		return err
+	}
 	l.Filters = views.AuditFilters(lq.Filter("entidad"), lq.Filter("accion"), lq.Filter("actor"), lq.Filter("desde"), lq.Filter("hasta"))
-	return h.respondList(c, h.page(c, "Auditoría", "auditoria"), l, fiber.StatusOK, "auditoria")
+	return h.respondList(c, h.page(c, "Auditoría", "auditoria"), l, fiber.StatusOK)
 }
 
 // auditDetail writes an audit entry's JSON detail for people: "campo: valor"

@@ -31,6 +31,9 @@ func benchDB(b *testing.B) *testenv.Env {
 		path = filepath.Join(os.TempDir(), "transito-bench-100k-1m.db")
 	}
 	_, statErr := os.Stat(path)
+	if models.IsPostgresDSN(path) {
+		statErr = nil // a PostgreSQL database is seeded beforehand: transito seed --db URL ...
+	}
 	e := testenv.New(b, testenv.WithDSN(path))
 	if statErr != nil {
 		b.Logf("seeding %s (once)…", path)
@@ -69,17 +72,36 @@ func BenchmarkAdminPages(b *testing.B) {
 		{"infracciones/sort-oficial-desc", "/admin/infracciones?orden=-oficial"},
 		{"infracciones/filter-estado-fecha", "/admin/infracciones?estado=vigente&desde=2026-06-01&hasta=2026-06-30"},
 		{"infracciones/filter-oficial", "/admin/infracciones?oficial=SEED-00042"},
+		{"infracciones/drill-year", "/admin/infracciones?desde=2026-01-01&hasta=2026-12-31"},
+		{"infracciones/drill-month", "/admin/infracciones?desde=2026-06-01&hasta=2026-06-30"},
+		{"infracciones/drill-day", "/admin/infracciones?desde=2026-06-15&hasta=2026-06-15"},
+		{"infracciones/drill-year-filtered", "/admin/infracciones?estado=anulada&desde=2026-01-01&hasta=2026-12-31"},
 		{"personas/first", "/admin/personas"},
 		{"personas/search", "/admin/personas?q=gonz"},
+		{"personas/search-accent", "/admin/personas?q=%C3%81lvarez"},
+		{"personas/search-full-name", "/admin/personas?q=mar%C3%ADa+gonz%C3%A1lez"},
+		{"personas/search-email", "/admin/personas?q=gonzalez4242"},
+		{"personas/search-rare", "/admin/personas?q=zzq"},
+		{"personas/search-short", "/admin/personas?q=an"},
+		{"personas/search-sort-email", "/admin/personas?q=mar&orden=-email"},
 		{"personas/deep", "/admin/personas?pagina=2000"},
 		{"personas/sort-email-desc", "/admin/personas?orden=-email"},
 		{"vehiculos/first", "/admin/vehiculos"},
 		{"vehiculos/search", "/admin/vehiculos?q=AB"},
+		{"vehiculos/search-plate-part", "/admin/vehiculos?q=123C"},
+		{"vehiculos/search-brand", "/admin/vehiculos?q=citroen"},
+		{"vehiculos/search-colour", "/admin/vehiculos?q=bordo"},
+		{"vehiculos/search-owner", "/admin/vehiculos?q=mart%C3%ADnez"},
+		{"vehiculos/search-owner-email", "/admin/vehiculos?q=sofia.gomez77"},
+		{"vehiculos/search-sort-titular", "/admin/vehiculos?q=toyota&orden=titular"},
 		{"vehiculos/deep", "/admin/vehiculos?pagina=4000"},
 		{"vehiculos/sort-titular", "/admin/vehiculos?orden=titular"},
 		{"vehiculos/filter-marca-color", "/admin/vehiculos?marca=Fiat&color=Rojo"},
 		{"oficiales/first", "/admin/oficiales"},
+		{"oficiales/search-name", "/admin/oficiales?q=ben%C3%ADtez"},
+		{"oficiales/search-badge", "/admin/oficiales?q=SEED-0004"},
 		{"auditoria/first", "/admin/auditoria"},
+		{"auditoria/drill-year", "/admin/auditoria?desde=2026-01-01&hasta=2026-12-31"},
 	}
 	get := func(b *testing.B, path string) {
 		resp := e.Do(httptest.NewRequest(http.MethodGet, path, nil))

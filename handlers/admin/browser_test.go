@@ -89,10 +89,19 @@ func (b *browserEnv) shot(ctx context.Context, name string) {
 	_ = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
 }
 
+// waitJS waits until js is true. A page that navigates meanwhile (an htmx
+// form answered with HX-Redirect) ends a poll; the wait goes on in the new
+// page.
 func waitJS(js string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](js, chromedp.WithPollingTimeout(10*time.Second))(ctx, t)
-		return err
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			_, err := chromedp.Poll[bool](js, chromedp.WithPollingTimeout(time.Until(deadline)))(ctx, t)
+			if err == nil || time.Now().After(deadline) || !strings.Contains(err.Error(), "navigated") {
+				return err
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 	})
 }
 

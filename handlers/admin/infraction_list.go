@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,24 +13,35 @@ import (
 
 // infractionList shows the infractions with their filters.
 func (h *Handler) infractionList(c *fiber.Ctx) error {
-	return h.renderInfractionList(c, fiber.StatusOK, views.NewInfractionForm(paths.Infractions, csrf(c)))
+	return h.renderInfractionList(c, fiber.StatusOK, h.infractionForm(c))
+}
+
+// infractionForm is the manual infraction form, which reads times in the
+// display zone and says which.
+func (h *Handler) infractionForm(c *fiber.Ctx) views.InfractionForm {
+	f := views.NewInfractionForm(paths.Infractions, csrf(c))
+	f.Zone = h.zone()
+	return f
 }
 
 func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.InfractionForm) error {
 	lq := listQuery(c, "desde", "hasta", "oficial", "patente", "estado", "persona", "vehiculo")
+	if done, err := exported(h, c, "infracciones", "Infracciones", infractionExport(h.zone()), func(ctx context.Context) (*models.Cursor[models.InfractionDetail], error) {
+		return h.store.ExportInfractions(ctx, lq, h.loc, time.Now())
+	}); done {
+		return err
+	}
 	res, err := h.store.ListInfractions(c.UserContext(), lq, h.loc, time.Now())
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Infractions, "Infracciones", "infracciones", lq, res)
+	l := newList(paths.Infractions, "Infracciones", "infracción", "infracciones", lq, res)
+	l.Zone = h.zone()
 	l.SearchLabel, l.SearchHint = "Buscar por patente (comienzo)", "p. ej. AB1"
 	l.Empty = "No hay infracciones que mostrar."
 	l.Columns = []views.Column{{Label: "Fecha", Sort: "fecha"}, {Label: "Patente", Sort: "patente"}, {Label: "Vehículo"}, {Label: "Oficial", Sort: "oficial"}, {Label: "Estado", Sort: "estado"}, {Label: "Comentarios"}}
 	for _, i := range res.Items {
-		st := views.Cell{Text: "Vigente", Badge: "ok"}
-		if i.Status == models.StatusVoided {
-			st = views.Cell{Text: "Anulada", Badge: "warn"}
-		}
+		st := views.Cell{Text: views.StatusLabel(i.Status), Badge: views.StatusKind(i.Status)}
 		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
 			{Text: h.fmtTime(i.OccurredAt), Href: paths.Of(paths.Infraction, i.ID)},
 			{Text: i.Plate, Mono: true},
@@ -39,8 +51,13 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 			{Text: i.Comments},
 		}})
 	}
+	if l.Dates, err = h.dateDrill(c.UserContext(), l, lq, func(ctx context.Context, level models.DateLevel, within time.Time) ([]models.DateBucket, error) {
+		return h.store.InfractionDates(ctx, lq, h.loc, level, within, res.Total, time.Now())
+	}); err != nil {
+		return err
+	}
 	l.Filters = views.InfractionFilters(lq.Filter("desde"), lq.Filter("hasta"), lq.Filter("oficial"), lq.Filter("patente"), lq.Filter("estado"),
 		map[string]string{"persona": lq.Filter("persona"), "vehiculo": lq.Filter("vehiculo")})
 	l.Create, l.CreateLabel, l.CreateOpen = views.InfractionFormView(form), "Registrar infracción a mano", views.Invalid(&form)
-	return h.respondList(c, h.page(c, "Infracciones", "infracciones"), l, status, "infracciones")
+	return h.respondList(c, h.page(c, "Infracciones", "infracciones"), l, status)
 }

@@ -11,7 +11,7 @@ import (
 
 // infractionCreate registers an infraction by hand.
 func (h *Handler) infractionCreate(c *fiber.Ctx) error {
-	f := views.NewInfractionForm(paths.Infractions, csrf(c))
+	f := h.infractionForm(c)
 	readForm(c, &f)
 	in, err := f.Input(h.loc, time.Now())
 	var id int64

@@ -37,6 +37,9 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		msg := fmt.Sprintf("Demasiados intentos fallidos para este usuario. Por seguridad, espere %d minutos antes de volver a intentar.", max(mins, 1))
 		c.Set(fiber.HeaderRetryAfter, fmt.Sprint(max(int(time.Until(throttled.Until).Seconds()), 1)))
 		return web.Render(c, fiber.StatusTooManyRequests, views.LoginPage(h.page(c, "Ingresar", ""), username, next, msg))
+	case errors.Is(err, models.ErrAccountDisabled):
+		return web.Render(c, fiber.StatusForbidden, views.LoginPage(h.page(c, "Ingresar", ""), username, next,
+			"Esta cuenta está desactivada. Pida a un administrador que la reactive."))
 	case errors.Is(err, models.ErrBadCredentials):
 		return web.Render(c, fiber.StatusUnauthorized, views.LoginPage(h.page(c, "Ingresar", ""), username, next, "Usuario o contraseña incorrectos."))
 	case err != nil:

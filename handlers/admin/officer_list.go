@@ -1,8 +1,12 @@
 package admin
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
+	"transito/models"
+	"transito/models/rules"
 	"transito/paths"
 	"transito/views"
 )
@@ -16,18 +20,24 @@ func (h *Handler) officerList(c *fiber.Ctx) error {
 
 func (h *Handler) renderOfficerList(c *fiber.Ctx, status int, form views.OfficerForm) error {
 	lq := listQuery(c, "estado")
+	if done, err := exported(h, c, "oficiales", "Oficiales", officerExport(h.zone()), func(ctx context.Context) (*models.Cursor[models.OfficerRow], error) {
+		return h.store.ExportOfficers(ctx, lq)
+	}); done {
+		return err
+	}
 	res, err := h.store.ListOfficers(c.UserContext(), lq)
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Officers, "Oficiales", "oficiales", lq, res)
+	l := newList(paths.Officers, "Oficiales", "oficial", "oficiales", lq, res)
+	l.Zone = h.zone()
 	l.SearchLabel, l.SearchHint = "Buscar por nombre o número", "p. ej. Benítez o DEMO-001"
 	l.Empty = "No hay oficiales que mostrar."
 	l.Columns = []views.Column{{Label: "Nombre", Sort: "nombre"}, {Label: "Número", Sort: "numero"}, {Label: "Estado", Sort: "activo"}, {Label: "Token"}, {Label: "Último uso del token", Sort: "uso"}}
 	for _, o := range res.Items {
 		st := views.Cell{Text: "Activo", Badge: "ok"}
 		if !o.Active {
-			st = views.Cell{Text: "Inactivo", Badge: "muted"}
+			st = views.Cell{Text: "Inactivo", Badge: "off"}
 		}
 		tok := "—"
 		if o.TokenPrefix != nil {
@@ -40,6 +50,8 @@ func (h *Handler) renderOfficerList(c *fiber.Ctx, status int, form views.Officer
 		}})
 	}
 	l.Filters = views.OfficerFilters(lq.Filter("estado"))
-	l.Create, l.CreateLabel, l.CreateOpen = views.OfficerFormView(form, "Crear oficial"), "Nuevo oficial", views.Invalid(&form)
-	return h.respondList(c, h.page(c, "Oficiales", "oficiales"), l, status, "oficiales")
+	if roleOf(c).Includes(rules.RoleSupervisor) {
+		l.Create, l.CreateLabel, l.CreateOpen = views.OfficerFormView(form, "Crear oficial"), "Nuevo oficial", views.Invalid(&form)
+	}
+	return h.respondList(c, h.page(c, "Oficiales", "oficiales"), l, status)
 }

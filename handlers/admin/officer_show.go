@@ -77,7 +77,7 @@ func (h *Handler) respondToken(c *fiber.Ctx, id int64, token, msg string) error 
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	w := c.Response().BodyWriter()
-	if err := views.OfficerTokenCard(sessionOf(c).CSRF, o, token, h.fmtTimePtr).Render(c.UserContext(), w); err != nil {
+	if err := views.OfficerTokenCard(sessionOf(c).CSRF, o, token, h.fmtTimePtr, true).Render(c.UserContext(), w); err != nil {
 		return err
 	}
 	return views.Flashes([]views.Flash{{Kind: "ok", Message: msg}}, true).Render(c.UserContext(), w)

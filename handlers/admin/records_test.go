@@ -209,7 +209,7 @@ func TestAdminListPagingSortSearch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(recs) != 10 || recs[0][0] != "Nombre" || recs[1][0] != "Persona 09" {
+		if len(recs) != 10 || recs[0][1] != "Nombre" || recs[1][1] != "Persona 09" {
 			t.Errorf("csv = %v", recs)
 		}
 		// Every matching row, not only the page on screen.

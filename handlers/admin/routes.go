@@ -4,64 +4,78 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/handlers/web"
+	"transito/models/rules"
 	"transito/paths"
 )
 
 // Routes registers the whole admin panel. Every route under /admin answers
 // its errors with the panel's error page, loads the session and checks the
 // CSRF token of state-changing requests; every route but the login form
-// requires a logged-in administrator.
+// requires a logged-in, active account.
+//
+// r.Get is a page every role may read. operador, supervisor and
+// administrador register what needs that role or above (see roles.go):
+// every route that changes something goes through one of them, as DESIGN.md's
+// table of roles says.
 func (h *Handler) Routes(r fiber.Router) {
 	r.Use(paths.Panel, web.ProblemsAs(h.RenderProblem), h.sessionMiddleware, h.csrfProtect)
 	r.Get(paths.Login, h.loginForm)
 	r.Post(paths.Login, h.login)
 	r.Use(paths.Panel, h.requireAdmin)
-	r.Post(paths.Logout, h.logout)
+	operador := allow(r, rules.RoleOperador)
+	supervisor := allow(r, rules.RoleSupervisor)
+	administrador := allow(r, rules.RoleAdministrador)
+
+	operador.Post(paths.Logout, h.logout)
 	r.Get(paths.Panel, h.dashboard)
+	r.Get(paths.Account, h.accountShow)
+	operador.Post(paths.Account, h.accountPassword)
 
 	r.Get(paths.Persons, h.personList)
-	r.Post(paths.Persons, h.personCreate)
+	operador.Post(paths.Persons, h.personCreate)
 	r.Get(paths.PersonSearch, h.personPicker)
 	r.Get(paths.Person, h.personShow)
-	r.Post(paths.Person, h.personUpdate)
-	r.Get(paths.PersonDelete, h.deleteConfirm(personDeletion))
-	r.Post(paths.PersonDelete, h.delete(personDeletion))
-	r.Delete(paths.Person, h.delete(personDeletion))
+	operador.Post(paths.Person, h.personUpdate)
+	operador.Get(paths.PersonDelete, h.deleteConfirm(personDeletion))
+	operador.Post(paths.PersonDelete, h.delete(personDeletion))
+	operador.Delete(paths.Person, h.delete(personDeletion))
 
 	r.Get(paths.Vehicles, h.vehicleList)
-	r.Post(paths.Vehicles, h.vehicleCreate)
+	operador.Post(paths.Vehicles, h.vehicleCreate)
 	r.Get(paths.Vehicle, h.vehicleShow)
-	r.Post(paths.Vehicle, h.vehicleUpdate)
-	r.Get(paths.VehicleDelete, h.deleteConfirm(vehicleDeletion))
-	r.Post(paths.VehicleDelete, h.delete(vehicleDeletion))
-	r.Delete(paths.Vehicle, h.delete(vehicleDeletion))
+	operador.Post(paths.Vehicle, h.vehicleUpdate)
+	operador.Get(paths.VehicleDelete, h.deleteConfirm(vehicleDeletion))
+	operador.Post(paths.VehicleDelete, h.delete(vehicleDeletion))
+	operador.Delete(paths.Vehicle, h.delete(vehicleDeletion))
 
 	r.Get(paths.Officers, h.officerList)
-	r.Post(paths.Officers, h.officerCreate)
+	supervisor.Post(paths.Officers, h.officerCreate)
 	r.Get(paths.Officer, h.officerShow)
-	r.Post(paths.Officer, h.officerUpdate)
-	r.Post(paths.OfficerToken, h.officerTokenIssue)
-	r.Post(paths.OfficerTokenRevoke, h.officerTokenRevoke)
-	r.Post(paths.OfficerActive, h.officerToggleActive)
-	r.Get(paths.OfficerDelete, h.deleteConfirm(officerDeletion))
-	r.Post(paths.OfficerDelete, h.delete(officerDeletion))
-	r.Delete(paths.Officer, h.delete(officerDeletion))
+	supervisor.Post(paths.Officer, h.officerUpdate)
+	supervisor.Post(paths.OfficerToken, h.officerTokenIssue)
+	supervisor.Post(paths.OfficerTokenRevoke, h.officerTokenRevoke)
+	supervisor.Post(paths.OfficerActive, h.officerToggleActive)
+	supervisor.Get(paths.OfficerDelete, h.deleteConfirm(officerDeletion))
+	supervisor.Post(paths.OfficerDelete, h.delete(officerDeletion))
+	supervisor.Delete(paths.Officer, h.delete(officerDeletion))
 
 	r.Get(paths.Infractions, h.infractionList)
-	r.Post(paths.Infractions, h.infractionCreate)
+	operador.Post(paths.Infractions, h.infractionCreate)
 	r.Get(paths.Infraction, h.infractionShow)
-	r.Post(paths.InfractionVoid, h.infractionVoid)
+	supervisor.Post(paths.InfractionVoid, h.infractionVoid)
 
-	r.Get(paths.Admins, h.adminList)
-	r.Post(paths.Admins, h.adminCreate)
-	r.Get(paths.Admin, h.adminShow)
-	r.Post(paths.Admin, h.adminUpdate)
-	r.Get(paths.AdminDelete, h.deleteConfirm(adminDeletion))
-	r.Post(paths.AdminDelete, h.delete(adminDeletion))
+	administrador.Get(paths.Admins, h.adminList)
+	administrador.Post(paths.Admins, h.adminCreate)
+	administrador.Get(paths.Admin, h.adminShow)
+	administrador.Post(paths.Admin, h.adminUpdate)
+	administrador.Post(paths.AdminPassword, h.adminPasswordReset)
+	administrador.Post(paths.AdminUnlock, h.adminUnlock)
+	administrador.Get(paths.AdminDelete, h.deleteConfirm(adminDeletion))
+	administrador.Post(paths.AdminDelete, h.delete(adminDeletion))
 
 	r.Get(paths.Audit, h.auditList)
 
-	r.Get(paths.Import, h.importForm)
-	r.Post(paths.Import, h.importPreview)
-	r.Post(paths.ImportConfirm, h.importConfirm)
+	operador.Get(paths.Import, h.importForm)
+	operador.Post(paths.Import, h.importPreview)
+	operador.Post(paths.ImportConfirm, h.importConfirm)
 }

@@ -207,7 +207,10 @@ func bodyField(c *fiber.Ctx, name string) string {
 // requireAdmin sends requests without a logged-in administrator to the
 // login page (htmx requests get HX-Redirect). The cookie alone is not
 // enough: its session must be open in admin_sessions (not logged out, not
-// ended by a password change, within the idle and maximum times).
+// ended by a password change or a deactivation, within the idle and maximum
+// times), and its account active. The account, read afresh, is what the
+// request's role checks and pages go by (currentAdmin): a change of role
+// applies from the next request.
 func (h *Handler) requireAdmin(c *fiber.Ctx) error {
 	s := sessionOf(c)
 	if s.AdminID != 0 {
@@ -216,7 +219,12 @@ func (h *Handler) requireAdmin(c *fiber.Ctx) error {
 			return err
 		}
 		if err == nil {
-			if _, err := h.store.AdminByID(c.UserContext(), s.AdminID); err == nil {
+			a, err := h.store.AdminByID(c.UserContext(), s.AdminID)
+			if err != nil && !errors.Is(err, models.ErrNotFound) {
+				return err
+			}
+			if err == nil && a.Active {
+				c.Locals(localsAdmin, a)
 				return c.Next()
 			}
 		}

@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"transito/handlers/web"
@@ -16,22 +18,33 @@ func (h *Handler) adminList(c *fiber.Ctx) error {
 
 func (h *Handler) renderAdminList(c *fiber.Ctx, status int, form views.AdminForm) error {
 	lq := listQuery(c)
+	if done, err := exported(h, c, "administradores", "Administradores", adminExport(h.zone()), func(ctx context.Context) (*models.Cursor[models.Admin], error) {
+		return h.store.ExportAdmins(ctx, lq)
+	}); done {
+		return err
+	}
 	res, err := h.store.ListAdmins(c.UserContext(), lq)
 	if err != nil {
 		return err
 	}
-	l := newList(paths.Admins, "Administradores", "administradores", lq, res)
+	l := newList(paths.Admins, "Administradores", "administrador", "administradores", lq, res)
+	l.Zone = h.zone()
 	l.SearchLabel, l.SearchHint = "Buscar por usuario", ""
 	l.Empty = "No hay administradores que mostrar."
-	l.Columns = []views.Column{{Label: "Usuario", Sort: "usuario"}, {Label: "Último ingreso", Sort: "acceso"}, {Label: "Creado", Sort: "creado"}}
+	l.Columns = []views.Column{{Label: "Usuario", Sort: "usuario"}, {Label: "Rol"}, {Label: "Estado"},
+		{Label: "Último ingreso", Sort: "acceso"}, {Label: "Creado", Sort: "creado"}}
 	for _, a := range res.Items {
+		state := views.Cell{Text: "Activa", Badge: "ok"}
+		if !a.Active {
+			state = views.Cell{Text: "Desactivada", Badge: "muted"}
+		}
 		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
-			{Text: a.Username, Href: paths.Of(paths.Admin, a.ID)},
+			{Text: a.Username, Href: paths.Of(paths.Admin, a.ID)}, {Text: string(a.Role)}, state,
 			{Text: h.fmtTimePtr(a.LastLoginAt)}, {Text: h.fmtTime(a.CreatedAt)},
 		}})
 	}
 	l.Create, l.CreateLabel, l.CreateOpen = views.AdminFormView(form), "Nuevo administrador", views.Invalid(&form)
-	return h.respondList(c, h.page(c, "Administradores", "administradores"), l, status, "administradores")
+	return h.respondList(c, h.page(c, "Administradores", "administradores"), l, status)
 }
 
 // adminCreate adds an administrator.
@@ -51,7 +64,7 @@ func (h *Handler) adminCreate(c *fiber.Ctx) error {
 	return redirect(c, paths.Admins)
 }
 
-// adminShow shows an administrator; on one's own page, the password form.
+// adminShow shows an account with its controls.
 func (h *Handler) adminShow(c *fiber.Ctx) error {
 	id, err := idParam(c)
 	if err != nil {
@@ -60,46 +73,39 @@ func (h *Handler) adminShow(c *fiber.Ctx) error {
 	return h.renderAdmin(c, fiber.StatusOK, id, nil)
 }
 
-func (h *Handler) renderAdmin(c *fiber.Ctx, status int, id int64, f *views.PasswordForm) error {
+// renderAdmin draws account id's page; with d given, its forms as they were
+// submitted (the others filled in afresh).
+func (h *Handler) renderAdmin(c *fiber.Ctx, status int, id int64, d *views.AdminDetail) error {
 	a, err := h.store.AdminByID(c.UserContext(), id)
 	if err != nil {
 		return notFound(err, "ese administrador")
 	}
-	if f == nil {
-		form := views.NewPasswordForm(paths.Of(paths.Admin, id), csrf(c))
-		f = &form
-	}
-	self := sessionOf(c).AdminID == id
-	return web.Render(c, status, views.AdminPage(h.page(c, a.Username, "administradores"), a, self, *f, h.fmtTimePtr(a.LastLoginAt)))
-}
-
-// adminUpdate changes the logged-in administrator's own password.
-func (h *Handler) adminUpdate(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	until, clients, err := h.store.LoginThrottled(c.UserContext(), a.Username)
 	if err != nil {
 		return err
 	}
-	if sessionOf(c).AdminID != id {
-		return web.NewProblem(fiber.StatusForbidden, "Solo puede cambiar su propia contraseña.")
+	fresh := views.AdminDetail{
+		Change:   views.NewAdminChangeForm(paths.Of(paths.Admin, id), csrf(c), a.Role, a.Active),
+		Reset:    views.NewResetPasswordForm(paths.Of(paths.AdminPassword, id), csrf(c)),
+		Password: views.NewPasswordForm(paths.Account, csrf(c)),
 	}
-	f := views.NewPasswordForm(paths.Of(paths.Admin, id), csrf(c))
-	readForm(c, &f)
-	err = h.store.ChangePassword(c.UserContext(), id, f.Current.Value, f.Password.Value, actor(c))
-	if failed(&f, err) {
-		return formFailed(c, statusOf(err), views.PasswordFormView(f), func() error {
-			return h.renderAdmin(c, statusOf(err), id, &f)
-		})
+	if d != nil {
+		if views.Invalid(&d.Change) {
+			fresh.Change = d.Change
+		}
+		if views.Invalid(&d.Reset) {
+			fresh.Reset = d.Reset
+		}
+		if views.Invalid(&d.Password) {
+			fresh.Password = d.Password
+		}
 	}
-	if err != nil {
-		return notFound(err, "ese administrador")
+	fresh.Self = sessionOf(c).AdminID == id
+	fresh.LastLogin, fresh.Created = h.fmtTimePtr(a.LastLoginAt), h.fmtTime(a.CreatedAt)
+	if !until.IsZero() {
+		fresh.ThrottledUntil, fresh.ThrottledClients = h.fmtTime(until), clients
 	}
-	// The change ended every session of this account, this one too: this
-	// browser goes on in a new one.
-	if err := h.startSession(c, id, sessionOf(c).User); err != nil {
-		return err
-	}
-	flash(c, "ok", "Contraseña cambiada. Se cerraron las demás sesiones de esta cuenta.")
-	return redirect(c, paths.Of(paths.Admin, id))
+	return web.Render(c, status, views.AdminPage(h.page(c, a.Username, "administradores"), a, fresh))
 }
 
 // adminDeletion deletes another administrator (never oneself or the last one).

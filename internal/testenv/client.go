@@ -121,13 +121,19 @@ func (c *Client) LoginPage() {
 // Login logs the administrator "admin" in and checks that it worked.
 func (c *Client) Login() {
 	c.T.Helper()
+	c.LoginAs("admin", Password)
+}
+
+// LoginAs logs username in with password and checks that it worked.
+func (c *Client) LoginAs(username, password string) {
+	c.T.Helper()
 	c.LoginPage()
-	resp, _ := c.Post("/admin/login", url.Values{"usuario": {"admin"}, "clave": {Password}})
+	resp, _ := c.Post("/admin/login", url.Values{"usuario": {username}, "clave": {password}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin" {
-		c.T.Fatalf("login: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+		c.T.Fatalf("login %s: %d %q", username, resp.StatusCode, resp.Header.Get("Location"))
 	}
 	_, doc := c.Get("/admin")
-	if got := Testid(doc, "current-user").Text(); got != "admin" {
-		c.T.Fatalf("after login current-user = %q", got)
+	if got := Testid(doc, "current-user").Text(); got != username {
+		c.T.Fatalf("after login current-user = %q, want %q", got, username)
 	}
 }

@@ -72,6 +72,16 @@ func MustVehicle(t testing.TB, s *models.Store, plate string, owner int64) *mode
 	return v
 }
 
+// MustAdmin creates an account of the panel with Password and that role.
+func MustAdmin(t testing.TB, s *models.Store, username string, role rules.Role) *models.Admin {
+	t.Helper()
+	a, err := s.CreateAdmin(context.Background(), rules.AdminInput{Username: username, Password: Password, Role: role}, Actor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
 // MustOfficer creates an active officer.
 func MustOfficer(t testing.TB, s *models.Store, name, badge string) *models.Officer {
 	t.Helper()

@@ -16,6 +16,9 @@ var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,39}$`)
 type AdminInput struct {
 	Username string `json:"usuario"`
 	Password string `json:"clave"`
+	// Role is the account's role; "" is the default (RoleOperador, or
+	// RoleAdministrador for the first account).
+	Role Role `json:"rol"`
 }
 
 // Clean normalises the input and validates it.
@@ -27,6 +30,12 @@ func (in *AdminInput) Clean() FieldErrors {
 	}
 	if msg := CheckPassword(in.Password); msg != "" {
 		fe.Add(FieldPassword, msg)
+	}
+	if in.Role != "" {
+		var msg string
+		if in.Role, msg = ParseRole(string(in.Role)); msg != "" {
+			fe.Add(FieldRole, msg)
+		}
 	}
 	return fe
 }

@@ -18,6 +18,7 @@ const (
 	FieldUsername        = "usuario"
 	FieldPassword        = "clave"
 	FieldCurrentPassword = "clave_actual"
+	FieldRole            = "rol"
 	FieldDocument        = "documento"
 
 	// The legal catalogue and the fines.

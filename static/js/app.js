@@ -10,6 +10,12 @@
       e.detail.shouldSwap = true;
       e.detail.isError = false;
     }
+    // A refused action (403) answers its reason as an out-of-band flash and
+    // asks to leave the page as it is (HX-Reswap: none).
+    if (status === 403 && e.detail.xhr.getResponseHeader("HX-Reswap") === "none") {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
     // Forms marked data-swap-errors render their own error states (the
     // public look-up: 400, 404, 429, 500): swap those in too.
     var elt = e.detail.requestConfig && e.detail.requestConfig.elt;

@@ -155,7 +155,11 @@ func TestDateCountsFollowEveryWrite(t *testing.T) {
 	for _, y := range audits {
 		n += y.Count
 	}
-	if n != 2 { // the demo's import and the test's
+	imports, err := s.readers.NewSelect().Table("audit_log").Where("action = 'import'").Count(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(n) != int64(imports) || n < 2 { // the demo's imports and the test's
 		t.Errorf("imports in the audit log per year: %v", audits)
 	}
 

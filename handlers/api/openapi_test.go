@@ -231,12 +231,18 @@ func TestOpenAPIAgreement(t *testing.T) {
 	post := http.MethodPost
 	_, issued := k.exchange(e, jsonRequest(post, "/cargar_infraccion", e.Token, `{"placa_patente":"AB123CD","codigo":"E05"}`), post)
 	fine := jsonID(issued)
+	var due struct {
+		APagar string `json:"a_pagar"`
+	}
+	if err := json.Unmarshal([]byte(issued), &due); err != nil || due.APagar == "" {
+		t.Fatalf("issued fine without a_pagar: %s", issued)
+	}
 	signed := func(body string) *http.Request {
 		req := jsonRequest(post, "/api/v1/pagos", "", body)
 		req.Header.Set(api.SignatureHeader, api.Sign(testSecret, time.Now(), []byte(body)))
 		return req
 	}
-	good := fmt.Sprintf(`{"infraccion_id":%d,"importe":"25000.00","referencia":"MP-1"}`, fine)
+	good := fmt.Sprintf(`{"infraccion_id":%d,"importe":%q,"referencia":"MP-1"}`, fine, due.APagar)
 	unsigned := jsonRequest(post, "/api/v1/pagos", "", good)
 	for _, c := range []struct {
 		req    *http.Request
@@ -245,7 +251,7 @@ func TestOpenAPIAgreement(t *testing.T) {
 		{signed(fmt.Sprintf(`{"infraccion_id":%d,"importe":"99.00","referencia":"MP-1"}`, fine)), 422},
 		{signed(good), 200},
 		{signed(good), 200},
-		{signed(fmt.Sprintf(`{"infraccion_id":%d,"importe":"25000.00","referencia":"MP-2"}`, fine)), 409},
+		{signed(fmt.Sprintf(`{"infraccion_id":%d,"importe":%q,"referencia":"MP-2"}`, fine, due.APagar)), 409},
 		{signed(`{"infraccion_id":999999,"importe":"1.00","referencia":"MP-3"}`), 404},
 		{signed(`{"infraccion_id":"uno"}`), 400},
 		{signed(`{"referencia":"` + strings.Repeat("x", rules.MaxAPIBody) + `"}`), 413},

@@ -8,3 +8,11 @@ import _ "embed"
 //
 //go:embed openapi.yaml
 var OpenAPI []byte
+
+// ExampleCatalog is a catalogue file in the format of `transito catalog
+// import` (CSV: codigo,descripcion,referencia_legal,gravedad,unidades,puntos):
+// twenty common infractions of the national traffic law, which the demo
+// data and the seed load.
+//
+//go:embed catalogo-ejemplo.csv
+var ExampleCatalog []byte

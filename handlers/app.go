@@ -38,6 +38,16 @@ import (
 type Config struct {
 	// Location is the time zone for timestamps without offset and for display.
 	Location *time.Location
+	// Currency is the ISO 4217 code shown beside amounts (ARS when empty).
+	Currency string
+	// PublicURL is the base of the links in mails and documents
+	// (http://localhost:8000 when empty).
+	PublicURL string
+	// Authority names the authority on documents and mails.
+	Authority string
+	// PaymentSecret is the payment provider's webhook secret; empty means
+	// POST /api/v1/pagos does not exist (404).
+	PaymentSecret string
 	// RateLimit is the number of public look-ups per minute per client; 0
 	// disables the limit.
 	RateLimit int
@@ -121,6 +131,10 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	cfg.ReadTimeout = orDefault(cfg.ReadTimeout, defaultReadTimeout)
 	cfg.WriteTimeout = orDefault(cfg.WriteTimeout, defaultWriteTimeout)
 	cfg.IdleTimeout = orDefault(cfg.IdleTimeout, defaultIdleTimeout)
+	if cfg.Currency == "" {
+		cfg.Currency = models.DefaultCurrency
+	}
+	store.SetLocale(models.Locale{Location: cfg.Location, Currency: cfg.Currency, PublicURL: cfg.PublicURL, Authority: cfg.Authority})
 	s := &Server{store: store, recorder: recorder, log: log, cfg: cfg, metrics: cfg.Metrics}
 	if recorder != nil {
 		if err := s.metrics.watchRecorder(recorder); err != nil {
@@ -171,11 +185,11 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	api.New(store, recorder, api.Config{
 		Location: cfg.Location, Lookups: lookups, Recorded: s.metrics.recorded.Inc,
 		Writes:    s.rateLimit("cargar_infraccion", cfg.APIRateLimit, api.OfficerKey),
-		WriteWait: cfg.WriteWait,
+		WriteWait: cfg.WriteWait, Currency: cfg.Currency, PaymentSecret: cfg.PaymentSecret,
 	}).Routes(s.App)
 	portal.New(store, portal.Config{Location: cfg.Location, Lookups: lookups}).Routes(s.App)
 	panel := admin.New(store, log, admin.Config{
-		Location: cfg.Location, SessionKey: cfg.SessionKey, SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax,
+		Location: cfg.Location, Currency: cfg.Currency, SessionKey: cfg.SessionKey, SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax,
 		SecureCookies: cfg.SecureCookies, ImportDir: cfg.ImportDir,
 	})
 	panel.Routes(s.App)

@@ -14,6 +14,8 @@ const (
 	ActorOfficer = "officer"
 	ActorCLI     = "cli"
 	ActorSystem  = "system"
+	// ActorProvider is the payment provider, through its signed webhook.
+	ActorProvider = "provider"
 )
 
 // Actor is who did something: an admin, an officer, the CLI or the system.

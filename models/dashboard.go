@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/uptrace/bun"
 )
 
 // DashboardDays is how many days the dashboard's chart covers.
@@ -32,6 +34,13 @@ type Dashboard struct {
 	PerDay                                      []DayCount // oldest first, DashboardDays entries
 	TopOfficers                                 []OfficerCount
 	Latest                                      []InfractionRow
+	// Month is the month so far (from its first day in the zone): the
+	// fines issued in it, the payments collected in it, and what of the
+	// issued is still owed (not paid, annulled or prescribed) — amounts at
+	// issue, in cents, and how many.
+	Month                                  time.Time
+	Issued, Collected, Owed                int64
+	IssuedCount, CollectedCount, OwedCount int
 }
 
 type dashboardCache struct {
@@ -49,7 +58,12 @@ func (s *Store) Dashboard(ctx context.Context, loc *time.Location, today time.Ti
 	}
 	today = today.In(loc)
 	first := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, -(DashboardDays - 1))
-	key := first.Format(time.RFC3339)
+	t, err := s.Tariff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The day and the tariff decide what is prescribed, hence owed.
+	key := first.Format(time.RFC3339) + " " + t.Version
 	v, cacheable := s.DataVersion(ctx)
 	if cacheable {
 		s.dash.mu.Lock()
@@ -60,7 +74,7 @@ func (s *Store) Dashboard(ctx context.Context, loc *time.Location, today time.Ti
 			return d, nil
 		}
 	}
-	d, err := s.dashboard(ctx, loc, first)
+	d, err := s.dashboard(ctx, loc, first, today, t)
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +86,11 @@ func (s *Store) Dashboard(ctx context.Context, loc *time.Location, today time.Ti
 	return d, nil
 }
 
-func (s *Store) dashboard(ctx context.Context, loc *time.Location, first time.Time) (*Dashboard, error) {
-	d := &Dashboard{}
+func (s *Store) dashboard(ctx context.Context, loc *time.Location, first, today time.Time, t *Tariff) (*Dashboard, error) {
+	d := &Dashboard{Month: time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, loc)}
+	if err := s.monthSums(ctx, d, newStatusSQL(t, today, loc)); err != nil {
+		return nil, err
+	}
 	counts := []struct {
 		dst   *int
 		table string
@@ -140,14 +157,41 @@ func (s *Store) dashboard(ctx context.Context, loc *time.Location, first time.Ti
 	}
 	d.TopOfficers = top
 
-	err = s.readers.NewSelect().
-		ColumnExpr(infractionRowColumns).
-		TableExpr("infractions AS i").
-		Join("JOIN vehicles AS v ON v.id = i.vehicle_id").
-		Join("JOIN officers AS o ON o.id = i.officer_id").
+	err = infractionRowFrom(s.readers.NewSelect()).
 		OrderExpr("i.occurred_at DESC, i.id DESC").Limit(8).Scan(ctx, &d.Latest)
 	if err != nil && !isNoRows(err) {
 		return nil, fmt.Errorf("models: dashboard latest: %w", err)
 	}
+	if err := loadDisputes(ctx, s.readers, d.Latest); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// monthSums fills the month's money: each sum reads one index range
+// (infractions_issued_idx, payments_paid_idx), never the rows.
+func (s *Store) monthSums(ctx context.Context, d *Dashboard, st statusSQL) error {
+	from, to := d.Month.UTC(), d.Month.AddDate(0, 1, 0).UTC()
+	sum := func(q *bun.SelectQuery, cents *int64, n *int, what string) error {
+		var row struct {
+			Cents int64 `bun:"cents"`
+			N     int   `bun:"n"`
+		}
+		if err := q.ColumnExpr("COALESCE(SUM(amount_cents), 0) AS cents, count(*) AS n").Scan(ctx, &row); err != nil {
+			return fmt.Errorf("models: dashboard %s: %w", what, err)
+		}
+		*cents, *n = row.Cents, row.N
+		return nil
+	}
+	issued := func() *bun.SelectQuery {
+		return s.readers.NewSelect().TableExpr("infractions AS i").Where("i.issued_at >= ?", from).Where("i.issued_at < ?", to)
+	}
+	if err := sum(issued(), &d.Issued, &d.IssuedCount, "issued"); err != nil {
+		return err
+	}
+	if err := sum(st.unpaid(issued()), &d.Owed, &d.OwedCount, "owed"); err != nil {
+		return err
+	}
+	paid := s.readers.NewSelect().TableExpr("payments").Where("paid_at >= ?", from).Where("paid_at < ?", to)
+	return sum(paid, &d.Collected, &d.CollectedCount, "collected")
 }

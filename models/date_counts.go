@@ -106,11 +106,14 @@ const maxCountedRows = 20000
 // of the data, per month of the year starting at within, or per day of the
 // month starting there, in loc.
 // total is how many rows the list has.
-func (s *Store) InfractionDates(ctx context.Context, lq ListQuery, loc *time.Location, level DateLevel, within time.Time, total int) ([]DateBucket, error) {
+// The estado filter is the status at now.
+func (s *Store) InfractionDates(ctx context.Context, lq ListQuery, loc *time.Location, level DateLevel, within time.Time, total int, now time.Time) ([]DateBucket, error) {
 	filtered := lq.Q != "" || hasFiltersBut(lq, "desde", "hasta")
-	return s.dateBuckets(ctx, infractionDates, loc, level, within, filtered, total, func(q *bun.SelectQuery) *bun.SelectQuery {
-		return filterInfractions(q, &lq, loc)
-	})
+	filter, err := s.infractionFilter(ctx, &lq, loc, now)
+	if err != nil {
+		return nil, err
+	}
+	return s.dateBuckets(ctx, infractionDates, loc, level, within, filtered, total, filter)
 }
 
 // AuditDates is InfractionDates for the audit log.

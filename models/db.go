@@ -46,8 +46,10 @@ type Store struct {
 	// shard is this Store's row of date_counts for the API writer's batches
 	// (see migration 20261204000002): replicas on one PostgreSQL database
 	// write different rows.
-	shard int
-	dash  dashboardCache
+	shard  int
+	dash   dashboardCache
+	tariff tariffCache
+	locale atomic.Pointer[Locale]
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL
@@ -214,6 +216,10 @@ type dialect interface {
 	// (the import's), whose new id rowID reads.
 	rowSQL(query string) string
 	rowID(ctx context.Context, stmt *sql.Stmt, args ...any) (int64, error)
+	// lockRow makes the transactions that change the row id of table take
+	// turns until tx ends (the payment of a fine, a descargo, an
+	// attachment), across processes and replicas.
+	lockRow(ctx context.Context, tx bun.Tx, table string, id int64) error
 	// boundLockWait makes the statements of tx wait for a lock another
 	// session holds no longer than until deadline.
 	boundLockWait(ctx context.Context, tx bun.Tx, deadline time.Time) error

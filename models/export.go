@@ -93,8 +93,13 @@ func (s *Store) ExportOfficers(ctx context.Context, q ListQuery) (*Cursor[Office
 
 // ExportInfractions reads every infraction the list shows for q, with its
 // vehicle, officer and the owner at the time.
-func (s *Store) ExportInfractions(ctx context.Context, q ListQuery, loc *time.Location) (*Cursor[InfractionDetail], error) {
+// The estado filter is the status at now.
+func (s *Store) ExportInfractions(ctx context.Context, q ListQuery, loc *time.Location, now time.Time) (*Cursor[InfractionDetail], error) {
 	lq := &q
+	filter, err := s.infractionFilter(ctx, lq, loc, now)
+	if err != nil {
+		return nil, err
+	}
 	infractionSorts.normalize(lq, "-fecha")
 	list := infractionFrom(s.readers.NewSelect().
 		ColumnExpr(infractionRowColumns).
@@ -107,7 +112,7 @@ func (s *Store) ExportInfractions(ctx context.Context, q ListQuery, loc *time.Lo
 	default:
 		list = list.Join("JOIN vehicles AS v ON v.id = i.vehicle_id").Join("JOIN officers AS o ON o.id = i.officer_id")
 	}
-	list = filterInfractions(list.Join("JOIN persons AS p ON p.id = i.person_id"), lq, loc)
+	list = filter(list.Join("JOIN persons AS p ON p.id = i.person_id").Join("LEFT JOIN infraction_types AS t ON t.id = i.type_id"))
 	infractionSorts.apply(list, lq, "-fecha")
 	return openCursor[InfractionDetail](ctx, s.readers, list)
 }

@@ -22,7 +22,7 @@ type importOpKind int
 
 const (
 	personCreate importOpKind = iota
-	personRename
+	personUpdate
 	vehicleCreate
 	vehicleUpdate
 )
@@ -34,8 +34,10 @@ type importOp struct {
 	kind     importOpKind
 	line     int
 	person   *Person
-	name     string // personCreate, personRename: the name to store
+	name     string // personCreate, personUpdate: the name and document to store
+	document string
 	oldName  string
+	oldDoc   string
 	vehicle  *Vehicle // vehicleUpdate: the stored row; vehicleCreate: the new one
 	brand    string
 	color    string
@@ -63,15 +65,20 @@ func selectIn[T any](ctx context.Context, idb bun.IDB, column string, values []s
 
 // planImport reads, from idb, the persons and vehicles that recs (valid and
 // normalised) name, a chunk at a time, and works out the writes: persons by
-// e-mail (created, renamed or unchanged), vehicles by plate (created, or
+// e-mail (created, renamed, given a document, or unchanged — a blank
+// document keeps what the registry knows), vehicles by plate (created, or
 // brand, colour and owner changed — a blank brand or colour keeps what the
-// registry knows).
+// registry knows). A document that another person of the registry has is an
+// *ImportInvalidError naming the line.
 func planImport(ctx context.Context, idb bun.IDB, recs []rules.ImportRecord) (*importPlan, error) {
 	persons := map[string]*Person{}
 	vehicles := map[string]*Vehicle{}
-	var emails, plates []string
+	var emails, plates, docs []string
 	for _, rec := range recs {
 		emails = append(emails, rec.Person.Email)
+		if rec.Person.Document != "" {
+			docs = append(docs, rec.Person.Document)
+		}
 		for _, iv := range rec.Vehicles {
 			plates = append(plates, iv.Vehicle.Plate)
 		}
@@ -82,6 +89,24 @@ func planImport(ctx context.Context, idb bun.IDB, recs []rules.ImportRecord) (*i
 	}
 	for i := range ps {
 		persons[ps[i].Email] = &ps[i]
+	}
+	holders, err := selectIn[Person](ctx, idb, "document", docs)
+	if err != nil {
+		return nil, fmt.Errorf("models: import: documents: %w", err)
+	}
+	holder := map[string]string{} // document → e-mail of the person who has it
+	for _, p := range holders {
+		holder[p.DocumentText()] = p.Email
+	}
+	var bad []rules.ImportError
+	for _, rec := range recs {
+		if h, ok := holder[rec.Person.Document]; ok && h != rec.Person.Email {
+			bad = append(bad, rules.ImportError{Line: rec.Line, Field: rules.FieldDocument,
+				Message: "el documento " + rec.Person.Document + " ya es de otra persona del registro (" + h + ")"})
+		}
+	}
+	if len(bad) > 0 {
+		return nil, &ImportInvalidError{Errors: bad}
 	}
 	vs, err := selectIn[Vehicle](ctx, idb, "plate", plates)
 	if err != nil {
@@ -94,15 +119,20 @@ func planImport(ctx context.Context, idb bun.IDB, recs []rules.ImportRecord) (*i
 	plan := &importPlan{}
 	for _, rec := range recs {
 		p, ok := persons[rec.Person.Email]
+		doc := rec.Person.Document
+		if ok && doc == "" {
+			doc = p.DocumentText()
+		}
 		switch {
 		case !ok:
-			p = &Person{Name: rec.Person.Name, Email: rec.Person.Email}
+			p = &Person{Name: rec.Person.Name, Email: rec.Person.Email, Document: documentOf(doc)}
 			persons[p.Email] = p
-			plan.ops = append(plan.ops, importOp{kind: personCreate, line: rec.Line, person: p, name: p.Name})
+			plan.ops = append(plan.ops, importOp{kind: personCreate, line: rec.Line, person: p, name: p.Name, document: doc})
 			plan.res.PersonsCreated++
-		case p.Name != rec.Person.Name:
-			plan.ops = append(plan.ops, importOp{kind: personRename, line: rec.Line, person: p, name: rec.Person.Name, oldName: p.Name})
-			p.Name = rec.Person.Name
+		case p.Name != rec.Person.Name || p.DocumentText() != doc:
+			plan.ops = append(plan.ops, importOp{kind: personUpdate, line: rec.Line, person: p, name: rec.Person.Name, oldName: p.Name,
+				document: doc, oldDoc: p.DocumentText()})
+			p.Name, p.Document = rec.Person.Name, documentOf(doc)
 			plan.res.PersonsUpdated++
 		default:
 			plan.res.Unchanged++
@@ -144,8 +174,8 @@ func planImport(ctx context.Context, idb bun.IDB, recs []rules.ImportRecord) (*i
 // build and SQLite parse each of them again for every row, and a RETURNING
 // clause would make SQLite keep a statement journal (see sqliteDialect.insertID).
 const (
-	importPersonSQL  = `INSERT INTO persons (name, email, name_key, search_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`
-	importRenameSQL  = `UPDATE persons SET name = ?, name_key = ?, search_key = ?, updated_at = ? WHERE id = ?`
+	importPersonSQL  = `INSERT INTO persons (name, email, document, name_key, search_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	importRenameSQL  = `UPDATE persons SET name = ?, document = ?, name_key = ?, search_key = ?, updated_at = ? WHERE id = ?`
 	importVehicleSQL = `INSERT INTO vehicles (plate, brand, color, person_id, brand_key, color_key, search_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	importChangeSQL  = `UPDATE vehicles SET brand = ?, color = ?, person_id = ?, brand_key = ?, color_key = ?, search_key = ?, updated_at = ? WHERE id = ?`
 )
@@ -175,17 +205,28 @@ func (plan *importPlan) apply(ctx context.Context, tx bun.Tx, d dialect, actor A
 		case personCreate:
 			k := Person{Name: op.name, Email: p.Email}
 			k.setKeys()
-			if p.ID, err = d.rowID(ctx, stmts[0], op.name, p.Email, k.NameKey, k.SearchKey, t, t); err != nil {
+			if p.ID, err = d.rowID(ctx, stmts[0], op.name, p.Email, documentOf(op.document), k.NameKey, k.SearchKey, t, t); err != nil {
 				return nil, fmt.Errorf("models: import person line %d: %w", op.line, err)
 			}
-			entries = append(entries, newAuditEntry(actor, "create", "person", p.ID, map[string]any{"nombre": op.name, "email": p.Email, "via": "import"}))
-		case personRename:
+			detail := map[string]any{"nombre": op.name, "email": p.Email, "via": "import"}
+			if op.document != "" {
+				detail[rules.FieldDocument] = op.document
+			}
+			entries = append(entries, newAuditEntry(actor, "create", "person", p.ID, detail))
+		case personUpdate:
 			k := Person{Name: op.name, Email: p.Email}
 			k.setKeys()
-			if _, err = stmts[1].ExecContext(ctx, op.name, k.NameKey, k.SearchKey, t, p.ID); err != nil {
+			if _, err = stmts[1].ExecContext(ctx, op.name, documentOf(op.document), k.NameKey, k.SearchKey, t, p.ID); err != nil {
 				return nil, fmt.Errorf("models: import person line %d: %w", op.line, err)
 			}
-			entries = append(entries, newAuditEntry(actor, "update", "person", p.ID, map[string]any{"nombre": []string{op.oldName, op.name}, "via": "import"}))
+			detail := map[string]any{"via": "import"}
+			if op.oldName != op.name {
+				detail["nombre"] = []string{op.oldName, op.name}
+			}
+			if op.oldDoc != op.document {
+				detail[rules.FieldDocument] = []string{op.oldDoc, op.document}
+			}
+			entries = append(entries, newAuditEntry(actor, "update", "person", p.ID, detail))
 		case vehicleCreate:
 			v := op.vehicle
 			v.setKeys()

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -48,6 +49,10 @@ func (s *Store) Import(ctx context.Context, r io.Reader, actor Actor, dryRun boo
 		// The preview reads on a reader: it never holds the writer, and
 		// officers' writes never wait for it.
 		plan, err := planImport(ctx, s.readers, recs)
+		var inv *ImportInvalidError
+		if errors.As(err, &inv) {
+			return &ImportResult{Errors: inv.Errors}, err
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -95,14 +95,46 @@ func emailConflict(email string) *ConflictError {
 	return &ConflictError{Field: rules.FieldEmail, Message: "ya existe otra persona con el correo " + email}
 }
 
+func documentConflict(doc string) *ConflictError {
+	return &ConflictError{Field: rules.FieldDocument, Message: "ya existe otra persona con el documento " + doc}
+}
+
+// documentTaken is a *ConflictError when a person other than id has the
+// document. It runs before the write, so that a unique violation of the
+// write is about the e-mail (PostgreSQL allows no query after one).
+func documentTaken(ctx context.Context, tx bun.Tx, id int64, doc string) error {
+	if doc == "" {
+		return nil
+	}
+	n, err := tx.NewSelect().Table("persons").Where("document = ?", doc).Where("id <> ?", id).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("models: person by document: %w", err)
+	}
+	if n > 0 {
+		return documentConflict(doc)
+	}
+	return nil
+}
+
+// documentOf is a document as persons.document stores it: nil when empty.
+func documentOf(doc string) *string {
+	if doc == "" {
+		return nil
+	}
+	return &doc
+}
+
 // CreatePerson adds a person.
 func (s *Store) CreatePerson(ctx context.Context, in rules.PersonInput, actor Actor) (*Person, error) {
 	if err := in.Clean().Err(); err != nil {
 		return nil, err
 	}
 	t := now()
-	p := &Person{Name: in.Name, Email: in.Email, CreatedAt: t, UpdatedAt: t}
+	p := &Person{Name: in.Name, Email: in.Email, Document: documentOf(in.Document), CreatedAt: t, UpdatedAt: t}
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := documentTaken(ctx, tx, 0, in.Document); err != nil {
+			return err
+		}
 		if _, err := tx.NewInsert().Model(p).Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
 				return emailConflict(in.Email)
@@ -130,11 +162,15 @@ func (s *Store) UpdatePerson(ctx context.Context, id int64, in rules.PersonInput
 			}
 			return fmt.Errorf("models: person: %w", err)
 		}
+		if err := documentTaken(ctx, tx, id, in.Document); err != nil {
+			return err
+		}
 		detail := changes{}
 		detail.add("nombre", p.Name, in.Name)
 		detail.add("email", p.Email, in.Email)
-		p.Name, p.Email, p.UpdatedAt = in.Name, in.Email, now()
-		if _, err := tx.NewUpdate().Model(p).Column("name", "email", "name_key", "search_key", "updated_at").WherePK().Exec(ctx); err != nil {
+		detail.add(rules.FieldDocument, p.DocumentText(), in.Document)
+		p.Name, p.Email, p.Document, p.UpdatedAt = in.Name, in.Email, documentOf(in.Document), now()
+		if _, err := tx.NewUpdate().Model(p).Column("name", "email", "document", "name_key", "search_key", "updated_at").WherePK().Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
 				return emailConflict(in.Email)
 			}
@@ -177,7 +213,9 @@ func personDependents(ctx context.Context, idb bun.IDB, id int64) (string, error
 var personDeletion = deletion[Person]{
 	entity: "person", dependents: personDependents,
 	restricted: "La persona tiene registros que dependen de ella.",
-	detail:     func(p *Person) any { return map[string]string{"nombre": p.Name, "email": p.Email} },
+	detail: func(p *Person) any {
+		return map[string]string{"nombre": p.Name, "email": p.Email, rules.FieldDocument: p.DocumentText()}
+	},
 }
 
 // DeletePerson deletes a person who owns no vehicles and has no infractions;

@@ -198,6 +198,16 @@ func (postgresDialect) boundLockWait(ctx context.Context, tx bun.Tx, deadline ti
 // lock that serialises counting login attempts across replicas ("logn").
 const pgLoginLockKey int32 = 0x6c6f676e
 
+// lockRow locks the row FOR UPDATE: a concurrent transaction on the same
+// row (another replica's payment of the same fine) waits for this one, then
+// sees what it committed.
+func (postgresDialect) lockRow(ctx context.Context, tx bun.Tx, table string, id int64) error {
+	if _, err := tx.ExecContext(ctx, "SELECT 1 FROM "+pgIdent(table)+" WHERE id = ? FOR UPDATE", id); err != nil {
+		return fmt.Errorf("models: lock %s %d: %w", table, id, err)
+	}
+	return nil
+}
+
 // lockLoginAttempts takes a transaction-level advisory lock on key, shared
 // by the replicas.
 func (postgresDialect) lockLoginAttempts(ctx context.Context, tx bun.Tx, key string) error {

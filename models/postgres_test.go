@@ -249,7 +249,7 @@ func TestReplicasStartingTogetherCreateOneAdmin(t *testing.T) {
 func TestPostgresInsertSQL(t *testing.T) {
 	got := postgresDialect{}.insertSQL(insertInfractionSQL)
 	for _, want := range []string{
-		"SELECT $1, $2, (SELECT person_id FROM vehicles WHERE id = $3), $4, $5, $6, $7, 'vigente', '', $8, $9 WHERE EXISTS (SELECT 1 FROM vehicles WHERE id = $10 FOR KEY SHARE)",
+		"SELECT $1, $2, (SELECT person_id FROM vehicles WHERE id = $3), $4, $5, $6, $7, 'vigente', '', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 WHERE EXISTS (SELECT 1 FROM vehicles WHERE id = $18 FOR KEY SHARE)",
 		"ON CONFLICT (officer_id, idempotency_key) DO NOTHING RETURNING id",
 	} {
 		if !strings.Contains(got, want) {

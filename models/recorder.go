@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/models/fines"
+	"transito/models/rules"
 )
 
 // ErrOverloaded means the write queue is full: the caller should answer 503
@@ -32,6 +35,12 @@ type RecordRequest struct {
 	OccurredAt     time.Time
 	Comments       string
 	IdempotencyKey string
+	// Place is where it happened (checked: rules.CheckPlace), or zero.
+	Place rules.Place
+	// Issue, when the request names a type (Tariff.Issue), issues the
+	// fine as it is stored, and its owner is notified in the same
+	// transaction; nil stores it sin tipificar.
+	Issue *Issue
 }
 
 // Recorded is the answer to a RecordRequest: the stored infraction, and
@@ -76,6 +85,8 @@ type Recorder struct {
 type apiAuditDetail struct {
 	Plate     string    `json:"placa_patente"`
 	Timestamp time.Time `json:"timestamp"`
+	Code      string    `json:"codigo,omitempty"`
+	Amount    string    `json:"importe,omitempty"`
 	Via       string    `json:"via"`
 }
 
@@ -128,7 +139,7 @@ func (s *Store) NewRecorder(opts RecorderOptions) (*Recorder, error) {
 	if opts.StallAfter <= 0 {
 		opts.StallAfter = DefaultStallAfter
 	}
-	stmts, err := prepareInfractionStmts(context.Background(), s.writer.DB, s.dialect)
+	stmts, err := prepareInfractionStmts(context.Background(), s.writer.DB, s)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +177,11 @@ func (r *Recorder) Stalled() bool {
 // request is never stored. Once taken, the request is answered with the
 // outcome of its commit.
 func (r *Recorder) Record(ctx context.Context, req RecordRequest) (Recorded, error) {
-	detail, err := json.Marshal(apiAuditDetail{Plate: req.Plate, Timestamp: req.OccurredAt.UTC(), Via: "api"})
+	ad := apiAuditDetail{Plate: req.Plate, Timestamp: req.OccurredAt.UTC(), Via: "api"}
+	if req.Issue != nil {
+		ad.Code, ad.Amount = req.Issue.Type.Code, fines.FormatAmount(req.Issue.AmountCents)
+	}
+	detail, err := json.Marshal(ad)
 	if err != nil {
 		return Recorded{}, fmt.Errorf("models: audit detail: %w", err)
 	}
@@ -353,9 +368,10 @@ func (r *Recorder) writeBatch(batch []*recordJob) error {
 // infractionStmts are the statements the writer runs for every API
 // infraction, prepared once. Each is a single-row statement: SQLite then
 // needs no statement journal, which a multi-row INSERT ... SELECT writes.
+// An issued fine also reads its owner's address and writes its notification.
 type infractionStmts struct {
-	vehicle, idempotent, insert, owner, audit *sql.Stmt
-	dialect                                   dialect
+	vehicle, idempotent, insert, owner, contact, notice, audit *sql.Stmt
+	store                                                      *Store
 }
 
 const (
@@ -369,11 +385,16 @@ const (
 	// insert itself: a sale committed after the request looked the vehicle
 	// up moves this fine (a scalar subquery keeps the insert single-row).
 	insertInfractionSQL = `INSERT INTO infractions
-		(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, idempotency_key, status, void_reason, created_at, updated_at)
-		VALUES (?, ?, (SELECT person_id FROM vehicles WHERE id = ?), ?, ?, ?, ?, 'vigente', '', ?, ?)`
-	infractionOwnerSQL = `SELECT person_id FROM infractions WHERE id = ?`
-	idempotentSQL      = `SELECT id FROM infractions WHERE officer_id = ? AND idempotency_key = ?`
-	insertAuditSQL     = `INSERT INTO audit_log
+		(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, idempotency_key, status, void_reason,
+		type_id, units, amount_cents, points, issued_at, latitude, longitude, place, created_at, updated_at)
+		VALUES (?, ?, (SELECT person_id FROM vehicles WHERE id = ?), ?, ?, ?, ?, 'vigente', '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	infractionOwnerSQL   = `SELECT person_id FROM infractions WHERE id = ?`
+	infractionContactSQL = `SELECT i.person_id, p.email, p.name FROM infractions AS i JOIN persons AS p ON p.id = i.person_id WHERE i.id = ?`
+	insertNoticeSQL      = `INSERT INTO notifications
+		(to_email, kind, infraction_id, subject, body, message_id, attempts, next_attempt_at, last_error, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, 0, ?, '', ?, ?)`
+	idempotentSQL  = `SELECT id FROM infractions WHERE officer_id = ? AND idempotency_key = ?`
+	insertAuditSQL = `INSERT INTO audit_log
 		(at, actor_kind, actor_id, actor_name, action, entity, entity_id, detail, created_at, updated_at)
 		VALUES (?, ?, ?, ?, 'create', 'infraction', ?, ?, ?, ?)`
 )
@@ -382,12 +403,15 @@ type preparer interface {
 	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
-func prepareInfractionStmts(ctx context.Context, p preparer, d dialect) (*infractionStmts, error) {
-	st := &infractionStmts{dialect: d}
+func prepareInfractionStmts(ctx context.Context, p preparer, s *Store) (*infractionStmts, error) {
+	st := &infractionStmts{store: s}
+	d := s.dialect
 	for _, x := range []struct {
 		dst   **sql.Stmt
 		query string
-	}{{&st.vehicle, d.sql(vehicleByPlateSQL)}, {&st.idempotent, d.sql(idempotentSQL)}, {&st.insert, d.insertSQL(insertInfractionSQL)}, {&st.owner, d.sql(infractionOwnerSQL)}, {&st.audit, d.sql(insertAuditSQL)}} {
+	}{{&st.vehicle, d.sql(vehicleByPlateSQL)}, {&st.idempotent, d.sql(idempotentSQL)}, {&st.insert, d.insertSQL(insertInfractionSQL)},
+		{&st.owner, d.sql(infractionOwnerSQL)}, {&st.contact, d.sql(infractionContactSQL)}, {&st.notice, d.sql(insertNoticeSQL)},
+		{&st.audit, d.sql(insertAuditSQL)}} {
 		stmt, err := p.PrepareContext(ctx, x.query)
 		if err != nil {
 			st.Close()
@@ -405,14 +429,16 @@ func (st *infractionStmts) in(ctx context.Context, tx bun.Tx) *infractionStmts {
 		idempotent: tx.StmtContext(ctx, st.idempotent),
 		insert:     tx.StmtContext(ctx, st.insert),
 		owner:      tx.StmtContext(ctx, st.owner),
+		contact:    tx.StmtContext(ctx, st.contact),
+		notice:     tx.StmtContext(ctx, st.notice),
 		audit:      tx.StmtContext(ctx, st.audit),
-		dialect:    st.dialect,
+		store:      st.store,
 	}
 }
 
 // Close closes every statement.
 func (st *infractionStmts) Close() {
-	for _, stmt := range []*sql.Stmt{st.vehicle, st.idempotent, st.insert, st.owner, st.audit} {
+	for _, stmt := range []*sql.Stmt{st.vehicle, st.idempotent, st.insert, st.owner, st.contact, st.notice, st.audit} {
 		if stmt != nil {
 			stmt.Close()
 		}
@@ -421,8 +447,8 @@ func (st *infractionStmts) Close() {
 
 // recordInTx records one infraction inside tx, outside the group commit: for
 // the panel and the demo data, which write one at a time.
-func recordInTx(ctx context.Context, tx bun.Tx, d dialect, req RecordRequest) (Recorded, error) {
-	st, err := prepareInfractionStmts(ctx, tx, d)
+func recordInTx(ctx context.Context, tx bun.Tx, s *Store, req RecordRequest) (Recorded, error) {
+	st, err := prepareInfractionStmts(ctx, tx, s)
 	if err != nil {
 		return Recorded{}, err
 	}
@@ -470,8 +496,14 @@ func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req R
 	}
 	t := now()
 	ts := timeArg(t)
-	id, err := st.dialect.insertID(ctx, st.insert, vehicle.ID, req.Officer.OfficerID, vehicle.ID, timeArg(req.OccurredAt), ts,
-		req.Comments, key, ts, ts)
+	var typeID, issuedAt any
+	var units, points int
+	var amount int64
+	if iss := req.Issue; iss != nil {
+		typeID, units, points, amount, issuedAt = iss.Type.ID, iss.Units, iss.Points, iss.AmountCents, timeArg(iss.IssuedAt)
+	}
+	id, err := st.store.dialect.insertID(ctx, st.insert, vehicle.ID, req.Officer.OfficerID, vehicle.ID, timeArg(req.OccurredAt), ts,
+		req.Comments, key, typeID, units, amount, points, issuedAt, req.Place.Lat, req.Place.Lon, req.Place.Description, ts, ts)
 	switch {
 	case isNoRows(err) && key != nil:
 		// PostgreSQL inserted nothing (see postgresDialect.insertSQL): another
@@ -486,15 +518,31 @@ func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req R
 	case err != nil:
 		return Recorded{}, fmt.Errorf("models: insert infraction: %w", err)
 	}
-	var owner int64
-	if err := st.owner.QueryRowContext(ctx, id).Scan(&owner); err != nil {
-		return Recorded{}, fmt.Errorf("models: infraction owner: %w", err)
-	}
-	return Recorded{Infraction: InfractionRow{
-		ID: id, PersonID: owner, Plate: req.Plate, Brand: vehicle.Brand, Color: vehicle.Color,
+	row := InfractionRow{
+		ID: id, Plate: req.Plate, Brand: vehicle.Brand, Color: vehicle.Color,
 		OccurredAt: req.OccurredAt.UTC(), RecordedAt: t, Comments: req.Comments,
 		OfficerName: req.Officer.Name, OfficerBadge: req.Officer.Badge, Status: StatusValid,
-	}}, nil
+		Latitude: req.Place.Lat, Longitude: req.Place.Lon, Place: req.Place.Description,
+	}
+	if req.Issue == nil {
+		if err := st.owner.QueryRowContext(ctx, id).Scan(&row.PersonID); err != nil {
+			return Recorded{}, fmt.Errorf("models: infraction owner: %w", err)
+		}
+		return Recorded{Infraction: row}, nil
+	}
+	iss := req.Issue
+	issued := iss.IssuedAt
+	row.TypeID, row.Code, row.Description, row.LegalRef, row.Severity = &iss.Type.ID, iss.Type.Code, iss.Type.Description, iss.Type.LegalRef, iss.Type.Severity
+	row.Units, row.Points, row.AmountCents, row.IssuedAt = iss.Units, iss.Points, iss.AmountCents, &issued
+	var email, name string
+	if err := st.contact.QueryRowContext(ctx, id).Scan(&row.PersonID, &email, &name); err != nil {
+		return Recorded{}, fmt.Errorf("models: infraction owner: %w", err)
+	}
+	n := st.store.Locale().issued(&row, name, iss.settings)
+	if _, err := st.notice.ExecContext(ctx, email, n.kind, id, n.subject, n.body, n.messageID, ts, ts, ts); err != nil {
+		return Recorded{}, fmt.Errorf("models: notification: %w", err)
+	}
+	return Recorded{Infraction: row}, nil
 }
 
 // replayIdempotent returns the infraction already stored under req's

@@ -1,7 +1,9 @@
 package models
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -9,6 +11,10 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"transito/docs"
+	"transito/models/fines"
+	"transito/models/rules"
 )
 
 // SeedOptions describe a synthetic data set.
@@ -132,8 +138,24 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 	}
 	res.Vehicles = len(vehicleIDs)
 
+	// The example catalogue and two unit values (from five years before and
+	// from the start of this year), as the demo has them.
+	if _, err := s.ImportCatalog(ctx, bytes.NewReader(docs.ExampleCatalog), CLIActor); err != nil {
+		return nil, fmt.Errorf("models: seed catalogue: %w", err)
+	}
+	loc := s.Locale().Location
+	for _, v := range demoUnitValues(opts.Now, loc) {
+		if _, err := s.SetUnitValue(ctx, v, CLIActor); err != nil {
+			return nil, fmt.Errorf("models: seed unit value: %w", err)
+		}
+	}
+	tariff, err := loadTariff(ctx, s.writer)
+	if err != nil {
+		return nil, err
+	}
+
 	// Infractions go in one transaction: the table's indexes are dropped,
-	// the rows inserted through one prepared statement, and the indexes built
+	// the rows inserted through prepared statements, and the indexes built
 	// again (sorting once is far cheaper than a million random index
 	// inserts). A failure rolls all of it back, indexes included.
 	year := int64(365 * 24 * time.Hour / time.Second)
@@ -142,19 +164,24 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		occurredAt := tally{}
 		err := s.withoutIndexes(ctx, tx, "infractions", func() error {
-			stmt, err := tx.PrepareContext(ctx, s.dialect.sql(`INSERT INTO infractions
-				(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, status, void_reason, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?)`))
+			w, err := newSeedWriter(ctx, tx, s.dialect)
 			if err != nil {
 				return err
 			}
-			defer stmt.Close()
+			defer w.close()
 			for range opts.Infractions {
 				v := rng.IntN(len(vehicleIDs))
 				occurred := time.Unix(end-rng.Int64N(year), 0).UTC()
-				if _, err := stmt.ExecContext(ctx, vehicleIDs[v], officerIDs[rng.IntN(len(officerIDs))], owners[v],
-					timeArg(occurred), timeArg(occurred.Add(time.Duration(rng.IntN(600))*time.Second)),
-					seedComments[rng.IntN(len(seedComments))], StatusValid, ts, ts); err != nil {
+				f := seedFine{vehicle: vehicleIDs[v], officer: officerIDs[rng.IntN(len(officerIDs))], person: owners[v],
+					occurred: occurred, recorded: occurred.Add(time.Duration(rng.IntN(600)) * time.Second),
+					comments: seedComments[rng.IntN(len(seedComments))], status: StatusValid}
+				if k := rng.IntN(2 * len(seedPlaces)); k < len(seedPlaces) {
+					f.place = seedPlaces[k]
+				}
+				if rng.IntN(100) >= 12 { // most are issued
+					f.issue(rng, tariff, opts.Now, loc)
+				}
+				if err := w.write(ctx, &f, ts); err != nil {
 					return err
 				}
 				occurredAt.add(occurred)
@@ -179,4 +206,147 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 // asciiFold drops the accents of the seed's names for e-mail addresses.
 func asciiFold(s string) string {
 	return strings.NewReplacer("á", "a", "é", "e", "í", "i", "ó", "o", "ú", "u", "Á", "A", "É", "E", "Í", "I", "Ó", "O", "Ú", "U", "ñ", "n").Replace(s)
+}
+
+// seedPlaces are where the seed's infractions happened (half of them say).
+var seedPlaces = []rules.Place{
+	seedPlace("Av. Corrientes y Callao", -34.6043, -58.3923), seedPlace("Av. 9 de Julio y Belgrano", -34.6131, -58.3808),
+	seedPlace("Av. Santa Fe 1800", -34.5955, -58.3930), seedPlace("Av. Rivadavia 5000", -34.6189, -58.4360),
+	seedPlace("Av. Cabildo 2100", -34.5620, -58.4560), seedPlace("Av. Libertador 4400", -34.5680, -58.4180),
+	{Description: "Ruta 2, km 54"}, {Description: "Autopista 25 de Mayo, km 3"}, {Description: "Plaza de Mayo"},
+}
+
+func seedPlace(desc string, lat, lon float64) rules.Place {
+	return rules.Place{Lat: &lat, Lon: &lon, Description: desc}
+}
+
+// seedFine is one infraction of the seed and what happened to it.
+type seedFine struct {
+	vehicle, officer, person int64
+	occurred, recorded       time.Time
+	comments, status, reason string
+	place                    rules.Place
+	// The fine, when issued (at recorded).
+	typ    *InfractionType
+	amount int64
+	// A payment (paid non-zero) or a descargo (filed non-zero).
+	paid           time.Time
+	paidCents      int64
+	filed, decided time.Time
+	dispute        fines.DisputeStatus
+}
+
+// issue gives f a type and an outcome: about a quarter paid with what was
+// owed that day, some annulled, some with a pending, rejected or accepted
+// descargo, the rest still owed.
+func (f *seedFine) issue(rng *rand.Rand, t *Tariff, now time.Time, loc *time.Location) {
+	f.typ = &t.Types[rng.IntN(len(t.Types))]
+	amount, err := fines.Amount(f.typ.Units, t.history, fines.DateOf(f.recorded, loc))
+	if err != nil {
+		f.typ = nil
+		return
+	}
+	f.amount = amount
+	switch roll := rng.IntN(100); {
+	case roll < 25:
+		paid := f.recorded.Add(time.Duration(rng.Int64N(int64(70 * day))))
+		if paid.After(now) {
+			return
+		}
+		fine := fines.Fine{OccurredAt: f.occurred, IssuedAt: f.recorded, AmountCents: amount, Severity: fines.Severity(f.typ.Severity), Status: fines.Vigente}
+		if owed := fines.Assess(fine, t.Settings, paid, loc).ToPay; owed != nil {
+			f.paid, f.paidCents, f.status = paid, *owed, StatusPaid
+		}
+	case roll < 28:
+		f.status, f.reason = StatusVoided, "Anulada en la revisión del acta."
+	case roll < 32:
+		f.filed = f.recorded.Add(time.Duration(1+rng.IntN(15)) * day)
+		f.decided = f.filed.Add(time.Duration(5+rng.IntN(30)) * day)
+		switch {
+		case f.filed.After(now):
+			f.filed = time.Time{}
+		case roll < 30 || f.decided.After(now):
+			f.dispute, f.status, f.decided = fines.DisputePending, StatusDisputed, time.Time{}
+		case roll == 30:
+			f.dispute, f.status, f.reason = fines.DisputeAccepted, StatusVoided, "Descargo aceptado: la señalización no era visible."
+		default:
+			f.dispute = fines.DisputeRejected
+		}
+	}
+}
+
+// seedWriter holds the seed's prepared statements.
+type seedWriter struct {
+	d                                  dialect
+	plain, returning, payment, dispute *sql.Stmt
+	n                                  int
+}
+
+const seedInfractionSQL = `INSERT INTO infractions
+	(vehicle_id, officer_id, person_id, occurred_at, recorded_at, comments, status, void_reason,
+	type_id, units, amount_cents, points, issued_at, latitude, longitude, place, created_at, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+func newSeedWriter(ctx context.Context, tx bun.Tx, d dialect) (*seedWriter, error) {
+	w := &seedWriter{d: d}
+	for _, x := range []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&w.plain, d.sql(seedInfractionSQL)},
+		{&w.returning, d.rowSQL(seedInfractionSQL)},
+		{&w.payment, d.sql(`INSERT INTO payments (infraction_id, amount_cents, method, reference, paid_at, actor, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, 'cli:seed', ?, ?)`)},
+		{&w.dispute, d.sql(`INSERT INTO disputes (infraction_id, text, contact_email, status, resolution, resolved_at, reference, created_at, updated_at)
+			VALUES (?, 'Descargo de prueba.', 'descargo@example.com', ?, ?, ?, ?, ?, ?)`)},
+	} {
+		stmt, err := tx.PrepareContext(ctx, x.sql)
+		if err != nil {
+			w.close()
+			return nil, err
+		}
+		*x.dst = stmt
+	}
+	return w, nil
+}
+
+func (w *seedWriter) close() {
+	for _, st := range []*sql.Stmt{w.plain, w.returning, w.payment, w.dispute} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+var seedMethods = []string{MethodCash, MethodTransfer, MethodCard, MethodGateway}
+
+func (w *seedWriter) write(ctx context.Context, f *seedFine, ts any) error {
+	w.n++
+	var typeID, issued any
+	var units, points int
+	if f.typ != nil {
+		typeID, units, points, issued = f.typ.ID, f.typ.Units, f.typ.Points, timeArg(f.recorded)
+	}
+	args := []any{f.vehicle, f.officer, f.person, timeArg(f.occurred), timeArg(f.recorded), f.comments, f.status, f.reason,
+		typeID, units, f.amount, points, issued, f.place.Lat, f.place.Lon, f.place.Description, ts, ts}
+	if f.paid.IsZero() && f.filed.IsZero() {
+		_, err := w.plain.ExecContext(ctx, args...)
+		return err
+	}
+	id, err := w.d.rowID(ctx, w.returning, args...)
+	if err != nil {
+		return err
+	}
+	if !f.paid.IsZero() {
+		_, err := w.payment.ExecContext(ctx, id, f.paidCents, seedMethods[w.n%len(seedMethods)], fmt.Sprintf("SEED-%09d", w.n),
+			timeArg(f.paid), ts, ts)
+		return err
+	}
+	var resolution string
+	var resolved any
+	if f.dispute != fines.DisputePending {
+		resolution, resolved = "Resolución de prueba.", timeArg(f.decided)
+	}
+	_, err = w.dispute.ExecContext(ctx, id, string(f.dispute), resolution, resolved, fmt.Sprintf("S-%09d", w.n), timeArg(f.filed), ts)
+	return err
 }

@@ -7,6 +7,12 @@ const (
 	CreateInfractionV1 = "/api/v1/infracciones"
 	Report             = "/generar_informe"
 	ReportV1           = "/api/v1/informes"
+	// Catalogue is the active legal catalogue, VehicleCheck one vehicle
+	// with its unpaid fines (both for officers), Payments the payment
+	// provider's webhook.
+	Catalogue    = "/api/v1/catalogo"
+	VehicleCheck = "/api/v1/vehiculos/:placa"
+	Payments     = "/api/v1/pagos"
 	// APIDocs is the API's reference page; problem types are anchors on it.
 	APIDocs = "/api"
 	OpenAPI = "/api/openapi.yaml"

@@ -15,6 +15,7 @@ var (
 	keyLimit      = itoa(rules.MaxIdempotencyKeyLen)
 	skewMinutes   = itoa(int(rules.MaxClockSkew / time.Minute))
 	bodyLimit     = itoa(rules.MaxAPIBody>>10) + " KiB"
+	placeLimit    = itoa(rules.MaxPlaceLen)
 )
 
 // apiError is one kind of problem the API answers, with the anchor its
@@ -52,7 +53,7 @@ var apiErrors = []apiError{
 		`{"type":"/api#error-metodo","title":"Método no permitido","status":405,
  "detail":"Este recurso solo admite POST.","request_id":"1f0c9a7e5b3d2c33"}`},
 	{"error-conflicto", "409", "Conflicto",
-		"La operación choca con datos existentes (por ejemplo, un correo o una patente que ya están registrados). El detalle dice con qué.",
+		"La operación choca con datos existentes (por ejemplo, un correo o una patente que ya están registrados, o una multa ya pagada con otra referencia). El detalle dice con qué.",
 		`{"type":"/api#error-conflicto","title":"Conflicto","status":409,
  "detail":"Ya existe una persona con el correo ana.martinez@example.com.","request_id":"1f0c9a7e5b3d2c36"}`},
 	{"error-tamano", "413", "Cuerpo demasiado grande",
@@ -86,7 +87,22 @@ func curlCreate(base string) string {
   -H 'Authorization: Bearer trn_…' \
   -H 'Content-Type: application/json' \
   -H 'Idempotency-Key: 7f9c2b1e-4a5d-4c1b-9e0f-2a3b4c5d6e7f' \
-  -d '{"placa_patente": "ABC-123", "timestamp": "2024-05-01T14:30:00-03:00", "comentarios": "Semáforo en rojo"}'`
+  -d '{"placa_patente": "ABC-123", "timestamp": "2024-05-01T14:30:00-03:00", "comentarios": "Semáforo en rojo",
+       "codigo": "SEM-01", "ubicacion": {"lat": -34.6037, "lon": -58.3816, "descripcion": "Av. Corrientes 1200"}}'`
+}
+
+func curlCatalogue(base string) string {
+	return `curl -i ` + base + paths.Catalogue + ` -H 'Authorization: Bearer trn_…'
+curl ` + base + `/api/v1/vehiculos/AB123CD -H 'Authorization: Bearer trn_…'
+# {"placa_patente":"AB123CD","marca":"Toyota","color":"Blanco","infracciones_impagas":1}`
+}
+
+func curlPayment(base string) string {
+	return `body='{"infraccion_id":1042,"importe":"225000.00","referencia":"MP-123456789"}'
+t=$(date +%s)
+sig=$(printf '%s.%s' "$t" "$body" | openssl dgst -sha256 -hmac "$TRANSITO_PAYMENT_SECRET" | sed 's/^.* //')
+curl -X POST ` + base + paths.Payments + ` -H 'Content-Type: application/json' \
+  -H "Transito-Firma: t=$t,v1=$sig" -d "$body"`
 }
 
 const createResponse = `{
@@ -96,7 +112,15 @@ const createResponse = `{
   "comentarios": "Semáforo en rojo",
   "oficial": {"nombre": "Laura Benítez", "numero": "PF-4711"},
   "registrada_en": "2024-05-01T14:31:07.52311-03:00",
-  "estado": "vigente"
+  "estado": "vigente",
+  "codigo": "SEM-01",
+  "descripcion": "Cruzar con el semáforo en rojo",
+  "ubicacion": {"lat": -34.6037, "lon": -58.3816, "descripcion": "Av. Corrientes 1200"},
+  "importe": "450000.00",
+  "a_pagar": "225000.00",
+  "moneda": "ARS",
+  "vencimiento": "2024-06-30",
+  "descuento_hasta": "2024-05-21"
 }`
 
 func curlReport(base string) string {
@@ -113,7 +137,15 @@ const reportResponse = `[
     "comentarios": "Semáforo en rojo en Av. Corrientes y Callao",
     "oficial": {"nombre": "Oficial Demo", "numero": "DEMO-001"},
     "registrada_en": "2024-05-01T14:31:07.52311-03:00",
-    "estado": "vigente"
+    "estado": "vigente",
+    "codigo": null,
+    "descripcion": null,
+    "ubicacion": null,
+    "importe": null,
+    "a_pagar": null,
+    "moneda": null,
+    "vencimiento": null,
+    "descuento_hasta": null
   }
 ]`
 

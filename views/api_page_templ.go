@@ -56,7 +56,7 @@ func APIPage(p Page, base string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\" data-testid=\"openapi-link\">OpenAPI 3.1 (openapi.yaml)</a>.</p><nav aria-label=\"Contenido\" class=\"mt-4 text-sm\"><ul class=\"flex flex-wrap gap-x-4 gap-y-1\"><li><a class=\"text-blue-800 underline\" href=\"#cargar-infraccion\">Registrar una infracción</a></li><li><a class=\"text-blue-800 underline\" href=\"#generar-informe\">Consultar un informe</a></li><li><a class=\"text-blue-800 underline\" href=\"#errores\">Errores</a></li></ul></nav><section id=\"cargar-infraccion\" class=\"mt-8\"><h2 class=\"text-xl font-semibold\">Registrar una infracción</h2><p class=\"mt-1\"><code class=\"font-semibold\">POST /cargar_infraccion</code> (también <code>/cargar_infraccion/</code> y <code>/api/v1/infracciones</code>) con el token del oficial.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\" data-testid=\"openapi-link\">OpenAPI 3.1 (openapi.yaml)</a>.</p><nav aria-label=\"Contenido\" class=\"mt-4 text-sm\"><ul class=\"flex flex-wrap gap-x-4 gap-y-1\"><li><a class=\"text-blue-800 underline\" href=\"#cargar-infraccion\">Registrar una infracción</a></li><li><a class=\"text-blue-800 underline\" href=\"#generar-informe\">Consultar un informe</a></li><li><a class=\"text-blue-800 underline\" href=\"#catalogo\">Catálogo y patentes</a></li><li><a class=\"text-blue-800 underline\" href=\"#pagos\">Avisos de pago</a></li><li><a class=\"text-blue-800 underline\" href=\"#errores\">Errores</a></li></ul></nav><section id=\"cargar-infraccion\" class=\"mt-8\"><h2 class=\"text-xl font-semibold\">Registrar una infracción</h2><p class=\"mt-1\"><code class=\"font-semibold\">POST /cargar_infraccion</code> (también <code>/cargar_infraccion/</code> y <code>/api/v1/infracciones</code>) con el token del oficial.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -71,7 +71,7 @@ func APIPage(p Page, base string) templ.Component {
 			var templ_7745c5c3_Var4 string
 			templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(plateLimit)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 33, Col: 164}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 35, Col: 164}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 			if templ_7745c5c3_Err != nil {
@@ -84,7 +84,7 @@ func APIPage(p Page, base string) templ.Component {
 			var templ_7745c5c3_Var5 string
 			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(skewMinutes)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 34, Col: 288}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 36, Col: 288}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 			if templ_7745c5c3_Err != nil {
@@ -97,26 +97,65 @@ func APIPage(p Page, base string) templ.Component {
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(commentsLimit)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 35, Col: 153}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 37, Col: 153}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, " caracteres.</td></tr><tr><td class=\"py-1 pr-3 align-top\"><code>Idempotency-Key</code></td><td class=\"py-1\">Encabezado opcional (hasta ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, " caracteres.</td></tr><tr class=\"border-b border-slate-200\"><td class=\"py-1 pr-3 align-top\"><code>codigo</code></td><td class=\"py-1\">Opcional: el código de un tipo activo del catálogo. Con él la multa se emite al recibirla (importe = unidades × valor de la unidad fija del día); desconocido o dado de baja: 400. Sin él queda sin tipificar.</td></tr><tr class=\"border-b border-slate-200\"><td class=\"py-1 pr-3 align-top\"><code>ubicacion</code></td><td class=\"py-1\">Opcional: <code>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var7 string
-			templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(keyLimit)
+			templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs("{")
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 36, Col: 129}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 39, Col: 140}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, " caracteres ASCII). Reintentar con la misma clave devuelve la primera respuesta, con <code>Idempotent-Replayed: true</code>, sin crear otra fila.</td></tr></tbody></table><p class=\"mt-3\">Respuesta <strong>200</strong>: la infracción, ya guardada en disco.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "\"lat\", \"lon\", \"descripcion\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var8 string
+			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs("}")
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 39, Col: 172}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</code>; lat entre -90 y 90, lon entre -180 y 180, descripción de hasta ")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var9 string
+			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(placeLimit)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 39, Col: 258}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, " caracteres; las coordenadas (las dos), la descripción o las tres.</td></tr><tr><td class=\"py-1 pr-3 align-top\"><code>Idempotency-Key</code></td><td class=\"py-1\">Encabezado opcional (hasta ")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var10 string
+			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(keyLimit)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 40, Col: 129}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, " caracteres ASCII). Reintentar con la misma clave devuelve la primera respuesta, con <code>Idempotent-Replayed: true</code>, sin crear otra fila.</td></tr></tbody></table><p class=\"mt-3\">Respuesta <strong>200</strong>: la infracción, ya guardada en disco.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -124,7 +163,7 @@ func APIPage(p Page, base string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<p class=\"mt-2 text-sm\">Otros códigos: <a class=\"text-blue-800 underline\" href=\"#error-validacion\">400</a>, <a class=\"text-blue-800 underline\" href=\"#error-autenticacion\">401</a>, <a class=\"text-blue-800 underline\" href=\"#error-prohibido\">403</a>, <a class=\"text-blue-800 underline\" href=\"#error-no-encontrado\">404</a>, <a class=\"text-blue-800 underline\" href=\"#error-metodo\">405</a>, <a class=\"text-blue-800 underline\" href=\"#error-tamano\">413</a>, <a class=\"text-blue-800 underline\" href=\"#error-limite\">429</a>, <a class=\"text-blue-800 underline\" href=\"#error-interno\">500</a>, <a class=\"text-blue-800 underline\" href=\"#error-no-disponible\">503</a>.</p></section><section id=\"generar-informe\" class=\"mt-10\"><h2 class=\"text-xl font-semibold\">Consultar un informe</h2><p class=\"mt-1\"><code class=\"font-semibold\">GET /generar_informe?email=</code> (también <code>/generar_informe/</code> y <code>/api/v1/informes</code>). Sin autenticación; el correo no distingue mayúsculas. Devuelve una lista de las infracciones de los vehículos que la persona tenía al momento de cada una, de la más reciente a la más antigua; <code>[]</code> si no tiene ninguna. Las anuladas llevan <code>\"estado\": \"anulada\"</code>.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<p class=\"mt-2 text-sm\">Otros códigos: <a class=\"text-blue-800 underline\" href=\"#error-validacion\">400</a>, <a class=\"text-blue-800 underline\" href=\"#error-autenticacion\">401</a>, <a class=\"text-blue-800 underline\" href=\"#error-prohibido\">403</a>, <a class=\"text-blue-800 underline\" href=\"#error-no-encontrado\">404</a>, <a class=\"text-blue-800 underline\" href=\"#error-metodo\">405</a>, <a class=\"text-blue-800 underline\" href=\"#error-tamano\">413</a>, <a class=\"text-blue-800 underline\" href=\"#error-limite\">429</a>, <a class=\"text-blue-800 underline\" href=\"#error-interno\">500</a>, <a class=\"text-blue-800 underline\" href=\"#error-no-disponible\">503</a>.</p></section><section id=\"generar-informe\" class=\"mt-10\"><h2 class=\"text-xl font-semibold\">Consultar un informe</h2><p class=\"mt-1\"><code class=\"font-semibold\">GET /generar_informe?email=</code> (también <code>/generar_informe/</code> y <code>/api/v1/informes</code>). Sin autenticación; el correo no distingue mayúsculas. Devuelve una lista de las infracciones de los vehículos que la persona tenía al momento de cada una, de la más reciente a la más antigua; <code>[]</code> si no tiene ninguna. Las anuladas llevan <code>\"estado\": \"anulada\"</code>.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -136,7 +175,7 @@ func APIPage(p Page, base string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<p class=\"mt-2\">Cada respuesta lleva <code>ETag</code>; con <code>If-None-Match</code> el servidor responde 304 sin cuerpo si nada cambió.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<p class=\"mt-2\">Cada respuesta lleva <code>ETag</code>; con <code>If-None-Match</code> el servidor responde 304 sin cuerpo si nada cambió.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -144,64 +183,132 @@ func APIPage(p Page, base string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<p class=\"mt-2 text-sm\">Otros códigos: <a class=\"text-blue-800 underline\" href=\"#error-validacion\">400</a>, <a class=\"text-blue-800 underline\" href=\"#error-no-encontrado\">404</a>, <a class=\"text-blue-800 underline\" href=\"#error-metodo\">405</a>, <a class=\"text-blue-800 underline\" href=\"#error-limite\">429</a>, <a class=\"text-blue-800 underline\" href=\"#error-interno\">500</a>.</p></section><section id=\"errores\" class=\"mt-10\"><h2 class=\"text-xl font-semibold\">Errores</h2><p class=\"mt-1\">Todas las respuestas de error tienen <code>type</code>, <code>title</code>, <code>status</code>, <code>detail</code> (en castellano, para mostrar) y <code>request_id</code>; las de validación, además, <code>errors</code> con un mensaje por campo.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<p class=\"mt-2 text-sm\">Otros códigos: <a class=\"text-blue-800 underline\" href=\"#error-validacion\">400</a>, <a class=\"text-blue-800 underline\" href=\"#error-no-encontrado\">404</a>, <a class=\"text-blue-800 underline\" href=\"#error-metodo\">405</a>, <a class=\"text-blue-800 underline\" href=\"#error-limite\">429</a>, <a class=\"text-blue-800 underline\" href=\"#error-interno\">500</a>.</p></section><section id=\"catalogo\" class=\"mt-10\"><h2 class=\"text-xl font-semibold\">Catálogo y patentes</h2><p class=\"mt-1\"><code class=\"font-semibold\">GET /api/v1/catalogo</code> con el token del oficial: los tipos activos con su importe de hoy, y un <code>ETag</code> que cambia con el catálogo o el valor de la unidad fija (304 con <code>If-None-Match</code>). <code class=\"font-semibold\">GET /api/v1/vehiculos/")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var11 string
+			templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs("{")
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 58, Col: 315}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "placa")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var12 string
+			templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs("}")
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 58, Col: 325}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "</code>: marca, color y cuántas multas impagas tiene; 404 si no está registrada.</p>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = codeBlock(curlCatalogue(trimBase(base)), "curl-example").Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</section><section id=\"pagos\" class=\"mt-10\"><h2 class=\"text-xl font-semibold\">Avisos de pago</h2><p class=\"mt-1\"><code class=\"font-semibold\">POST /api/v1/pagos</code>, para la pasarela de pago: <code>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var13 string
+			templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs("{")
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 63, Col: 111}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "\"infraccion_id\", \"importe\", \"referencia\", \"pagado_en\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var14 string
+			templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs("}")
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 63, Col: 169}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "</code> firmado con <code>Transito-Firma: t=&lt;segundos Unix&gt;,v1=&lt;HMAC-SHA256 de \"t.cuerpo\"&gt;</code> y la clave <code>TRANSITO_PAYMENT_SECRET</code> (401 si falta, no coincide o tiene más de 5 minutos). El importe debe ser lo que se debía ese día (422 si no, con el importe esperado); la misma referencia otra vez devuelve el primer resultado; una multa ya pagada con otra referencia, 409. Sin clave configurada la ruta no existe (404).</p>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = codeBlock(curlPayment(trimBase(base)), "curl-example").Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "</section><section id=\"errores\" class=\"mt-10\"><h2 class=\"text-xl font-semibold\">Errores</h2><p class=\"mt-1\">Todas las respuestas de error tienen <code>type</code>, <code>title</code>, <code>status</code>, <code>detail</code> (en castellano, para mostrar) y <code>request_id</code>; las de validación, además, <code>errors</code> con un mensaje por campo.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			for _, e := range apiErrors {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<section id=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<section id=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var8 string
-				templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(e.Anchor).Resolve(ctx)
+				var templ_7745c5c3_Var15 string
+				templ_7745c5c3_Var15, templ_7745c5c3_Err = templruntime.NewAttributeExpression(e.Anchor).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 56, Col: 27}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 70, Col: 27}
 				}
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" class=\"mt-6 scroll-mt-4\" data-testid=\"api-error\"><h3 class=\"text-lg font-semibold\">")
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var15)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var9 string
-				templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(e.Status)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 57, Col: 50}
-				}
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "\" class=\"mt-6 scroll-mt-4\" data-testid=\"api-error\"><h3 class=\"text-lg font-semibold\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, " · ")
+				var templ_7745c5c3_Var16 string
+				templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(e.Status)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 71, Col: 50}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var10 string
-				templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(e.Title)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 57, Col: 65}
-				}
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, " · ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "</h3><p class=\"mt-1\">")
+				var templ_7745c5c3_Var17 string
+				templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(e.Title)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 71, Col: 65}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				var templ_7745c5c3_Var11 string
-				templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(e.When)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 58, Col: 30}
-				}
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "</h3><p class=\"mt-1\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "</p>")
+				var templ_7745c5c3_Var18 string
+				templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(e.When)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 72, Col: 30}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var18))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -209,12 +316,12 @@ func APIPage(p Page, base string) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</section>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</section>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</section></article>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "</section></article>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -246,33 +353,33 @@ func codeBlock(code, testid string) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<pre class=\"mt-2 overflow-x-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100 print:whitespace-pre-wrap print:bg-white print:text-black\" tabindex=\"0\" data-testid=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<pre class=\"mt-2 overflow-x-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100 print:whitespace-pre-wrap print:bg-white print:text-black\" tabindex=\"0\" data-testid=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var13 string
-		templ_7745c5c3_Var13, templ_7745c5c3_Err = templruntime.NewAttributeExpression(testid).Resolve(ctx)
+		var templ_7745c5c3_Var20 string
+		templ_7745c5c3_Var20, templ_7745c5c3_Err = templruntime.NewAttributeExpression(testid).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 69, Col: 193}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 83, Col: 193}
 		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var13)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "\"><code>")
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var20)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var14 string
-		templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(code)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 69, Col: 208}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "\"><code>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "</code></pre>")
+		var templ_7745c5c3_Var21 string
+		templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(code)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/api_page.templ`, Line: 83, Col: 208}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</code></pre>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

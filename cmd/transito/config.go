@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +37,19 @@ type Config struct {
 	// PprofAddr is TRANSITO_PPROF_ADDR: a loopback address for Go's
 	// profiler, or empty (off).
 	PprofAddr string
+	// PublicURL is the base of the links in mails and documents.
+	PublicURL string
+	// Currency is TRANSITO_CURRENCY, the ISO 4217 code beside amounts.
+	Currency string
+	// Authority is TRANSITO_AUTHORITY, the name on documents and mails.
+	Authority string
+	// PaymentSecret is TRANSITO_PAYMENT_SECRET; empty, the payment
+	// webhook does not exist.
+	PaymentSecret string
 }
+
+// minPaymentSecret is the shortest payment provider's secret accepted.
+const minPaymentSecret = 16
 
 // env returns the variable's value or def.
 func env(name, def string) string {
@@ -64,11 +78,14 @@ func serveFlags(fs *flag.FlagSet) func() (*Config, error) {
 	demo := fs.Bool("demo", false, "load the demo data set and print a demo officer token")
 	idle := fs.String("session-idle", env("TRANSITO_SESSION_IDLE", "8h"), "admin session idle timeout (env TRANSITO_SESSION_IDLE)")
 	maxAge := fs.String("session-max", env("TRANSITO_SESSION_MAX", "12h"), "admin session lifetime after login, however busy (env TRANSITO_SESSION_MAX)")
+	publicURL := fs.String("public-url", env("TRANSITO_PUBLIC_URL", "http://localhost:8000"), "the base of the links in mails and documents (env TRANSITO_PUBLIC_URL)")
 	secure := &boolFlag{value: env("TRANSITO_SECURE_COOKIES", "off")}
 	fs.Var(secure, "secure-cookies", "always mark the session cookie Secure: 1/0, true/false, yes/no, on/off (env TRANSITO_SECURE_COOKIES)")
 	return func() (*Config, error) {
 		cfg := &Config{DB: *db, Addr: *addr, Demo: *demo, AdminPassword: os.Getenv("TRANSITO_ADMIN_PASSWORD"),
-			SessionKey: os.Getenv("TRANSITO_SESSION_KEY"), PprofAddr: os.Getenv("TRANSITO_PPROF_ADDR")}
+			SessionKey: os.Getenv("TRANSITO_SESSION_KEY"), PprofAddr: os.Getenv("TRANSITO_PPROF_ADDR"),
+			PublicURL: strings.TrimRight(*publicURL, "/"), Currency: env("TRANSITO_CURRENCY", "ARS"),
+			Authority: env("TRANSITO_AUTHORITY", "Dirección de Tránsito"), PaymentSecret: os.Getenv("TRANSITO_PAYMENT_SECRET")}
 		var errs []error
 		var err error
 		if cfg.SecureCookies, err = parseBool(secure.value); err != nil {
@@ -117,12 +134,23 @@ func serveFlags(fs *flag.FlagSet) func() (*Config, error) {
 		if a := cfg.PprofAddr; a != "" && !loopbackAddr(a) {
 			errs = append(errs, fmt.Errorf("TRANSITO_PPROF_ADDR: %q is not a loopback address with a port (such as 127.0.0.1:6060)", a))
 		}
+		if u, err := url.Parse(cfg.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			errs = append(errs, fmt.Errorf("--public-url/TRANSITO_PUBLIC_URL: %q is not an http(s) URL such as https://transito.example.gob.ar", cfg.PublicURL))
+		}
+		if !currencyRE.MatchString(cfg.Currency) {
+			errs = append(errs, fmt.Errorf("TRANSITO_CURRENCY: %q is not an ISO 4217 code of three capital letters, such as ARS", cfg.Currency))
+		}
+		if p := cfg.PaymentSecret; p != "" && (len(p) < minPaymentSecret || strings.TrimSpace(p) == "" || oneRepeatedChar(p)) {
+			errs = append(errs, fmt.Errorf("TRANSITO_PAYMENT_SECRET must have at least %d characters, and not be blank or one character repeated", minPaymentSecret))
+		}
 		if p := cfg.AdminPassword; p != "" && len(p) < 10 {
 			errs = append(errs, errors.New("TRANSITO_ADMIN_PASSWORD must have at least 10 characters"))
 		}
 		return cfg, errors.Join(errs...)
 	}
 }
+
+var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 
 // boolFlag is a boolean flag whose value, and that of its variable, is read
 // by parseBool once flags are parsed: "--secure-cookies" alone means true.

@@ -24,6 +24,8 @@ import (
 type Config struct {
 	// Location is the display time zone.
 	Location *time.Location
+	// Currency is the ISO 4217 code shown beside amounts (ARS when empty).
+	Currency string
 	// SessionKey signs and encrypts the session cookie; empty means a
 	// random key (sessions end at restart).
 	SessionKey []byte
@@ -48,6 +50,7 @@ type Handler struct {
 	sessions *sessionManager
 	log      *slog.Logger
 	loc      *time.Location
+	currency string
 	importer *importStash
 }
 
@@ -56,8 +59,11 @@ func New(store *models.Store, log *slog.Logger, cfg Config) *Handler {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
+	if cfg.Currency == "" {
+		cfg.Currency = models.DefaultCurrency
+	}
 	return &Handler{
-		store: store, log: log, loc: cfg.Location, importer: &importStash{dir: cfg.ImportDir},
+		store: store, log: log, loc: cfg.Location, currency: cfg.Currency, importer: &importStash{dir: cfg.ImportDir},
 		sessions: newSessionManager(cfg.SessionKey, cfg.SessionIdle, cfg.SessionMax, cfg.SecureCookies),
 	}
 }

@@ -27,11 +27,11 @@ func (h *Handler) infractionForm(c *fiber.Ctx) views.InfractionForm {
 func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.InfractionForm) error {
 	lq := listQuery(c, "desde", "hasta", "oficial", "patente", "estado", "persona", "vehiculo")
 	if done, err := exported(h, c, "infracciones", "Infracciones", infractionExport(h.zone()), func(ctx context.Context) (*models.Cursor[models.InfractionDetail], error) {
-		return h.store.ExportInfractions(ctx, lq, h.loc)
+		return h.store.ExportInfractions(ctx, lq, h.loc, time.Now())
 	}); done {
 		return err
 	}
-	res, err := h.store.ListInfractions(c.UserContext(), lq, h.loc)
+	res, err := h.store.ListInfractions(c.UserContext(), lq, h.loc, time.Now())
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 		}})
 	}
 	if l.Dates, err = h.dateDrill(c.UserContext(), l, lq, func(ctx context.Context, level models.DateLevel, within time.Time) ([]models.DateBucket, error) {
-		return h.store.InfractionDates(ctx, lq, h.loc, level, within, res.Total)
+		return h.store.InfractionDates(ctx, lq, h.loc, level, within, res.Total, time.Now())
 	}); err != nil {
 		return err
 	}

@@ -17,20 +17,39 @@ import (
 
 	"transito/handlers/web"
 	"transito/models"
+	"transito/models/fines"
 	"transito/models/rules"
 )
 
-// InfractionJSON is an infraction as the API answers it.
+// InfractionJSON is an infraction as the API answers it. The fine's members
+// are null when they do not apply: a sin tipificar one has no code or
+// amount, a paid one owes nothing.
 type InfractionJSON struct {
-	ID         int64       `json:"id"`
-	Plate      string      `json:"placa_patente"`
-	Brand      string      `json:"marca,omitempty"`
-	Color      string      `json:"color,omitempty"`
-	Timestamp  string      `json:"timestamp"`
-	Comments   string      `json:"comentarios"`
-	Officer    OfficerJSON `json:"oficial"`
-	RecordedAt string      `json:"registrada_en"`
-	Status     string      `json:"estado"`
+	ID            int64       `json:"id"`
+	Plate         string      `json:"placa_patente"`
+	Brand         string      `json:"marca,omitempty"`
+	Color         string      `json:"color,omitempty"`
+	Timestamp     string      `json:"timestamp"`
+	Comments      string      `json:"comentarios"`
+	Officer       OfficerJSON `json:"oficial"`
+	RecordedAt    string      `json:"registrada_en"`
+	Status        string      `json:"estado"`
+	Code          *string     `json:"codigo"`
+	Description   *string     `json:"descripcion"`
+	Place         *PlaceJSON  `json:"ubicacion"`
+	Amount        *string     `json:"importe"`
+	ToPay         *string     `json:"a_pagar"`
+	Currency      *string     `json:"moneda"`
+	DueDate       *fines.Date `json:"vencimiento"`
+	DiscountUntil *fines.Date `json:"descuento_hasta"`
+}
+
+// PlaceJSON is where an infraction happened, in the shape of the officer's
+// input; a member not given is null.
+type PlaceJSON struct {
+	Lat         *float64 `json:"lat"`
+	Lon         *float64 `json:"lon"`
+	Description *string  `json:"descripcion"`
 }
 
 // OfficerJSON names the officer who recorded an infraction.
@@ -44,6 +63,11 @@ type InfractionRequest struct {
 	Plate      string
 	OccurredAt time.Time
 	Comments   string
+	// Code is the type's code, normalised ("" for none); Issue prices it
+	// when the decoder was given the tariff.
+	Code  string
+	Issue *models.Issue
+	Place rules.Place
 }
 
 // createInfraction handles POST /cargar_infraccion.
@@ -56,7 +80,12 @@ func (h *Handler) createInfraction(c *fiber.Ctx) error {
 	if msg := rules.CheckIdempotencyKey(key); msg != "" {
 		return web.ValidationProblem(rules.FieldErrors{"Idempotency-Key": msg})
 	}
-	req, err := DecodeInfraction(body, h.cfg.Location, time.Now())
+	tariff, err := h.store.Tariff(c.UserContext())
+	if err != nil {
+		return err
+	}
+	received := time.Now()
+	req, err := DecodeInfraction(body, h.cfg.Location, received, tariff)
 	if err != nil {
 		return err
 	}
@@ -68,6 +97,7 @@ func (h *Handler) createInfraction(c *fiber.Ctx) error {
 	defer cancel()
 	rec, err := h.recorder.Record(ctx, models.RecordRequest{
 		Officer: *officer, Plate: req.Plate, OccurredAt: req.OccurredAt, Comments: req.Comments, IdempotencyKey: key,
+		Place: req.Place, Issue: req.Issue,
 	})
 	if errors.Is(err, models.ErrNotFound) {
 		return web.NewProblem(fiber.StatusNotFound, "No hay ningún vehículo registrado con la patente «"+req.Plate+"».")
@@ -78,16 +108,37 @@ func (h *Handler) createInfraction(c *fiber.Ctx) error {
 	if rec.Replayed {
 		c.Set("Idempotent-Replayed", "true")
 	}
-	return c.JSON(h.infractionJSON(rec.Infraction))
+	return c.JSON(h.infractionJSON(&rec.Infraction, tariff, received))
 }
 
-func (h *Handler) infractionJSON(r models.InfractionRow) InfractionJSON {
-	return InfractionJSON{
+// infractionJSON is r as it stands at now with the tariff's settings.
+func (h *Handler) infractionJSON(r *models.InfractionRow, t *models.Tariff, now time.Time) InfractionJSON {
+	a := t.Assess(r, now, h.cfg.Location)
+	out := InfractionJSON{
 		ID: r.ID, Plate: r.Plate, Brand: r.Brand, Color: r.Color,
 		Timestamp: h.formatTime(r.OccurredAt), Comments: r.Comments,
 		Officer:    OfficerJSON{Name: r.OfficerName, Badge: r.OfficerBadge},
-		RecordedAt: h.formatTime(r.RecordedAt), Status: r.Status,
+		RecordedAt: h.formatTime(r.RecordedAt), Status: string(a.Status),
+		DueDate: a.DueDate, DiscountUntil: a.DiscountUntil,
 	}
+	if r.Code != "" {
+		out.Code, out.Description = &r.Code, &r.Description
+	}
+	if p := r.Location(); !p.IsZero() {
+		out.Place = &PlaceJSON{Lat: p.Lat, Lon: p.Lon}
+		if p.Description != "" {
+			out.Place.Description = &p.Description
+		}
+	}
+	if a.Issued {
+		amount := fines.FormatAmount(a.AmountCents)
+		out.Amount, out.Currency = &amount, &h.cfg.Currency
+	}
+	if a.ToPay != nil {
+		toPay := fines.FormatAmount(*a.ToPay)
+		out.ToPay, out.Currency = &toPay, &h.cfg.Currency
+	}
+	return out
 }
 
 // formatTime writes a time as RFC 3339 in the configured time zone.
@@ -95,9 +146,12 @@ func (h *Handler) formatTime(t time.Time) string {
 	return t.In(h.cfg.Location).Format(time.RFC3339Nano)
 }
 
-// DecodeInfraction reads and validates the body of POST /cargar_infraccion.
-// Every problem is a *web.Problem with status 400 that names the field.
-func DecodeInfraction(body []byte, loc *time.Location, now time.Time) (InfractionRequest, error) {
+// DecodeInfraction reads and validates the body of POST /cargar_infraccion
+// received at now. With a tariff, a codigo must be an active type's and is
+// priced at now (Issue); without one (nil) only its shape is checked.
+// Every problem is a *web.Problem with status 400 that names the field,
+// all the fields' problems at once.
+func DecodeInfraction(body []byte, loc *time.Location, now time.Time, tariff *models.Tariff) (InfractionRequest, error) {
 	var req InfractionRequest
 	if !utf8.Valid(body) {
 		return req, web.NewProblem(fiber.StatusBadRequest, "El cuerpo no es texto UTF-8 válido.")
@@ -148,14 +202,93 @@ func DecodeInfraction(body []byte, loc *time.Location, now time.Time) (Infractio
 			fe.Add("comentarios", msg)
 		}
 	}
+
+	if raw, ok := fields[rules.FieldCode]; ok && !isNull(raw) {
+		if err := json.Unmarshal(raw, &req.Code); err != nil {
+			fe.Add(rules.FieldCode, "debe ser un texto: el código de un tipo del catálogo")
+		} else if req.Code = rules.NormalizeCode(req.Code); req.Code != "" {
+			switch {
+			case !rules.ValidCode(req.Code):
+				fe.Add(rules.FieldCode, rules.CodeRule)
+			case tariff != nil:
+				issue, err := tariff.Issue(req.Code, now, loc)
+				var ie rules.FieldErrors
+				if errors.As(err, &ie) {
+					fe.Add(rules.FieldCode, ie[rules.FieldCode])
+				}
+				req.Issue = issue
+			}
+		}
+	}
+
+	if raw, ok := fields[rules.FieldPlace]; ok && !isNull(raw) {
+		place, msg := decodePlace(raw)
+		if msg != "" {
+			fe.Add(rules.FieldPlace, msg)
+		}
+		req.Place = place
+	}
 	if len(fe) > 0 {
 		return InfractionRequest{}, web.ValidationProblem(fe)
 	}
 	return req, nil
 }
 
+// placeMembers are the members of ubicacion.
+var placeMembers = []string{"lat", "lon", "descripcion"}
+
+// decodePlace reads ubicacion: {"lat": number, "lon": number,
+// "descripcion": text}, each optional (null is absent), within the rules
+// of rules.CheckPlace. The message says what is wrong, or is "".
+func decodePlace(raw json.RawMessage) (rules.Place, string) {
+	var p rules.Place
+	if len(raw) == 0 || raw[0] != '{' {
+		return p, `debe ser un objeto {"lat": -34.6037, "lon": -58.3816, "descripcion": "Av. Corrientes 1200"}`
+	}
+	fields, fe, ok := decodeMembers(raw, placeMembers)
+	if !ok {
+		return p, "no es un objeto JSON válido"
+	}
+	for _, name := range placeMembers {
+		if msg, bad := fe[name]; bad {
+			return p, "«" + name + "» " + msg
+		}
+	}
+	for name, msg := range fe {
+		return p, "«" + name + "» " + msg
+	}
+	coord := func(name string) (*float64, string) {
+		v, ok := fields[name]
+		if !ok || isNull(v) {
+			return nil, ""
+		}
+		var n json.Number
+		if v[0] == '"' || json.Unmarshal(v, &n) != nil {
+			return nil, "«" + name + "» debe ser un número"
+		}
+		f, err := n.Float64()
+		if err != nil {
+			return nil, "«" + name + "» debe ser un número"
+		}
+		return &f, ""
+	}
+	var msg string
+	if p.Lat, msg = coord("lat"); msg != "" {
+		return p, msg
+	}
+	if p.Lon, msg = coord("lon"); msg != "" {
+		return p, msg
+	}
+	if v, ok := fields["descripcion"]; ok && !isNull(v) {
+		if json.Unmarshal(v, &p.Description) != nil {
+			return p, "«descripcion» debe ser un texto"
+		}
+	}
+	return p, rules.CheckPlace(&p)
+}
+
 // infractionMembers are the members of the body of POST /cargar_infraccion.
-var infractionMembers = []string{"placa_patente", "timestamp", "comentarios"}
+var infractionMembers = []string{"placa_patente", "timestamp", "comentarios", rules.FieldCode, rules.FieldPlace}
 
 // decodeMembers reads a JSON object's members. ok is false when body is not
 // one JSON object. Each member that is not one of known, is given twice, or

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -19,6 +20,7 @@ import (
 
 	"transito/docs"
 	"transito/handlers"
+	"transito/handlers/api"
 	"transito/internal/testenv"
 	"transito/models"
 	"transito/models/rules"
@@ -60,15 +62,18 @@ func (k *contract) exchange(e *testenv.Env, req *http.Request, documentedMethod 
 	resp, body := e.Request(req)
 	lookup := req.Clone(context.Background())
 	lookup.Method = documentedMethod
-	// Paths here have no templates, and the variants differ only by a
-	// trailing slash, which routers fold: look the path up exactly.
-	item := k.doc.Paths.Value(req.URL.Path)
+	// The variants differ only by a trailing slash, which routers fold:
+	// look the path up exactly, or as the one template the API has.
+	path, params := req.URL.Path, map[string]string{}
+	if plate, ok := strings.CutPrefix(path, "/api/v1/vehiculos/"); ok {
+		path, params["placa"] = "/api/v1/vehiculos/{placa}", plate
+	}
+	item := k.doc.Paths.Value(path)
 	if item == nil || item.GetOperation(documentedMethod) == nil {
 		k.t.Fatalf("%s %s: not in openapi.yaml", documentedMethod, req.URL.Path)
 	}
-	route := &routers.Route{Spec: k.doc, Path: req.URL.Path, PathItem: item, Method: documentedMethod,
+	route := &routers.Route{Spec: k.doc, Path: path, PathItem: item, Method: documentedMethod,
 		Operation: item.GetOperation(documentedMethod)}
-	var params map[string]string
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: lookup, PathParams: params, Route: route},
 		Status:                 resp.StatusCode,
@@ -120,7 +125,7 @@ func TestOpenAPIAgreement(t *testing.T) {
 	createPaths := []string{"/cargar_infraccion", "/cargar_infraccion/", "/api/v1/infracciones"}
 	reportPaths := []string{"/generar_informe", "/generar_informe/", "/api/v1/informes"}
 
-	e := testenv.Demo(t, handlers.Config{})
+	e := testenv.Demo(t, handlers.Config{PaymentSecret: testSecret}, testenv.WithCatalogue())
 	inactive, err := e.Store.CreateOfficer(ctx, rules.OfficerInput{Name: "Inactivo", Badge: "INACT-1", Active: true}, models.SystemActor)
 	if err != nil {
 		t.Fatal(err)
@@ -141,6 +146,9 @@ func TestOpenAPIAgreement(t *testing.T) {
 			status int
 		}{
 			{jsonRequest(post, p, e.Token, `{"placa_patente":"ab-123-cd","timestamp":"2024-05-01 14:30","comentarios":"ok"}`), 200},
+			{jsonRequest(post, p, e.Token, `{"placa_patente":"AB123CD","codigo":"t01","ubicacion":{"lat":-34.6,"lon":-58.4,"descripcion":"Av. Corrientes 1200"}}`), 200},
+			{jsonRequest(post, p, e.Token, `{"placa_patente":"AB123CD","ubicacion":{"descripcion":"Plaza"}}`), 200},
+			{jsonRequest(post, p, e.Token, `{"placa_patente":"AB123CD","codigo":"X99"}`), 400},
 			{jsonRequest(post, p, e.Token, `{"placa_patente":5,"timestamp":"mañana"}`), 400},
 			{jsonRequest(post, p, e.Token, `[1,2]`), 400},
 			{jsonRequest(post, p, "", `{"placa_patente":"AB123CD"}`), 401},
@@ -195,6 +203,66 @@ func TestOpenAPIAgreement(t *testing.T) {
 		}
 	}
 
+	// The officers' look-ups.
+	get := http.MethodGet
+	resp, _ := k.exchange(e, jsonRequest(get, "/api/v1/catalogo", e.Token, ""), get)
+	cond := jsonRequest(get, "/api/v1/catalogo", e.Token, "")
+	cond.Header.Set("If-None-Match", resp.Header.Get("ETag"))
+	for _, c := range []struct {
+		req    *http.Request
+		status int
+	}{
+		{cond, 304},
+		{jsonRequest(get, "/api/v1/catalogo", "", ""), 401},
+		{jsonRequest(get, "/api/v1/catalogo", inactiveToken, ""), 403},
+		{jsonRequest(http.MethodPost, "/api/v1/catalogo", e.Token, ""), 405},
+		{jsonRequest(get, "/api/v1/vehiculos/AB-123-CD", e.Token, ""), 200},
+		{jsonRequest(get, "/api/v1/vehiculos/ZZ999ZZ", e.Token, ""), 404},
+		{jsonRequest(get, "/api/v1/vehiculos/AB123CD", "", ""), 401},
+		{jsonRequest(get, "/api/v1/vehiculos/AB123CD", inactiveToken, ""), 403},
+		{jsonRequest(http.MethodDelete, "/api/v1/vehiculos/AB123CD", e.Token, ""), 405},
+	} {
+		if resp, body := k.exchange(e, c.req, get); resp.StatusCode != c.status {
+			t.Errorf("%s %s: %d, want %d: %.200s", c.req.Method, c.req.URL, resp.StatusCode, c.status, body)
+		}
+	}
+
+	// The payment provider's webhook.
+	post := http.MethodPost
+	_, issued := k.exchange(e, jsonRequest(post, "/cargar_infraccion", e.Token, `{"placa_patente":"AB123CD","codigo":"E05"}`), post)
+	fine := jsonID(issued)
+	var due struct {
+		APagar string `json:"a_pagar"`
+	}
+	if err := json.Unmarshal([]byte(issued), &due); err != nil || due.APagar == "" {
+		t.Fatalf("issued fine without a_pagar: %s", issued)
+	}
+	signed := func(body string) *http.Request {
+		req := jsonRequest(post, "/api/v1/pagos", "", body)
+		req.Header.Set(api.SignatureHeader, api.Sign(testSecret, time.Now(), []byte(body)))
+		return req
+	}
+	good := fmt.Sprintf(`{"infraccion_id":%d,"importe":%q,"referencia":"MP-1"}`, fine, due.APagar)
+	unsigned := jsonRequest(post, "/api/v1/pagos", "", good)
+	for _, c := range []struct {
+		req    *http.Request
+		status int
+	}{
+		{signed(fmt.Sprintf(`{"infraccion_id":%d,"importe":"99.00","referencia":"MP-1"}`, fine)), 422},
+		{signed(good), 200},
+		{signed(good), 200},
+		{signed(fmt.Sprintf(`{"infraccion_id":%d,"importe":%q,"referencia":"MP-2"}`, fine, due.APagar)), 409},
+		{signed(`{"infraccion_id":999999,"importe":"1.00","referencia":"MP-3"}`), 404},
+		{signed(`{"infraccion_id":"uno"}`), 400},
+		{signed(`{"referencia":"` + strings.Repeat("x", rules.MaxAPIBody) + `"}`), 413},
+		{unsigned, 401},
+		{jsonRequest(http.MethodGet, "/api/v1/pagos", "", ""), 405},
+	} {
+		if resp, body := k.exchange(e, c.req, post); resp.StatusCode != c.status {
+			t.Errorf("%s %s: %d, want %d: %.200s", c.req.Method, c.req.URL, resp.StatusCode, c.status, body)
+		}
+	}
+
 	// Rate limits: one request a minute, the second is refused.
 	limited := testenv.Demo(t, handlers.Config{RateLimit: 1, APIRateLimit: 1})
 	for _, p := range createPaths {
@@ -232,6 +300,15 @@ func TestOpenAPIAgreement(t *testing.T) {
 	for _, p := range reportPaths {
 		k.exchange(broken, httptest.NewRequest(http.MethodGet, p+"?email=ana.martinez@example.com", nil), http.MethodGet)
 	}
+	for _, path := range []string{"/api/v1/catalogo", "/api/v1/vehiculos/AB123CD"} {
+		k.exchange(broken, jsonRequest(http.MethodGet, path, broken.Token, ""), http.MethodGet)
+	}
+	brokenPay := handlers.Config{PaymentSecret: testSecret}
+	payBroken := testenv.Demo(t, brokenPay)
+	if err := payBroken.Store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	k.exchange(payBroken, signed(good), http.MethodPost)
 
 	var missing []string
 	for _, key := range k.documented() {

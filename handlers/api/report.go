@@ -7,11 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"transito/handlers/web"
 	"transito/models"
+	"transito/models/fines"
 	"transito/models/rules"
 )
 
@@ -37,21 +39,29 @@ func (h *Handler) report(c *fiber.Ctx) error {
 	return nil
 }
 
-// reportJSON returns the report of email as JSON, from the cache when the
-// database has not changed since it was built. Concurrent misses for the same
-// e-mail at the same data version build it once and share it.
+// reportJSON returns the report of email as JSON, from the cache when
+// nothing it depends on has changed since it was built: the database (its
+// data version), the tariff (settings and catalogue) and the day in the
+// configured zone, since what is owed changes with the date. Concurrent
+// misses for the same e-mail at the same stamp build it once and share it.
 func (h *Handler) reportJSON(c *fiber.Ctx, email string) ([]byte, string, error) {
 	ctx := c.UserContext()
-	version, cacheable := h.store.DataVersion(ctx)
-	if !cacheable {
-		return h.buildReport(c, email)
+	now := time.Now()
+	tariff, err := h.store.Tariff(ctx)
+	if err != nil {
+		return nil, "", err
 	}
+	data, cacheable := h.store.DataVersion(ctx)
+	if !cacheable {
+		return h.buildReport(c, email, tariff, now)
+	}
+	version := reportStamp{data: data, tariff: tariff.Version, day: fines.DateOf(now, h.cfg.Location)}
 	if e, ok := h.reports.get(email, version); ok {
 		return e.body, e.etag, nil
 	}
 	f, leader := h.reports.join(email, version)
 	if leader {
-		f.body, f.etag, f.err = h.buildReport(c, email)
+		f.body, f.etag, f.err = h.buildReport(c, email, tariff, now)
 		h.reports.finish(email, version, f)
 	} else {
 		<-f.done
@@ -64,8 +74,9 @@ func (h *Handler) reportJSON(c *fiber.Ctx, email string) ([]byte, string, error)
 	return f.body, f.etag, f.err
 }
 
-// buildReport queries the report of email and encodes it.
-func (h *Handler) buildReport(c *fiber.Ctx, email string) ([]byte, string, error) {
+// buildReport queries the report of email and encodes it as it stands at
+// now.
+func (h *Handler) buildReport(c *fiber.Ctx, email string, tariff *models.Tariff, now time.Time) ([]byte, string, error) {
 	_, rows, err := h.store.Report(c.UserContext(), email)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, "", web.NewProblem(fiber.StatusNotFound, "No hay ninguna persona registrada con el correo "+email+".")
@@ -74,8 +85,8 @@ func (h *Handler) buildReport(c *fiber.Ctx, email string) ([]byte, string, error
 		return nil, "", err
 	}
 	out := make([]InfractionJSON, len(rows))
-	for i, r := range rows {
-		out[i] = h.infractionJSON(r)
+	for i := range rows {
+		out[i] = h.infractionJSON(&rows[i], tariff, now)
 	}
 	body, err := json.Marshal(out)
 	if err != nil {
@@ -89,8 +100,15 @@ func (h *Handler) buildReport(c *fiber.Ctx, email string) ([]byte, string, error
 // reportCacheBytes bounds the memory the report cache holds.
 const reportCacheBytes = 16 << 20
 
+// reportStamp is what a built report depends on besides the e-mail.
+type reportStamp struct {
+	data   int64
+	tariff string
+	day    fines.Date
+}
+
 type reportEntry struct {
-	version int64
+	version reportStamp
 	body    []byte
 	etag    string
 }
@@ -106,7 +124,7 @@ type reportCache struct {
 
 type flightKey struct {
 	email   string
-	version int64
+	version reportStamp
 }
 
 // reportFlight is one build of a report that other requests wait for.
@@ -119,7 +137,7 @@ type reportFlight struct {
 
 // join returns the build of email at version under way, or starts one
 // (leader true): the leader must call finish.
-func (rc *reportCache) join(email string, version int64) (f *reportFlight, leader bool) {
+func (rc *reportCache) join(email string, version reportStamp) (f *reportFlight, leader bool) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	k := flightKey{email, version}
@@ -135,7 +153,7 @@ func (rc *reportCache) join(email string, version int64) (f *reportFlight, leade
 }
 
 // finish stores a successful build, then wakes the requests waiting for it.
-func (rc *reportCache) finish(email string, version int64, f *reportFlight) {
+func (rc *reportCache) finish(email string, version reportStamp, f *reportFlight) {
 	if f.err == nil {
 		rc.put(email, reportEntry{version: version, body: f.body, etag: f.etag})
 	}
@@ -145,7 +163,7 @@ func (rc *reportCache) finish(email string, version int64, f *reportFlight) {
 	close(f.done)
 }
 
-func (rc *reportCache) get(email string, version int64) (reportEntry, bool) {
+func (rc *reportCache) get(email string, version reportStamp) (reportEntry, bool) {
 	rc.mu.RLock()
 	defer rc.mu.RUnlock()
 	e, ok := rc.m[email]

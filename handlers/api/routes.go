@@ -31,6 +31,11 @@ type Config struct {
 	// zero); past it the answer is 503 with Retry-After and the write is
 	// never stored.
 	WriteWait time.Duration
+	// Currency is the moneda of every amount (ARS when empty).
+	Currency string
+	// PaymentSecret signs the payment provider's calls; empty, the
+	// webhook answers 404.
+	PaymentSecret string
 }
 
 // defaultWriteWait is how long a write waits for the writer unless Config
@@ -39,10 +44,11 @@ const defaultWriteWait = 5 * time.Second
 
 // Handler serves the API.
 type Handler struct {
-	store    *models.Store
-	recorder *models.Recorder
-	cfg      Config
-	reports  reportCache
+	store      *models.Store
+	recorder   *models.Recorder
+	cfg        Config
+	reports    reportCache
+	catalogued catalogueCache
 }
 
 // New builds the API's handlers.
@@ -62,6 +68,9 @@ func New(store *models.Store, recorder *models.Recorder, cfg Config) *Handler {
 	if cfg.WriteWait <= 0 {
 		cfg.WriteWait = defaultWriteWait
 	}
+	if cfg.Currency == "" {
+		cfg.Currency = models.DefaultCurrency
+	}
 	return &Handler{store: store, recorder: recorder, cfg: cfg}
 }
 
@@ -79,6 +88,12 @@ func (h *Handler) Routes(r fiber.Router) {
 		r.Post(path, h.requireOfficer, h.cfg.Writes, h.countRecorded, h.createInfraction)
 		r.All(path, web.MethodNotAllowed(fiber.MethodPost))
 	}
+	r.Get(paths.Catalogue, h.requireOfficer, h.catalogue)
+	r.All(paths.Catalogue, web.MethodNotAllowed(fiber.MethodGet+", "+fiber.MethodHead))
+	r.Get(paths.VehicleCheck, h.requireOfficer, h.vehicleCheck)
+	r.All(paths.VehicleCheck, web.MethodNotAllowed(fiber.MethodGet+", "+fiber.MethodHead))
+	r.Post(paths.Payments, h.requirePaymentSecret, h.payment)
+	r.All(paths.Payments, h.requirePaymentSecret, web.MethodNotAllowed(fiber.MethodPost))
 	for _, path := range paths.ReportPaths() {
 		r.Get(path, h.cfg.Lookups, h.report)
 		r.All(path, web.MethodNotAllowed(fiber.MethodGet+", "+fiber.MethodHead))

@@ -23,6 +23,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/handlers/officer"
+	"transito/internal/testenv"
+	"transito/models/fines"
+	"transito/models/rules"
 )
 
 // TestBrowserBackgroundSync takes only the tab offline: the page cannot
@@ -241,14 +244,22 @@ func TestBrowserUpdate(t *testing.T) {
 func TestBrowserCatalogueAndValidation(t *testing.T) {
 	p := newPhone(t)
 	p.registry()
+	ctx := t.Context()
+	for _, in := range []rules.InfractionTypeInput{
+		{Code: "T01", Description: "Semáforo en rojo", Severity: "grave", Units: 45, Points: 5, Active: true},
+		{Code: "E05", Description: "Estacionar en lugar prohibido", Severity: "leve", Units: 10, Active: true},
+	} {
+		if _, err := p.Store.CreateInfractionType(ctx, in, testenv.Actor); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := p.Store.SetUnitValue(ctx, rules.UnitValueInput{From: fines.NewDate(2020, 1, 1), Cents: 100000}, testenv.Actor); err != nil {
+		t.Fatal(err)
+	}
+	// Signing in caches the server's catalogue on the phone; the search runs
+	// on that copy.
 	p.do("open", chromedp.Navigate(p.base+"/oficial/"), ready)
 	p.signIn()
-	p.eval(`new Promise((ok, bad) => { const r = indexedDB.open("transito-oficial"); r.onerror = () => bad(r.error);
-		r.onsuccess = () => { const tx = r.result.transaction("ajustes", "readwrite");
-			tx.objectStore("ajustes").put({ clave: "catalogo", valor: { etag: '"1"', tipos: [
-				{ codigo: "T01", descripcion: "Semáforo en rojo", gravedad: "grave", importe: "45000.00", moneda: "ARS" },
-				{ codigo: "E05", descripcion: "Estacionar en lugar prohibido", gravedad: "leve" } ] } });
-			tx.oncomplete = () => { r.result.close(); ok("ok"); }; }; })`)
 	p.do("pick a type by its words",
 		chromedp.Reload(), ready,
 		chromedp.SendKeys(testid("codigo"), "semaforo"),

@@ -431,11 +431,15 @@ func TestBrowserOfficerApp(t *testing.T) {
 	}
 
 	// A revoked token signs the officer out; the waiting citation stays.
+	// (Online, the plate check would sign out while typing: the citation
+	// is written offline, the token revoked, then the network comes back.)
+	p.do("offline again", p.setOffline(true), waitJS(`document.querySelector('[data-testid="red"]').textContent === "Sin conexión"`))
+	p.cite("AB123CD", "Después de revocar", "")
 	if err := p.Store.RevokeToken(t.Context(), p.officer.ID, testenv.Actor); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(2500 * time.Millisecond) // the server's token cache lives 2 s
-	p.cite("AB123CD", "Después de revocar", "")
+	p.do("online again", p.setOffline(false))
 	p.do("signed out", chromedp.WaitVisible(testid("ingreso-aviso")))
 	if msg := p.eval(`document.querySelector('[data-testid="ingreso-aviso"]').textContent`); !strings.Contains(msg, "revocado") {
 		t.Errorf("sign-out message %q does not give the server's reason", msg)

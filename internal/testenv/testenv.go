@@ -25,6 +25,7 @@ import (
 	"transito/handlers"
 	"transito/internal/testdb"
 	"transito/models"
+	"transito/models/fines"
 	"transito/models/rules"
 )
 
@@ -62,6 +63,7 @@ type settings struct {
 	cfg                    handlers.Config
 	log                    io.Writer
 	demo, registry, admins bool
+	catalogue              bool
 }
 
 // Option chooses what New builds.
@@ -87,6 +89,18 @@ func WithDemo() Option { return func(s *settings) { s.demo = true } }
 // server's time zone is America/Argentina/Buenos_Aires unless the config
 // names one.
 func WithRegistry() Option { return func(s *settings) { s.registry = true } }
+
+// WithCatalogue adds a small legal catalogue — T01 (grave, 300 units, 5
+// points), E05 (leve, 50 units), X99 (inactive) — and a unit value of
+// $ 1.000,00 from 2020-01-01: a T01 fine is $ 300.000,00.
+func WithCatalogue() Option { return func(s *settings) { s.catalogue = true } }
+
+// Catalogue is WithCatalogue's types.
+var Catalogue = []rules.InfractionTypeInput{
+	{Code: "T01", Description: "Cruzar con el semáforo en rojo", LegalRef: "Ley 24.449, art. 77 inc. m", Severity: "grave", Units: 300, Points: 5, Active: true},
+	{Code: "E05", Description: "Estacionar en lugar prohibido", LegalRef: "Ley 24.449, art. 49", Severity: "leve", Units: 50, Points: 0, Active: true},
+	{Code: "X99", Description: "Tipo dado de baja", LegalRef: "", Severity: "leve", Units: 10, Points: 0, Active: false},
+}
 
 // WithAdmin creates the administrator "admin" with Password.
 func WithAdmin() Option { return func(s *settings) { s.admins = true } }
@@ -140,6 +154,16 @@ func New(t testing.TB, opts ...Option) *Env {
 		e.loadRegistry()
 		if s.cfg.Location == nil {
 			s.cfg.Location = MustLocation(t, "America/Argentina/Buenos_Aires")
+		}
+	}
+	if s.catalogue {
+		for _, in := range Catalogue {
+			if _, err := store.CreateInfractionType(ctx, in, models.CLIActor); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := store.SetUnitValue(ctx, rules.UnitValueInput{From: fines.NewDate(2020, 1, 1), Cents: 100000}, models.CLIActor); err != nil {
+			t.Fatal(err)
 		}
 	}
 	if s.admins {

@@ -198,3 +198,21 @@ func percentOf(cents int64, pct int) int64 {
 	}
 	return q
 }
+
+// ParseDecimal reads money in the JSON form FormatAmount writes: digits, and
+// optionally a dot and one or two decimals ("45000.00", "45000.5",
+// "45000"), with no sign, grouping or spaces — a machine's amount, where
+// "45.000" is forty-five, not forty-five thousand. ok is false otherwise or
+// above MaxCents.
+func ParseDecimal(s string) (cents int64, ok bool) {
+	whole, frac, dot := strings.Cut(s, ".")
+	if whole == "" || len(whole) > 13 || !allDigits(whole) || (dot && (frac == "" || len(frac) > 2 || !allDigits(frac))) {
+		return 0, false
+	}
+	frac = (frac + "00")[:2]
+	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil || n > MaxCents {
+		return 0, false
+	}
+	return n, true
+}

@@ -218,3 +218,36 @@ func TestDateStartAndDateOf(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDecimal(t *testing.T) {
+	for _, tt := range []struct {
+		in    string
+		cents int64
+		ok    bool
+	}{
+		{"45000.00", 4500000, true},
+		{"45000.5", 4500050, true},
+		{"45000", 4500000, true},
+		{"0.01", 1, true},
+		{"007.10", 710, true},
+		{"45.000", 0, false},
+		{"45,00", 0, false},
+		{"-1.00", 0, false},
+		{"+1.00", 0, false},
+		{" 1.00", 0, false},
+		{"1.", 0, false},
+		{".50", 0, false},
+		{"1e3", 0, false},
+		{"", 0, false},
+		{"10000000000000.00", 0, false},
+		{"9999999999999.99", 999999999999999, true},
+	} {
+		got, ok := ParseDecimal(tt.in)
+		if got != tt.cents || ok != tt.ok {
+			t.Errorf("ParseDecimal(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.cents, tt.ok)
+		}
+		if ok && FormatAmount(got) != tt.in && !strings.HasPrefix(tt.in, "0") && strings.Count(tt.in, ".") == 1 && len(tt.in)-strings.Index(tt.in, ".") == 3 {
+			t.Errorf("FormatAmount(ParseDecimal(%q)) = %q", tt.in, FormatAmount(got))
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package fines
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // The names of the settings, as the panel form "Tarifas y plazos" names its
 // fields and as Validate keys its messages.
@@ -93,4 +96,80 @@ func (s Settings) Validate() map[string]string {
 	between(SettingPrescriptionGrave, s.PrescriptionGrave, 1, MaxPrescription, " años")
 	between(SettingPrescriptionGravisima, s.PrescriptionGravisima, 1, MaxPrescription, " años")
 	return fe
+}
+
+// settingFields pairs each setting's name with its place in Settings.
+func (s *Settings) settingFields() (ints map[string]*int, bools map[string]*bool) {
+	return map[string]*int{
+			SettingDiscountPct:           &s.DiscountPct,
+			SettingDiscountDays:          &s.DiscountDays,
+			SettingDueDays:               &s.DueDays,
+			SettingSurchargePct:          &s.SurchargePct,
+			SettingDisputeExtensionDays:  &s.DisputeExtensionDays,
+			SettingPrescriptionLeve:      &s.PrescriptionLeve,
+			SettingPrescriptionGrave:     &s.PrescriptionGrave,
+			SettingPrescriptionGravisima: &s.PrescriptionGravisima,
+		}, map[string]*bool{
+			SettingDisputeEndsDiscount: &s.DisputeEndsDiscount,
+		}
+}
+
+// Values writes the settings by name, as the database stores them and the
+// form shows them: whole numbers, and "1" or "0" for a yes or no.
+func (s Settings) Values() map[string]string {
+	ints, bools := s.settingFields()
+	out := make(map[string]string, len(ints)+len(bools))
+	for name, p := range ints {
+		out[name] = strconv.Itoa(*p)
+	}
+	for name, p := range bools {
+		out[name] = "0"
+		if *p {
+			out[name] = "1"
+		}
+	}
+	return out
+}
+
+// ParseSettings reads settings by name (Values' form; a yes or no may also
+// be true/false, sí/no) over base: a name that values lacks keeps base's
+// setting, and a name that is not a setting is ignored. It returns the
+// settings and, by name, a Spanish message for each value that is not a
+// whole number or a yes or no, and each setting Validate refuses.
+func ParseSettings(base Settings, values map[string]string) (Settings, map[string]string) {
+	s := base
+	fe := map[string]string{}
+	ints, bools := s.settingFields()
+	for name, p := range ints {
+		v, ok := values[name]
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			fe[name] = "debe ser un número entero"
+			continue
+		}
+		*p = n
+	}
+	for name, p := range bools {
+		v, ok := values[name]
+		if !ok {
+			continue
+		}
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "1", "true", "sí", "si", "on", "yes":
+			*p = true
+		case "0", "false", "no", "off", "":
+			*p = false
+		default:
+			fe[name] = "debe ser sí o no"
+		}
+	}
+	for name, msg := range s.Validate() {
+		if _, bad := fe[name]; !bad {
+			fe[name] = msg
+		}
+	}
+	return s, fe
 }

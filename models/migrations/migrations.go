@@ -22,6 +22,9 @@ func New() *migrate.Migrations {
 	adminRoles(m)
 	searchKeys(m)
 	dateCounts(m)
+	fines(m)
+	outbox(m)
+	finesIndexes(m)
 	return m
 }
 

@@ -19,4 +19,26 @@ const (
 	FieldPassword        = "clave"
 	FieldCurrentPassword = "clave_actual"
 	FieldRole            = "rol"
+	FieldDocument        = "documento"
+
+	// The legal catalogue and the fines.
+	FieldCode        = "codigo"
+	FieldDescription = "descripcion"
+	FieldLegalRef    = "referencia_legal"
+	FieldSeverity    = "gravedad"
+	FieldUnits       = "unidades"
+	FieldPoints      = "puntos"
+	FieldPlace       = "ubicacion"
+	FieldFrom        = "desde"
+	FieldValue       = "valor"
+
+	// Payments and descargos.
+	FieldInfractionID = "infraccion_id"
+	FieldAmount       = "importe"
+	FieldMethod       = "metodo"
+	FieldReference    = "referencia"
+	FieldPaidAt       = "pagado_en"
+	FieldText         = "texto"
+	FieldDecision     = "decision"
+	FieldResolution   = "resolucion"
 )

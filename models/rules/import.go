@@ -41,8 +41,10 @@ func (e ImportError) String() string {
 	return fmt.Sprintf("línea %d: %s: %s", e.Line, e.Field, e.Message)
 }
 
-// ParseImport reads a CSV file (header nombre,email,placa_patente,marca,color)
-// or a JSON file ([{"nombre","email","vehiculos":[{"placa_patente","marca","color"}]}])
+// ParseImport reads a CSV file (header nombre,email,placa_patente,marca,color
+// and optionally documento) or a JSON file
+// ([{"nombre","email","documento","vehiculos":[{"placa_patente","marca","color"}]}],
+// documento optional)
 // and validates every record, normalising them in place. The format is JSON
 // when the first non-blank character is '['. The file is good when no error
 // comes back.
@@ -52,6 +54,19 @@ func ParseImport(r io.Reader) ([]ImportRecord, []ImportError) {
 }
 
 func readImport(r io.Reader) ([]ImportRecord, []ImportError) {
+	data, errs := readFile(r)
+	if errs != nil {
+		return nil, errs
+	}
+	if bytes.TrimSpace(data)[0] == '[' {
+		return parseImportJSON(data)
+	}
+	return parseImportCSV(data)
+}
+
+// readFile reads an import file of at most MaxImportSize bytes without its
+// byte-order mark; an empty file is an error.
+func readFile(r io.Reader) ([]byte, []ImportError) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportSize+1))
 	if err != nil {
 		return nil, []ImportError{{Line: 0, Message: "no se pudo leer el archivo"}}
@@ -60,22 +75,15 @@ func readImport(r io.Reader) ([]ImportRecord, []ImportError) {
 		return nil, []ImportError{{Line: 0, Message: fmt.Sprintf("el archivo supera los %d MiB", MaxImportSize>>20)}}
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 {
+	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, []ImportError{{Line: 1, Message: "el archivo está vacío"}}
 	}
-	if trimmed[0] == '[' {
-		return parseImportJSON(data)
-	}
-	return parseImportCSV(data)
+	return data, nil
 }
 
-var importHeader = []string{FieldName, FieldEmail, FieldPlate, FieldBrand, FieldColor}
-
-func parseImportCSV(data []byte) ([]ImportRecord, []ImportError) {
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = false
+// csvColumns reads the header row of cr and maps each column name (lower
+// case) to its position; a missing one of want is an error on line 1.
+func csvColumns(cr *csv.Reader, want []string) (map[string]int, []ImportError) {
 	header, err := cr.Read()
 	if err != nil {
 		return nil, []ImportError{{Line: 1, Message: "no se pudo leer la fila de encabezado"}}
@@ -84,52 +92,71 @@ func parseImportCSV(data []byte) ([]ImportRecord, []ImportError) {
 	for i, h := range header {
 		cols[strings.ToLower(strings.TrimSpace(h))] = i
 	}
-	for _, h := range importHeader {
+	for _, h := range want {
 		if _, ok := cols[h]; !ok {
-			return nil, []ImportError{{Line: 1, Message: "falta la columna «" + h + "»; el encabezado debe ser " + strings.Join(importHeader, ",")}}
+			return nil, []ImportError{{Line: 1, Message: "falta la columna «" + h + "»; el encabezado debe ser " + strings.Join(want, ",")}}
 		}
 	}
-	var recs []ImportRecord
-	var errs []ImportError
-	byEmail := map[string]int{}
+	return cols, nil
+}
+
+// csvRows calls row with each non-blank row of cr after the header, with
+// its line number and a getter of its cells by column name; a malformed row
+// ends the file with an error.
+func csvRows(cr *csv.Reader, cols map[string]int, row func(line int, get func(name string) string)) []ImportError {
 	for {
 		line, _ := cr.FieldPos(0)
-		row, err := cr.Read()
+		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				errs = append(errs, ImportError{Line: pe.StartLine, Message: csvErrorMessage(pe)})
-			} else {
-				errs = append(errs, ImportError{Line: line, Message: "CSV mal formado"})
+				return []ImportError{{Line: pe.StartLine, Message: csvErrorMessage(pe)}}
 			}
-			break
+			return []ImportError{{Line: line, Message: "CSV mal formado"}}
 		}
 		line, _ = cr.FieldPos(0)
-		get := func(name string) string {
-			if i := cols[name]; i < len(row) {
-				return row[i]
-			}
-			return ""
-		}
-		if strings.TrimSpace(strings.Join(row, "")) == "" {
+		if strings.TrimSpace(strings.Join(rec, "")) == "" {
 			continue
 		}
-		person := PersonInput{Name: get(FieldName), Email: get(FieldEmail)}
+		row(line, func(name string) string {
+			if i, ok := cols[name]; ok && i < len(rec) {
+				return rec[i]
+			}
+			return ""
+		})
+	}
+}
+
+var importHeader = []string{FieldName, FieldEmail, FieldPlate, FieldBrand, FieldColor}
+
+func parseImportCSV(data []byte) ([]ImportRecord, []ImportError) {
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	cols, errs := csvColumns(cr, importHeader)
+	if errs != nil {
+		return nil, errs
+	}
+	var recs []ImportRecord
+	byEmail := map[string]int{}
+	errs = csvRows(cr, cols, func(line int, get func(string) string) {
+		person := PersonInput{Name: get(FieldName), Email: get(FieldEmail), Document: get(FieldDocument)}
 		key := NormalizeEmail(person.Email)
 		i, seen := byEmail[key]
 		if !seen || key == "" {
 			recs = append(recs, ImportRecord{Line: line, Person: person})
 			i = len(recs) - 1
 			byEmail[key] = i
+		} else if recs[i].Person.Document == "" {
+			recs[i].Person.Document = person.Document
 		}
 		v := VehicleInput{Plate: get(FieldPlate), Brand: get(FieldBrand), Color: get(FieldColor)}
 		if v.Plate != "" || v.Brand != "" || v.Color != "" {
 			recs[i].Vehicles = append(recs[i].Vehicles, ImportVehicle{Line: line, Vehicle: v})
 		}
-	}
+	})
 	return recs, errs
 }
 
@@ -152,6 +179,7 @@ func csvErrorMessage(pe *csv.ParseError) string {
 type importJSONPerson struct {
 	Name     *string `json:"nombre"`
 	Email    *string `json:"email"`
+	Document *string `json:"documento"`
 	Vehicles []struct {
 		Plate *string `json:"placa_patente"`
 		Brand *string `json:"marca"`
@@ -189,7 +217,7 @@ func parseImportJSON(data []byte) ([]ImportRecord, []ImportError) {
 			errs = append(errs, ImportError{Line: line, Message: "se esperaba un objeto {\"nombre\", \"email\", \"vehiculos\": [...]} con textos"})
 			continue
 		}
-		rec := ImportRecord{Line: line, Person: PersonInput{Name: str(p.Name), Email: str(p.Email)}}
+		rec := ImportRecord{Line: line, Person: PersonInput{Name: str(p.Name), Email: str(p.Email), Document: str(p.Document)}}
 		for _, v := range p.Vehicles {
 			rec.Vehicles = append(rec.Vehicles, ImportVehicle{Line: line, Vehicle: VehicleInput{
 				Plate: str(v.Plate), Brand: str(v.Brand), Color: str(v.Color),
@@ -208,10 +236,20 @@ func parseImportJSON(data []byte) ([]ImportRecord, []ImportError) {
 func validateImport(recs []ImportRecord) []ImportError {
 	var errs []ImportError
 	plates := map[string]int{}
+	documents := map[string]int{}
 	for i := range recs {
 		rec := &recs[i]
-		for field, msg := range rec.Person.Clean() {
+		fe := rec.Person.Clean()
+		for field, msg := range fe {
 			errs = append(errs, ImportError{Line: rec.Line, Field: field, Message: msg})
+		}
+		if doc := rec.Person.Document; doc != "" && fe[FieldDocument] == "" {
+			if first, dup := documents[doc]; dup {
+				errs = append(errs, ImportError{Line: rec.Line, Field: FieldDocument,
+					Message: fmt.Sprintf("el documento %s ya figura en la línea %d, de otra persona", doc, first)})
+			} else {
+				documents[doc] = rec.Line
+			}
 		}
 		for k := range rec.Vehicles {
 			v := &rec.Vehicles[k]

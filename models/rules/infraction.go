@@ -5,12 +5,15 @@ import (
 	"time"
 )
 
-// InfractionInput is an infraction an administrator registers by hand.
+// InfractionInput is an infraction an administrator registers by hand:
+// with a code it is issued at once, and the place is optional.
 type InfractionInput struct {
 	Plate      string    `json:"placa_patente"`
 	Badge      string    `json:"oficial"`
 	OccurredAt time.Time `json:"timestamp"`
 	Comments   string    `json:"comentarios"`
+	Code       string    `json:"codigo"`
+	Place      Place     `json:"-"`
 }
 
 // Clean normalises the input and validates it.
@@ -30,6 +33,15 @@ func (in *InfractionInput) Clean() FieldErrors {
 	}
 	if msg := CheckComments(in.Comments); msg != "" {
 		fe.Add(FieldComments, msg)
+	}
+	in.Code = NormalizeCode(in.Code)
+	if in.Code != "" && !ValidCode(in.Code) {
+		fe.Add(FieldCode, CodeRule)
+	}
+	if in.Place.Description = strings.TrimSpace(in.Place.Description); !in.Place.IsZero() {
+		if msg := CheckPlace(&in.Place); msg != "" {
+			fe.Add(FieldPlace, msg)
+		}
 	}
 	return fe
 }

@@ -110,9 +110,11 @@ func requiredText(fe FieldErrors, field, value string, max int) {
 }
 
 // PersonInput is a person as the panel, the import and the CLI submit it.
+// Document is optional.
 type PersonInput struct {
-	Name  string `json:"nombre"`
-	Email string `json:"email"`
+	Name     string `json:"nombre"`
+	Email    string `json:"email"`
+	Document string `json:"documento"`
 }
 
 // Clean normalises the input and validates it.
@@ -120,6 +122,7 @@ func (in *PersonInput) Clean() FieldErrors {
 	fe := FieldErrors{}
 	in.Name = strings.TrimSpace(in.Name)
 	in.Email = NormalizeEmail(in.Email)
+	in.Document = NormalizeDocument(in.Document)
 	requiredText(fe, FieldName, in.Name, maxNameLen)
 	switch {
 	case in.Email == "":
@@ -127,8 +130,39 @@ func (in *PersonInput) Clean() FieldErrors {
 	case !ValidEmail(in.Email):
 		fe.Add(FieldEmail, "no es una dirección de correo válida")
 	}
+	if in.Document != "" && !ValidDocument(in.Document) {
+		fe.Add(FieldDocument, DocumentRule)
+	}
 	return fe
 }
+
+var documentRE = regexp.MustCompile(`^[A-Z0-9]{6,20}$`)
+
+// DocumentRule says what a document looks like, for the form's hint and
+// the error beside it.
+const DocumentRule = "debe tener de 6 a 20 letras (A–Z) o dígitos; se ignoran puntos, espacios y guiones"
+
+// NormalizeDocument writes an identity document (DNI, CUIT, passport) one
+// way: upper case, without dots, spaces or dashes ("20.123.456" and
+// "20 123 456" are "20123456"; "20-12345678-9" is "20123456789").
+func NormalizeDocument(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '.', unicode.IsSpace(r), unicode.Is(unicode.Pd, r), r == '\u00ad', r == '\u200b':
+			continue
+		case r >= '\uff01' && r <= '\uff5e':
+			r -= 0xfee0
+		}
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return b.String()
+}
+
+// ValidDocument reports whether a normalised document has the registry's
+// shape: 6 to 20 letters A–Z or digits.
+func ValidDocument(doc string) bool { return documentRE.MatchString(doc) }
 
 // VehicleInput is a vehicle as the panel and the import submit it.
 type VehicleInput struct {

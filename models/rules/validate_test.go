@@ -69,7 +69,8 @@ func TestInputsAreCleaned(t *testing.T) {
 	if fe := p.Clean(); len(fe) != 0 || p.Name != "Ana" || p.Email != "ana@example.com" {
 		t.Fatalf("person %+v, errors %v", p, fe)
 	}
-	for _, bad := range []PersonInput{{"", "a@example.com"}, {"Ana", "ana@"}, {"Ana\x00", "a@example.com"}, {strings.Repeat("a", 201), "a@example.com"}, {"Ana", "a@localhost"}} {
+	for _, bad := range []PersonInput{{Name: "", Email: "a@example.com"}, {Name: "Ana", Email: "ana@"}, {Name: "Ana\x00", Email: "a@example.com"},
+		{Name: strings.Repeat("a", 201), Email: "a@example.com"}, {Name: "Ana", Email: "a@localhost"}} {
 		if fe := bad.Clean(); len(fe) == 0 {
 			t.Errorf("%+v accepted", bad)
 		}
@@ -82,6 +83,33 @@ func TestInputsAreCleaned(t *testing.T) {
 	}
 	if msg := CheckComments(string([]byte{0xff, 0xfe})); msg == "" {
 		t.Error("invalid UTF-8 in comments accepted")
+	}
+}
+
+func TestDocumentIsNormalised(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+		field    string // the error expected, "" for none
+	}{
+		{"20.123.456", "20123456", ""},
+		{" 20 123 456 ", "20123456", ""},
+		{"20-12345678-9", "20123456789", ""},
+		{"aab123456", "AAB123456", ""},
+		{"ＡＢ１２３４５６", "AB123456", ""},
+		{"", "", ""},
+		{"12345", "12345", FieldDocument},
+		{"20/123456", "20/123456", FieldDocument},
+		{"ñandú12345", "ÑANDÚ12345", FieldDocument},
+		{strings.Repeat("1", 21), strings.Repeat("1", 21), FieldDocument},
+	} {
+		in := PersonInput{Name: "Ana", Email: "ana@example.com", Document: tt.in}
+		fe := in.Clean()
+		if in.Document != tt.want {
+			t.Errorf("%q normalised to %q, want %q", tt.in, in.Document, tt.want)
+		}
+		if _, bad := fe[FieldDocument]; bad != (tt.field != "") {
+			t.Errorf("%q: errors %v", tt.in, fe)
+		}
 	}
 }
 

@@ -15,7 +15,9 @@
 # and GET /generar_informe (the 1,000 fines, a_pagar computed for each when
 # the report is built; served from the report cache while nothing changes),
 # and prints req/s, p50, p99 and the server's peak
-# RSS. A third run posts a plate that no vehicle has: each request is
+# RSS. Another run posts without codigo and ubicacion (sin tipificar: no
+# fine, no notification), to compare on the same machine at the same
+# moment. A last run posts a plate that no vehicle has: each request is
 # authenticated, decoded and looked up as usual, then answered 404 before it
 # reaches the writer, which times the request path without the durable write.
 # --postgres starts a cluster from Debian's postgresql package (installed if
@@ -102,6 +104,7 @@ summary() { # name, wrk output
 load() { wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$@"; }
 export TOKEN=$token VEHICLES=$vehicles
 post=$(load -s bench/post.lua "http://127.0.0.1:$PORT/cargar_infraccion")
+bare=$(BARE=1 load -s bench/post.lua "http://127.0.0.1:$PORT/cargar_infraccion")
 unknown=$(PLATE=ZZ999ZZ load -s bench/post.lua "http://127.0.0.1:$PORT/cargar_infraccion")
 report=$(load "http://127.0.0.1:$PORT/generar_informe?email=frecuente@example.com")
 rss=$(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' "/proc/$pid/status")
@@ -114,6 +117,7 @@ echo "$dbname; $CONNS connections, $DURATION, wrk -t$THREADS on the same machine
 echo "| endpoint | req/s | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|"
 summary "POST /cargar_infraccion" "$post"
+summary "POST /cargar_infraccion without codigo/ubicacion (sin tipificar, no notification)" "$bare"
 summary "GET /generar_informe" "$report"
 summary "POST /cargar_infraccion, unknown plate (404, no write)" "$unknown"
 echo "peak RSS of the server: $rss"

@@ -4,9 +4,11 @@
 -- writes its notification. Plates follow models.seedPlate: vehicle n is
 -- AA000AA-style, n in [1, VEHICLES]. PLATE, when set, is sent every time
 -- instead (bench/api.sh uses a plate no vehicle has, to time the request
--- path without the write).
+-- path without the write). BARE=1 sends only the plate and the comments
+-- (an infraction sin tipificar, no notification), for comparison.
 local token = os.getenv("TOKEN")
 local fixed = os.getenv("PLATE")
+local bare = os.getenv("BARE") == "1"
 local vehicles = tonumber(os.getenv("VEHICLES") or "10000")
 local letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 local codes = {"SEM-ROJO", "VEL-10", "VEL-30", "VEL-MAS", "CINTURON", "CELULAR", "ALCOHOL", "EST-PROH",
@@ -31,6 +33,10 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. token
 
 request = function()
+  if bare then
+    return wrk.format(nil, nil, nil, string.format('{"placa_patente":"%s","comentarios":"Exceso de velocidad"}',
+      fixed or plate(math.random(1, vehicles))))
+  end
   local body = string.format('{"placa_patente":"%s","comentarios":"Exceso de velocidad","codigo":"%s",' ..
     '"ubicacion":{"lat":-34.6037,"lon":-58.3816,"descripcion":"Av. Corrientes 1200"}}',
     fixed or plate(math.random(1, vehicles)), codes[math.random(1, #codes)])

@@ -63,6 +63,8 @@ func (h *Handler) Routes(r fiber.Router) {
 	operador.Post(paths.Infractions, h.infractionCreate)
 	r.Get(paths.Infraction, h.infractionShow)
 	supervisor.Post(paths.InfractionVoid, h.infractionVoid)
+	operador.Post(paths.InfractionClassify, h.infractionClassify)
+	operador.Post(paths.InfractionPayment, h.infractionPayment)
 
 	administrador.Get(paths.Admins, h.adminList)
 	administrador.Post(paths.Admins, h.adminCreate)

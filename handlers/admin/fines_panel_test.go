@@ -112,3 +112,32 @@ func TestAdminClassifyAndPay(t *testing.T) {
 		t.Errorf("audit rows = %d, want 4 (two creates, classify, payment)", n)
 	}
 }
+
+// A person's document: optional, normalised, unique, shown on their page
+// and found by the persons search.
+func TestAdminPersonDocument(t *testing.T) {
+	e := testenv.Panel(t)
+	e.Login()
+	resp, _ := e.Post("/admin/personas", url.Values{"nombre": {"Ana Pérez"}, "email": {"ana@example.com"}, "documento": {"20.123.456"}})
+	testenv.WantStatus(t, resp, http.StatusSeeOther)
+	page := resp.Header.Get("Location")
+	_, doc := e.Get(page)
+	if got := testenv.Testid(doc, "person-document").Text(); got != "20123456" {
+		t.Errorf("document shown = %q", got)
+	}
+	resp, doc = e.Post("/admin/personas", url.Values{"nombre": {"Otra"}, "email": {"otra@example.com"}, "documento": {"20-123-456"}})
+	if resp.StatusCode < 400 || testenv.Testid(doc, "error-documento").Text() == "" {
+		t.Errorf("a taken document: status %d, error %q", resp.StatusCode, testenv.Testid(doc, "error-documento").Text())
+	}
+	resp, doc = e.Post("/admin/personas", url.Values{"nombre": {"Otra"}, "email": {"otra@example.com"}, "documento": {"x"}})
+	testenv.WantStatus(t, resp, http.StatusUnprocessableEntity)
+	if testenv.Testid(doc, "error-documento").Text() == "" {
+		t.Error("a bad document: no error on documento")
+	}
+	resp, _ = e.Post("/admin/personas", url.Values{"nombre": {"Bruno"}, "email": {"bruno@example.com"}})
+	testenv.WantStatus(t, resp, http.StatusSeeOther)
+	_, doc = e.Get("/admin/personas?q=20123456")
+	if got := testenv.Testid(doc, "row").Text(); testenv.Testid(doc, "row").Length() != 1 || !strings.Contains(got, "Ana") {
+		t.Errorf("search by document: %q", got)
+	}
+}

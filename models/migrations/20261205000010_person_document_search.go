@@ -22,5 +22,5 @@ func personDocumentSearch(m *migrate.Migrations) {
 
 // personKeysWithDocument are the persons' keys as of this migration.
 var personKeysWithDocument = KeyedTable{Table: "persons", Source: []string{"name", "email", "COALESCE(document, '')"},
-	Keys: []string{"name_key", "search_key"},
+	Keys:    []string{"name_key", "search_key"},
 	Compute: func(v []string) []string { return []string{rules.Fold(v[0]), rules.SearchKey(v[0], v[1], v[2])} }}

@@ -27,13 +27,13 @@ type FineView struct {
 // Money writes cents for people in the view's currency.
 func (v FineView) Money(cents int64) string { return fines.DisplayAmount(cents, v.Currency) }
 
-// Status is the effective status today, sin_tipificar for an infraction
-// in force without a type.
-func (v FineView) Status() string {
-	if !v.Assessment.Issued && v.Assessment.Status == fines.Vigente {
-		return models.FilterUnclassified
-	}
-	return string(v.Assessment.Status)
+// Status is the status a person sees today (an infraction without a type
+// is vigente; Unclassified says it has none).
+func (v FineView) Status() string { return string(v.Assessment.Status) }
+
+// Unclassified says the infraction is in force without a type.
+func (v FineView) Unclassified() bool {
+	return !v.Assessment.Issued && v.Assessment.Status == fines.Vigente
 }
 
 // ToPay is a_pagar today with its reason, "—" when nothing is owed.

@@ -27,8 +27,8 @@ func TestAdminClassifyAndPay(t *testing.T) {
 	}
 	page := "/admin/infracciones/" + itoa(id)
 	_, doc := e.Get(page)
-	if got, _ := testenv.Testid(doc, "fine-status").Attr("data-estado"); got != "sin_tipificar" {
-		t.Errorf("estado = %q, want sin_tipificar", got)
+	if got, _ := testenv.Testid(doc, "fine-status").Attr("data-estado"); got != "vigente" || !strings.Contains(testenv.Testid(doc, "fine-status").Text(), "Sin tipificar") {
+		t.Errorf("estado = %q (%q), want vigente, sin tipificar", got, testenv.Testid(doc, "fine-status").Text())
 	}
 	if href, _ := testenv.Testid(doc, "osm-link").Attr("href"); href != "https://www.openstreetmap.org/?mlat=-34.6037&mlon=-58.3816#map=18/-34.6037/-58.3816" {
 		t.Errorf("osm link = %q", href)

@@ -51,7 +51,10 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 		a := t.Assess(&i, now, h.loc)
 		status := listStatus(&i, t, h.loc, now)
 		st := views.Cell{Text: views.StatusLabel(status), Badge: views.StatusKind(status)}
-		amount, toPay := views.Cell{Text: "—"}, views.Cell{Text: "—"}
+		amount, toPay, code := views.Cell{Text: "—"}, views.Cell{Text: "—"}, views.Cell{Text: i.Code, Mono: true}
+		if !a.Issued {
+			code = views.Cell{Text: "Sin tipificar"}
+		}
 		if a.Issued {
 			amount.Text = fines.DisplayAmount(a.AmountCents, h.currency)
 		}
@@ -63,7 +66,7 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 			{Text: i.Plate, Mono: true},
 			{Text: i.Brand + " · " + i.Color},
 			{Text: i.OfficerName + " (" + i.OfficerBadge + ")"},
-			{Text: i.Code, Mono: true},
+			code,
 			st, amount, toPay,
 			{Text: i.Comments},
 		}})
@@ -81,12 +84,9 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 }
 
 // listStatus is the status a list or an export shows at now: the stored
-// one, sin_tipificar for an infraction in force without a type, prescrita
-// for an open fine past its prescription.
+// one, or prescrita for an open fine past its prescription (sin tipificar
+// is vigente, as DESIGN says; the code column says it has no type).
 func listStatus(i *models.InfractionRow, t *models.Tariff, loc *time.Location, now time.Time) string {
-	if !i.Issued() && i.Status == models.StatusValid {
-		return models.FilterUnclassified
-	}
 	if t.Assess(i, now, loc).Status == fines.Prescrita {
 		return string(fines.Prescrita)
 	}

@@ -34,6 +34,9 @@ type AttachmentInput struct {
 	ContentType             string
 	Source                  string
 	Max                     int
+	// digest is the hex SHA-256 of Bytes, when computed before the
+	// transaction.
+	digest string
 }
 
 // checkFile says in Spanish what is wrong with a file, or "".
@@ -72,6 +75,17 @@ func (s *Store) AddAttachment(ctx context.Context, in AttachmentInput, actor Act
 	if in.DisputeID != 0 {
 		table, owner = "disputes", in.DisputeID
 	}
+	// Hashed before the transaction, and one file at a time: a 5 MiB
+	// file holds the single writer for its own small transaction only, so
+	// the recorder's batch of infractions waits for at most one of them.
+	sum := sha256.Sum256(in.Bytes)
+	in.digest = hex.EncodeToString(sum[:])
+	select {
+	case s.fileGate() <- struct{}{}:
+		defer func() { <-s.fileGate() }()
+	case <-ctx.Done():
+		return nil, false, ErrWriteTimeout
+	}
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.dialect.lockRow(ctx, tx, table, owner); err != nil {
 			return err
@@ -104,8 +118,11 @@ func (s *Store) AddAttachment(ctx context.Context, in AttachmentInput, actor Act
 
 // addAttachment writes a checked file inside tx (see AddAttachment).
 func addAttachment(ctx context.Context, tx bun.Tx, in AttachmentInput, at time.Time) (*Attachment, bool, error) {
-	sum := sha256.Sum256(in.Bytes)
-	a := &Attachment{SHA256: hex.EncodeToString(sum[:]), ContentType: rules.DetectFileType(in.Bytes), Bytes: in.Bytes,
+	if in.digest == "" {
+		sum := sha256.Sum256(in.Bytes)
+		in.digest = hex.EncodeToString(sum[:])
+	}
+	a := &Attachment{SHA256: in.digest, ContentType: rules.DetectFileType(in.Bytes), Bytes: in.Bytes,
 		Size: int64(len(in.Bytes)), Source: in.Source, CreatedAt: at, UpdatedAt: at}
 	column, owner, max := "infraction_id", in.InfractionID, rules.MaxPhotos
 	if in.DisputeID != 0 {
@@ -162,4 +179,11 @@ func (s *Store) AttachmentByID(ctx context.Context, id int64) (*Attachment, erro
 		return nil, fmt.Errorf("models: attachment: %w", err)
 	}
 	return a, nil
+}
+
+// fileGate is the semaphore that lets one AddAttachment at a time wait for
+// the writer.
+func (s *Store) fileGate() chan struct{} {
+	s.filesOnce.Do(func() { s.files = make(chan struct{}, 1) })
+	return s.files
 }

@@ -50,6 +50,10 @@ type Store struct {
 	dash   dashboardCache
 	tariff tariffCache
 	locale atomic.Pointer[Locale]
+	// files lets one attachment at a time into the writer (see
+	// AddAttachment).
+	files     chan struct{}
+	filesOnce sync.Once
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL

@@ -27,6 +27,10 @@ const (
 	Infractions    = Panel + "/infracciones"
 	Infraction     = Infractions + "/:id"
 	InfractionVoid = Infraction + "/anular"
+	// InfractionPhoto is one evidence photo of an infraction as uploaded,
+	// InfractionThumb its thumbnail.
+	InfractionPhoto = Infraction + "/fotos/:foto"
+	InfractionThumb = InfractionPhoto + "/miniatura"
 
 	Admins        = Panel + "/administradores"
 	Admin         = Admins + "/:id"

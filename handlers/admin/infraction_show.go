@@ -22,10 +22,14 @@ func (h *Handler) renderInfraction(c *fiber.Ctx, status int, id int64, f *views.
 	if err != nil {
 		return notFound(err, "esa infracción")
 	}
+	photos, err := h.store.AttachmentsOf(c.UserContext(), id, 0)
+	if err != nil {
+		return err
+	}
 	if f == nil {
 		form := views.NewVoidForm(paths.Of(paths.InfractionVoid, id), csrf(c))
 		f = &form
 	}
 	return web.Render(c, status, views.InfractionPage(h.page(c, "Infracción "+itoa64(id), "infracciones"), i, *f,
-		h.fmtTime(i.OccurredAt), h.fmtTime(i.RecordedAt)))
+		h.fmtTime(i.OccurredAt), h.fmtTime(i.RecordedAt), photos))
 }

@@ -75,9 +75,10 @@ func (s *Store) AddAttachment(ctx context.Context, in AttachmentInput, actor Act
 	if in.DisputeID != 0 {
 		table, owner = "disputes", in.DisputeID
 	}
-	// Hashed before the transaction, and one file at a time: a 5 MiB
-	// file holds the single writer for its own small transaction only, so
-	// the recorder's batch of infractions waits for at most one of them.
+	// Hashed before the transaction, and few files at a time (on SQLite
+	// one): a 5 MiB file holds the writer for its own small transaction
+	// only, between the recorder's batches, which then wait for at most
+	// one of them.
 	sum := sha256.Sum256(in.Bytes)
 	in.digest = hex.EncodeToString(sum[:])
 	select {
@@ -181,9 +182,9 @@ func (s *Store) AttachmentByID(ctx context.Context, id int64) (*Attachment, erro
 	return a, nil
 }
 
-// fileGate is the semaphore that lets one AddAttachment at a time wait for
-// the writer.
+// fileGate is the semaphore that lets dialect.fileWriters AddAttachments
+// at a time wait for the writer.
 func (s *Store) fileGate() chan struct{} {
-	s.filesOnce.Do(func() { s.files = make(chan struct{}, 1) })
+	s.filesOnce.Do(func() { s.files = make(chan struct{}, s.dialect.fileWriters()) })
 	return s.files
 }

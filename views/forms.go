@@ -2,8 +2,10 @@ package views
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
+	"transito/models/fines"
 	"transito/models/rules"
 )
 
@@ -278,3 +280,71 @@ func NewPasswordForm(action, csrf string) PasswordForm {
 
 // Fields are the form's inputs.
 func (f *PasswordForm) Fields() []*Field { return []*Field{&f.Current, &f.Password} }
+
+// ClassifyForm sets the type of an infraction sin tipificar.
+type ClassifyForm struct {
+	Form
+	Code Field
+}
+
+// NewClassifyForm is an empty classify form that posts to action.
+func NewClassifyForm(action, csrf string) ClassifyForm {
+	return ClassifyForm{Form: Form{Action: action, CSRF: csrf}, Code: Field{Name: rules.FieldCode}}
+}
+
+// Fields are the form's inputs.
+func (f *ClassifyForm) Fields() []*Field { return []*Field{&f.Code} }
+
+// PaymentForm records the payment of a fine; PaidAt is a local date and
+// time read in the configured zone (now when left empty).
+type PaymentForm struct {
+	Form
+	Amount, Method, Reference, PaidAt Field
+	// Zone names the time zone the date and time are read in (ZoneName).
+	Zone string
+}
+
+// NewPaymentForm is an empty payment form that posts to action, proposing
+// cash.
+func NewPaymentForm(action, csrf string) PaymentForm {
+	return PaymentForm{Form: Form{Action: action, CSRF: csrf},
+		Amount: Field{Name: rules.FieldAmount}, Method: Field{Name: rules.FieldMethod, Value: rules.PaymentMethods[0]},
+		Reference: Field{Name: rules.FieldReference}, PaidAt: Field{Name: rules.FieldPaidAt}}
+}
+
+// Fields are the form's inputs.
+func (f *PaymentForm) Fields() []*Field {
+	return []*Field{&f.Amount, &f.Method, &f.Reference, &f.PaidAt}
+}
+
+// Input is the submitted payment of infraction id, its time read in loc
+// and checked against now. An amount or a time that cannot be read is a
+// FieldErrors with every other field's error too.
+func (f *PaymentForm) Input(id int64, loc *time.Location, now time.Time) (rules.PaymentInput, error) {
+	in := rules.PaymentInput{InfractionID: id, Method: f.Method.Value, Reference: f.Reference.Value, PaidAt: now}
+	fe := rules.FieldErrors{}
+	if f.Amount.Value != "" {
+		cents, err := fines.ParseAmount(f.Amount.Value)
+		if err != nil {
+			fe[rules.FieldAmount] = err.Error()
+		}
+		in.AmountCents = cents
+	}
+	if strings.TrimSpace(f.PaidAt.Value) != "" {
+		t, err := rules.ParseTimestamp(f.PaidAt.Value, loc, now)
+		if err != nil {
+			fe[rules.FieldPaidAt] = err.Error()
+		}
+		in.PaidAt = t
+	}
+	if len(fe) == 0 {
+		return in, nil
+	}
+	check := in
+	for k, v := range check.Clean(now) {
+		if _, ok := fe[k]; !ok {
+			fe[k] = v
+		}
+	}
+	return in, fe
+}

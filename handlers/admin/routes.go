@@ -65,6 +65,8 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Get(paths.InfractionPhoto, h.photoShow)
 	r.Get(paths.InfractionThumb, h.photoThumb)
 	supervisor.Post(paths.InfractionVoid, h.infractionVoid)
+	operador.Post(paths.InfractionClassify, h.infractionClassify)
+	operador.Post(paths.InfractionPayment, h.infractionPayment)
 
 	administrador.Get(paths.Admins, h.adminList)
 	administrador.Post(paths.Admins, h.adminCreate)

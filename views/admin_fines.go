@@ -128,3 +128,39 @@ func DateOrDash(d *fines.Date) string {
 	}
 	return d.Display()
 }
+
+// SettingNames are the settings of "Tarifas y plazos" in the order the form
+// shows them.
+var SettingNames = []string{
+	fines.SettingDiscountPct, fines.SettingDiscountDays, fines.SettingDueDays, fines.SettingSurchargePct,
+	fines.SettingDisputeEndsDiscount, fines.SettingDisputeExtensionDays,
+	fines.SettingPrescriptionLeve, fines.SettingPrescriptionGrave, fines.SettingPrescriptionGravisima,
+}
+
+var settingLabels = map[string][2]string{
+	fines.SettingDiscountPct:           {"Descuento por pago temprano (%)", "Se descuenta del importe hasta «descuento hasta»."},
+	fines.SettingDiscountDays:          {"Días con descuento", "Desde la fecha de emisión; el último día cuenta."},
+	fines.SettingDueDays:               {"Días hasta el vencimiento", "Desde la fecha de emisión; luego rige el recargo."},
+	fines.SettingSurchargePct:          {"Recargo después del vencimiento (%)", ""},
+	fines.SettingDisputeEndsDiscount:   {"Un descargo hace perder el descuento", ""},
+	fines.SettingDisputeExtensionDays:  {"Prórroga tras un descargo rechazado (días)", "El vencimiento pasa a ser al menos la fecha del rechazo más estos días."},
+	fines.SettingPrescriptionLeve:      {"Prescripción de las leves (años)", "Desde la fecha de la infracción."},
+	fines.SettingPrescriptionGrave:     {"Prescripción de las graves (años)", ""},
+	fines.SettingPrescriptionGravisima: {"Prescripción de las gravísimas (años)", ""},
+}
+
+// SettingLabel and SettingHint describe a setting for people.
+func SettingLabel(name string) string { return settingLabels[name][0] }
+
+// SettingHint is the help text under a setting's input.
+func SettingHint(name string) string { return settingLabels[name][1] }
+
+// infractionStatusOptions are the infraction list's estado filter: every
+// status as a person sees it, and sin tipificar.
+func infractionStatusOptions() []Option {
+	opts := []Option{{"", "Todos"}}
+	for _, s := range models.InfractionStatusFilters {
+		opts = append(opts, Option{s, StatusLabel(s)})
+	}
+	return opts
+}

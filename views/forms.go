@@ -80,21 +80,21 @@ func fieldNamed(f Submission, name string) *Field {
 // PersonForm creates or edits a person.
 type PersonForm struct {
 	Form
-	Name, Email Field
+	Name, Email, Document Field
 }
 
 // NewPersonForm is an empty person form that posts to action.
 func NewPersonForm(action, csrf string) PersonForm {
 	return PersonForm{Form: Form{Action: action, CSRF: csrf},
-		Name: Field{Name: rules.FieldName}, Email: Field{Name: rules.FieldEmail}}
+		Name: Field{Name: rules.FieldName}, Email: Field{Name: rules.FieldEmail}, Document: Field{Name: rules.FieldDocument}}
 }
 
 // Fields are the form's inputs.
-func (f *PersonForm) Fields() []*Field { return []*Field{&f.Name, &f.Email} }
+func (f *PersonForm) Fields() []*Field { return []*Field{&f.Name, &f.Email, &f.Document} }
 
 // Input is the submitted person.
 func (f *PersonForm) Input() rules.PersonInput {
-	return rules.PersonInput{Name: f.Name.Value, Email: f.Email.Value}
+	return rules.PersonInput{Name: f.Name.Value, Email: f.Email.Value, Document: f.Document.Value}
 }
 
 // VehicleForm creates or edits a vehicle; OwnerQuery is the owner search.
@@ -347,4 +347,128 @@ func (f *PaymentForm) Input(id int64, loc *time.Location, now time.Time) (rules.
 		}
 	}
 	return in, fe
+}
+
+// InfractionTypeForm creates or edits a type of the legal catalogue.
+type InfractionTypeForm struct {
+	Form
+	Code, Description, LegalRef, Severity, Units, Points, Active Field
+}
+
+// NewInfractionTypeForm is an empty catalogue form that posts to action.
+func NewInfractionTypeForm(action, csrf string) InfractionTypeForm {
+	return InfractionTypeForm{Form: Form{Action: action, CSRF: csrf},
+		Code: Field{Name: rules.FieldCode}, Description: Field{Name: rules.FieldDescription}, LegalRef: Field{Name: rules.FieldLegalRef},
+		Severity: Field{Name: rules.FieldSeverity}, Units: Field{Name: rules.FieldUnits}, Points: Field{Name: rules.FieldPoints, Value: "0"},
+		Active: Field{Name: rules.FieldActive, Checkbox: true, Value: "1"}}
+}
+
+// Fields are the form's inputs.
+func (f *InfractionTypeForm) Fields() []*Field {
+	return []*Field{&f.Code, &f.Description, &f.LegalRef, &f.Severity, &f.Units, &f.Points, &f.Active}
+}
+
+// Input is the submitted type. Units or points that are not whole numbers
+// are a FieldErrors with every other field's error too.
+func (f *InfractionTypeForm) Input() (rules.InfractionTypeInput, error) {
+	in := rules.InfractionTypeInput{Code: f.Code.Value, Description: f.Description.Value, LegalRef: f.LegalRef.Value,
+		Severity: f.Severity.Value, Active: f.Active.Value == "1"}
+	fe := rules.FieldErrors{}
+	for _, n := range []struct {
+		f   *Field
+		dst *int
+	}{{&f.Units, &in.Units}, {&f.Points, &in.Points}} {
+		v, err := strconv.Atoi(strings.TrimSpace(n.f.Value))
+		if err != nil && strings.TrimSpace(n.f.Value) != "" {
+			fe[n.f.Name] = "debe ser un número entero"
+		}
+		*n.dst = v
+	}
+	if len(fe) == 0 {
+		return in, nil
+	}
+	check := in
+	for k, v := range check.Clean() {
+		if _, ok := fe[k]; !ok {
+			fe[k] = v
+		}
+	}
+	return in, fe
+}
+
+// UnitValueForm sets the value of one fixed unit from a date on.
+type UnitValueForm struct {
+	Form
+	From, Value Field
+}
+
+// NewUnitValueForm is an empty unit value form that posts to action.
+func NewUnitValueForm(action, csrf string) UnitValueForm {
+	return UnitValueForm{Form: Form{Action: action, CSRF: csrf}, From: Field{Name: rules.FieldFrom}, Value: Field{Name: rules.FieldValue}}
+}
+
+// Fields are the form's inputs.
+func (f *UnitValueForm) Fields() []*Field { return []*Field{&f.From, &f.Value} }
+
+// Input is the submitted unit value; a date or an amount that cannot be
+// read is a FieldErrors with both fields' errors.
+func (f *UnitValueForm) Input() (rules.UnitValueInput, error) {
+	var in rules.UnitValueInput
+	fe := rules.FieldErrors{}
+	if strings.TrimSpace(f.From.Value) != "" {
+		d, err := fines.ParseDate(f.From.Value)
+		if err != nil {
+			fe[rules.FieldFrom] = err.Error()
+		}
+		in.From = d
+	}
+	if strings.TrimSpace(f.Value.Value) != "" {
+		c, err := fines.ParseAmount(f.Value.Value)
+		if err != nil {
+			fe[rules.FieldValue] = err.Error()
+		}
+		in.Cents = c
+	}
+	check := in
+	for k, v := range check.Clean() {
+		if _, ok := fe[k]; !ok {
+			fe[k] = v
+		}
+	}
+	return in, fe.Err()
+}
+
+// SettingsForm edits the settings of "Tarifas y plazos", one field per
+// setting named as fines.Settings.Values names it.
+type SettingsForm struct {
+	Form
+	Settings []Field
+}
+
+// NewSettingsForm is the settings form filled with values, posting to
+// action.
+func NewSettingsForm(action, csrf string, values map[string]string) SettingsForm {
+	f := SettingsForm{Form: Form{Action: action, CSRF: csrf}}
+	for _, name := range SettingNames {
+		f.Settings = append(f.Settings, Field{Name: name, Value: values[name], Checkbox: name == fines.SettingDisputeEndsDiscount})
+	}
+	return f
+}
+
+// Fields are the form's inputs.
+func (f *SettingsForm) Fields() []*Field {
+	fs := make([]*Field, len(f.Settings))
+	for i := range f.Settings {
+		fs[i] = &f.Settings[i]
+	}
+	return fs
+}
+
+// Values are the submitted settings by name.
+func (f *SettingsForm) Values() map[string]string {
+	m := map[string]string{}
+	for _, fl := range f.Settings {
+		m[fl.Name] = fl.Value
+	}
+	return m
 }

@@ -50,6 +50,10 @@ type Store struct {
 	dash   dashboardCache
 	tariff tariffCache
 	locale atomic.Pointer[Locale]
+	// files lets one attachment at a time into the writer (see
+	// AddAttachment).
+	files     chan struct{}
+	filesOnce sync.Once
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL
@@ -223,6 +227,10 @@ type dialect interface {
 	// turns until tx ends (the payment of a fine, a descargo, an
 	// attachment), across processes and replicas.
 	lockRow(ctx context.Context, tx bun.Tx, table string, id int64) error
+	// fileWriters is how many attachments may wait for the writer at once
+	// (see AddAttachment): one on SQLite, whose single writer connection
+	// they would otherwise hold in turn ahead of the recorder's batches.
+	fileWriters() int
 	// boundLockWait makes the statements of tx wait for a lock another
 	// session holds no longer than until deadline.
 	boundLockWait(ctx context.Context, tx bun.Tx, deadline time.Time) error

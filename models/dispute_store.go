@@ -79,7 +79,7 @@ func (s *Store) fileDisputeAt(ctx context.Context, infractionID int64, in rules.
 		}
 		for _, f := range files {
 			f.DisputeID, f.InfractionID, f.Source = d.ID, 0, SourceCitizen
-			if _, _, err := addAttachment(ctx, tx, f, at); err != nil {
+			if _, _, err := addAttachment(ctx, tx, s.dialect, f, at); err != nil {
 				return err
 			}
 		}

@@ -204,6 +204,10 @@ const pgLoginLockKey int32 = 0x6c6f676e
 // lockRow locks the row FOR UPDATE: a concurrent transaction on the same
 // row (another replica's payment of the same fine) waits for this one, then
 // sees what it committed.
+// fileWriters: PostgreSQL writes concurrently; the bound keeps a burst of
+// uploads from taking every connection of the pool.
+func (postgresDialect) fileWriters() int { return 4 }
+
 func (postgresDialect) lockRow(ctx context.Context, tx bun.Tx, table string, id int64) error {
 	if _, err := tx.ExecContext(ctx, "SELECT 1 FROM "+pgIdent(table)+" WHERE id = ? FOR UPDATE", id); err != nil {
 		return fmt.Errorf("models: lock %s %d: %w", table, id, err)

@@ -27,6 +27,10 @@ const (
 	Infractions    = Panel + "/infracciones"
 	Infraction     = Infractions + "/:id"
 	InfractionVoid = Infraction + "/anular"
+	// InfractionPhoto is one evidence photo of an infraction as uploaded,
+	// InfractionThumb its thumbnail.
+	InfractionPhoto = Infraction + "/fotos/:foto"
+	InfractionThumb = InfractionPhoto + "/miniatura"
 	// InfractionClassify sets the type of an infraction sin tipificar;
 	// InfractionPayment records its payment.
 	InfractionClassify = Infraction + "/tipificar"

@@ -5,8 +5,10 @@ package paths
 const (
 	CreateInfraction   = "/cargar_infraccion"
 	CreateInfractionV1 = "/api/v1/infracciones"
-	Report             = "/generar_informe"
-	ReportV1           = "/api/v1/informes"
+	// Photos are an infraction's evidence photos, which its officer uploads.
+	Photos   = CreateInfractionV1 + "/:id/fotos"
+	Report   = "/generar_informe"
+	ReportV1 = "/api/v1/informes"
 	// Catalogue is the active legal catalogue, VehicleCheck one vehicle
 	// with its unpaid fines (both for officers), Payments the payment
 	// provider's webhook.

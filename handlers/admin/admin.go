@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/handlers/web"
+	"transito/internal/thumbnail"
 	"transito/models"
 	"transito/models/rules"
 	"transito/views"
@@ -52,6 +53,7 @@ type Handler struct {
 	loc      *time.Location
 	currency string
 	importer *importStash
+	thumbs   *thumbnail.Cache
 }
 
 // New builds the admin panel's handlers.
@@ -64,6 +66,7 @@ func New(store *models.Store, log *slog.Logger, cfg Config) *Handler {
 	}
 	return &Handler{
 		store: store, log: log, loc: cfg.Location, currency: cfg.Currency, importer: &importStash{dir: cfg.ImportDir},
+		thumbs:   thumbnail.NewCache(views.ThumbnailSize),
 		sessions: newSessionManager(cfg.SessionKey, cfg.SessionIdle, cfg.SessionMax, cfg.SecureCookies),
 	}
 }

@@ -36,6 +36,10 @@ func (h *Handler) renderInfraction(c *fiber.Ctx, status int, id int64, forms inf
 	if err != nil {
 		return notFound(err, "esa infracción")
 	}
+	photos, err := h.store.AttachmentsOf(ctx, id, 0)
+	if err != nil {
+		return err
+	}
 	t, err := h.store.Tariff(ctx)
 	if err != nil {
 		return err
@@ -68,5 +72,5 @@ func (h *Handler) renderInfraction(c *fiber.Ctx, status int, id int64, forms inf
 	}
 	v.Classify, v.Pay = *forms.classify, *forms.pay
 	return web.Render(c, status, views.InfractionPage(h.page(c, "Infracción "+itoa64(id), "infracciones"), i, *forms.void,
-		h.fmtTime(i.OccurredAt), h.fmtTime(i.RecordedAt), v))
+		h.fmtTime(i.OccurredAt), h.fmtTime(i.RecordedAt), v, photos))
 }

@@ -62,6 +62,8 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Get(paths.Infractions, h.infractionList)
 	operador.Post(paths.Infractions, h.infractionCreate)
 	r.Get(paths.Infraction, h.infractionShow)
+	r.Get(paths.InfractionPhoto, h.photoShow)
+	r.Get(paths.InfractionThumb, h.photoThumb)
 	supervisor.Post(paths.InfractionVoid, h.infractionVoid)
 	operador.Post(paths.InfractionClassify, h.infractionClassify)
 	operador.Post(paths.InfractionPayment, h.infractionPayment)

@@ -68,6 +68,11 @@ func (k *contract) exchange(e *testenv.Env, req *http.Request, documentedMethod 
 	if plate, ok := strings.CutPrefix(path, "/api/v1/vehiculos/"); ok {
 		path, params["placa"] = "/api/v1/vehiculos/{placa}", plate
 	}
+	if rest, ok := strings.CutPrefix(path, "/api/v1/infracciones/"); ok {
+		if id, ok := strings.CutSuffix(rest, "/fotos"); ok {
+			path, params["id"] = "/api/v1/infracciones/{id}/fotos", id
+		}
+	}
 	item := k.doc.Paths.Value(path)
 	if item == nil || item.GetOperation(documentedMethod) == nil {
 		k.t.Fatalf("%s %s: not in openapi.yaml", documentedMethod, req.URL.Path)
@@ -227,8 +232,41 @@ func TestOpenAPIAgreement(t *testing.T) {
 		}
 	}
 
-	// The payment provider's webhook.
+	// The evidence photos.
 	post := http.MethodPost
+	_, ownBody := k.exchange(e, jsonRequest(post, "/api/v1/infracciones", e.Token, `{"placa_patente":"AB123CD"}`), post)
+	own := jsonID(ownBody)
+	first := testenv.Photo(t, "jpeg", 40, 30, 0)
+	photoCases := []struct {
+		req    *http.Request
+		status int
+	}{
+		{photoRequest(own, e.Token, "image/jpeg", first), 201},
+		{photoRequest(own, e.Token, "image/jpeg", first), 200},
+		{photoRequest(own, e.Token, "image/png", first), 415},
+		{photoRequest(own, e.Token, "image/jpeg", make([]byte, rules.MaxFileSize+1)), 413},
+		{photoRequest(own+100000, e.Token, "image/jpeg", first), 404},
+		{photoRequest(own, "", "image/jpeg", first), 401},
+		{photoRequest(own, inactiveToken, "image/jpeg", first), 403},
+		{jsonRequest(http.MethodGet, fmt.Sprintf("/api/v1/infracciones/%d/fotos", own), e.Token, ""), 405},
+	}
+	for shade := uint8(1); shade < rules.MaxPhotos; shade++ {
+		photoCases = append(photoCases, struct {
+			req    *http.Request
+			status int
+		}{photoRequest(own, e.Token, "image/png", testenv.Photo(t, "png", 40, 30, shade)), 201})
+	}
+	photoCases = append(photoCases, struct {
+		req    *http.Request
+		status int
+	}{photoRequest(own, e.Token, "image/jpeg", testenv.Photo(t, "jpeg", 40, 30, 99)), 409})
+	for _, c := range photoCases {
+		if resp, body := k.exchange(e, c.req, post); resp.StatusCode != c.status {
+			t.Errorf("%s %s: %d, want %d: %.200s", c.req.Method, c.req.URL, resp.StatusCode, c.status, body)
+		}
+	}
+
+	// The payment provider's webhook.
 	_, issued := k.exchange(e, jsonRequest(post, "/cargar_infraccion", e.Token, `{"placa_patente":"AB123CD","codigo":"E05"}`), post)
 	fine := jsonID(issued)
 	var due struct {
@@ -270,6 +308,12 @@ func TestOpenAPIAgreement(t *testing.T) {
 			k.exchange(limited, jsonRequest(http.MethodPost, p, limited.Token, `{"placa_patente":"AB123CD"}`), http.MethodPost)
 		}
 	}
+	// A photo counts against the officer's write budget.
+	limitedPhotos := testenv.Demo(t, handlers.Config{APIRateLimit: 1})
+	_, limitedBody := limitedPhotos.Request(jsonRequest(http.MethodPost, "/cargar_infraccion", limitedPhotos.Token, `{"placa_patente":"AB123CD"}`))
+	if resp, _ := k.exchange(limitedPhotos, photoRequest(jsonID(limitedBody), limitedPhotos.Token, "image/jpeg", first), http.MethodPost); resp.StatusCode != 429 {
+		t.Errorf("a photo past the officer's write budget: %d, want 429", resp.StatusCode)
+	}
 	for _, p := range reportPaths {
 		for range 2 {
 			k.exchange(limited, httptest.NewRequest(http.MethodGet, p+"?email=ana.martinez@example.com", nil), http.MethodGet)
@@ -280,6 +324,12 @@ func TestOpenAPIAgreement(t *testing.T) {
 	stopping := testenv.Demo(t, handlers.Config{})
 	if err := stopping.Recorder.Close(ctx); err != nil {
 		t.Fatal(err)
+	}
+	// The writer cannot take a photo before its deadline: 503.
+	slowWriter := testenv.API(t, handlers.Config{WriteWait: time.Nanosecond})
+	slowID := testenv.MustInfraction(t, slowWriter.Store, "AB123CD", "B1", time.Now().Add(-time.Hour))
+	if resp, body := k.exchange(slowWriter, photoRequest(slowID, slowWriter.Token, "image/jpeg", first), http.MethodPost); resp.StatusCode != 503 {
+		t.Errorf("a photo when the writer cannot take it in time: %d %.200s, want 503", resp.StatusCode, body)
 	}
 	for _, p := range createPaths {
 		k.exchange(stopping, jsonRequest(http.MethodPost, p, stopping.Token, `{"placa_patente":"AB123CD"}`), http.MethodPost)
@@ -303,6 +353,7 @@ func TestOpenAPIAgreement(t *testing.T) {
 	for _, path := range []string{"/api/v1/catalogo", "/api/v1/vehiculos/AB123CD"} {
 		k.exchange(broken, jsonRequest(http.MethodGet, path, broken.Token, ""), http.MethodGet)
 	}
+	k.exchange(broken, photoRequest(1, broken.Token, "image/jpeg", first), http.MethodPost)
 	brokenPay := handlers.Config{PaymentSecret: testSecret}
 	payBroken := testenv.Demo(t, brokenPay)
 	if err := payBroken.Store.Close(); err != nil {

@@ -88,6 +88,8 @@ func (h *Handler) Routes(r fiber.Router) {
 		r.Post(path, h.requireOfficer, h.cfg.Writes, h.countRecorded, h.createInfraction)
 		r.All(path, web.MethodNotAllowed(fiber.MethodPost))
 	}
+	r.Post(paths.Photos, h.requireOfficer, h.cfg.Writes, h.createPhoto)
+	r.All(paths.Photos, web.MethodNotAllowed(fiber.MethodPost))
 	r.Get(paths.Catalogue, h.requireOfficer, h.catalogue)
 	r.All(paths.Catalogue, web.MethodNotAllowed(fiber.MethodGet+", "+fiber.MethodHead))
 	r.Get(paths.VehicleCheck, h.requireOfficer, h.vehicleCheck)

@@ -302,31 +302,79 @@ func TestBrowserCatalogueAndValidation(t *testing.T) {
 // TestBrowserSync200 queues 200 citations offline (through the app's own
 // modules) and measures how long the queue takes to empty once the network
 // is back. The issue's target is 30 s; the figure is reported, not asserted.
-func TestBrowserSync200(t *testing.T) {
+func TestBrowserSync200(t *testing.T) { sync200(t, false) }
+
+// TestBrowserSync200WithPhotos is TestBrowserSync200 with one photo per
+// citation, 1600×1200 JPEG as the phone stores it (each different).
+func TestBrowserSync200WithPhotos(t *testing.T) { sync200(t, true) }
+
+func sync200(t *testing.T, photos bool) {
 	p := newPhone(t)
 	p.registry()
 	p.do("open", chromedp.Navigate(p.base+"/oficial/"), ready)
 	p.signIn()
 	p.do("offline", p.setOffline(true))
-	p.eval(`(async () => {
+	p.eval(fmt.Sprintf(`(async () => {
 		const q = await import("/oficial/js/queue.js");
 		const s = await import("/oficial/js/store.js");
 		const store = await s.openStore();
+		const withPhotos = %t;
+		const canvas = new OffscreenCanvas(1600, 1200);
+		const g = canvas.getContext("2d");
 		for (let i = 0; i < 200; i++) {
-			await store.save(q.newCitation({ placa: "AB123CD", comentarios: "carga " + i }, { now: new Date(), uuid: () => crypto.randomUUID() }), []);
+			const photos = [];
+			if (withPhotos) {
+				const grad = g.createLinearGradient(0, 0, 1600, 1200);
+				grad.addColorStop(0, "hsl(" + (i * 7 %% 360) + ", 70%%, 50%%)");
+				grad.addColorStop(1, "#123");
+				g.fillStyle = grad;
+				g.fillRect(0, 0, 1600, 1200);
+				g.fillStyle = "#fff";
+				g.font = "120px sans-serif";
+				g.fillText("Foto " + i, 200, 600);
+				const blob = await canvas.convertToBlob({ type: "image/jpeg", quality: 0.85 });
+				photos.push({ blob, bytes: blob.size, ancho: 1600, alto: 1200, miniatura: "", estado: "pendiente", id: null, motivo: null, intentos: 0 });
+			}
+			await store.save(q.newCitation({ placa: "AB123CD", comentarios: "carga " + i }, { now: new Date(), uuid: () => crypto.randomUUID() }), photos);
 		}
 		return "ok";
-	})()`)
+	})()`, photos))
 	p.do("200 pending", chromedp.Reload(), ready, waitJS(items("pendiente")+` === 200`))
 	start := time.Now()
 	p.do("online", p.setOffline(false), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](items("enviada")+` === 200`, chromedp.WithPollingTimeout(2*time.Minute))(ctx, tg)
+		_, err := chromedp.Poll[bool](items("enviada")+` === 200`, chromedp.WithPollingTimeout(3*time.Minute))(ctx, tg)
 		return err
 	}))
 	elapsed := time.Since(start)
 	rows := p.serverRows()
-	t.Logf("200 citations queued offline sent in %s after the network came back (loopback, shared machine)", elapsed.Round(10*time.Millisecond))
+	what := "200 citations"
+	if photos {
+		what += " with a photo each"
+	}
+	t.Logf("%s queued offline sent in %s after the network came back (loopback, shared machine)", what, elapsed.Round(10*time.Millisecond))
 	if len(rows) != 200 {
 		t.Errorf("%d rows on the server, want 200", len(rows))
+	}
+	if photos {
+		var n int
+		var size int64
+		_, all, err := p.Store.Report(t.Context(), "ana@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range all {
+			as, err := p.Store.AttachmentsOf(t.Context(), r.ID, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += len(as)
+			for _, a := range as {
+				size += a.Size
+			}
+		}
+		t.Logf("%d photos on the server, %.1f MB in all", n, float64(size)/1e6)
+		if n != 200 {
+			t.Errorf("%d photos on the server, want 200", n)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package officer_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -41,20 +42,26 @@ type phone struct {
 	errors  []string
 }
 
-func newPhone(t *testing.T) *phone {
+func newPhone(t *testing.T, opts ...testenv.Option) *phone {
 	t.Helper()
 	ctx := openBrowser(t)
-	e := testenv.New(t)
+	e := testenv.New(t, opts...)
 	p := &phone{Env: e, t: t, base: "http://" + e.Listen(), ctx: ctx}
 	p.listenConsole()
+	// Headless chromium's window is at least 500 px wide: the page is
+	// laid out at a phone's 390.
+	p.do("phone viewport", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 390, Height: 844, DeviceScaleFactor: 1})
+		return err
+	}))
 	return p
 }
 
-// openBrowser is a phone-sized headless chromium's tab, for at most 3
-// minutes.
+// openBrowser is a phone-sized headless chromium's tab (390 × 844, an
+// iPhone 12's viewport), for at most 3 minutes.
 func openBrowser(t *testing.T) context.Context {
 	t.Helper()
-	return testenv.Tab(t, testenv.Browser(t, 412, 915), 3*time.Minute)
+	return testenv.Tab(t, testenv.Browser(t, 390, 844), 3*time.Minute)
 }
 
 // listenConsole keeps the page's exceptions and console errors, except the
@@ -102,6 +109,23 @@ func (p *phone) shot(name string) {
 	dir := filepath.Join("..", "..", "screenshots")
 	_ = os.MkdirAll(dir, 0o755)
 	_ = os.WriteFile(filepath.Join(dir, "oficial-"+name+".png"), png, 0o644)
+}
+
+// docShot writes the viewport as docs/img/oficial-<name>.png, the README's
+// screenshots, when TRANSITO_DOC_SHOTS=1 (so that ordinary runs leave the
+// committed images alone).
+func (p *phone) docShot(name string) {
+	p.t.Helper()
+	if os.Getenv("TRANSITO_DOC_SHOTS") != "1" {
+		return
+	}
+	png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		p.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join("..", "..", "docs", "img", "oficial-"+name+".png"), png, 0o644); err != nil {
+		p.t.Fatal(err)
+	}
 }
 
 func (p *phone) eval(js string) string {
@@ -329,7 +353,7 @@ func (p *phone) queue() queueDump {
 // once; correct the one the server refused; be signed out by a revoked
 // token without losing what was waiting.
 func TestBrowserOfficerApp(t *testing.T) {
-	p := newPhone(t)
+	p := newPhone(t, testenv.WithCatalogue())
 	p.registry()
 	pic := photo(t)
 
@@ -361,12 +385,23 @@ func TestBrowserOfficerApp(t *testing.T) {
 		}
 	}
 
+	p.do("a wrong token is refused by the server",
+		chromedp.SendKeys(testid("token"), testenv.WrongToken(p.token)),
+		chromedp.Click(testid("ingresar")),
+		waitJS(`!document.getElementById("token-error").hidden`),
+	)
+	if msg := p.eval(`document.getElementById("token-error").textContent`); !strings.Contains(msg, "revocado") && !strings.Contains(msg, "válido") {
+		t.Errorf("wrong-token message %q does not give the server's reason", msg)
+	}
+	p.docShot("ingreso")
+	p.do("clear the wrong token", clear("token"))
 	p.signIn()
 	p.do("the GPS position is shown without a tap", waitJS(`document.querySelector('[data-testid="gps"]').textContent.includes("-34.60370")`))
 	if gps := p.eval(`document.querySelector('[data-testid="gps"]').textContent`); !strings.Contains(gps, "±12 m") {
 		t.Errorf("GPS line %q lacks the accuracy", gps)
 	}
 	p.shot("form")
+	p.docShot("formulario")
 
 	// Offline: three citations, saved on the phone before "Guardada".
 	p.do("go offline", p.setOffline(true), waitJS(`document.querySelector('[data-testid="red"]').textContent === "Sin conexión"`))
@@ -401,17 +436,22 @@ func TestBrowserOfficerApp(t *testing.T) {
 		t.Fatalf("%d rows on the server while offline", n)
 	}
 	p.shot("offline-queue")
+	p.do("scroll to the queue", chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="cola-item"]').scrollIntoView()`))
+	p.docShot("cola-sin-conexion")
 
 	// Online: sent in order, once; the unknown plate is refused with its reason.
 	p.do("go online", p.setOffline(false), waitJS(items("enviada")+` === 2 && `+items("rechazada")+` === 1`))
 	if rows := p.serverRows(); len(rows) != 2 || !containsAll(rows, "Semáforo en rojo", "Tercera") {
 		t.Fatalf("server rows %q, want the two valid citations once each", rows)
 	}
+	p.checkServerPhoto("Semáforo en rojo", -34.6037, -58.3816, "Av. Corrientes 1200")
 	reason := p.eval(`document.querySelector('[data-estado="rechazada"] [data-testid="cola-motivo"]').textContent`)
 	if !strings.Contains(reason, "ZZ999") {
 		t.Errorf("rejection reason %q does not name the plate", reason)
 	}
 	p.shot("sent-and-rejected")
+	p.do("scroll to the rejected one", chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-estado="rechazada"]').scrollIntoView()`))
+	p.docShot("cola-rechazada")
 
 	// Correct and resend the rejected one: a new request, the old one gone.
 	p.do("correct the rejected citation",
@@ -461,6 +501,45 @@ func TestBrowserOfficerApp(t *testing.T) {
 	p.do("still signed out after a reload", chromedp.Reload(), ready, chromedp.WaitVisible(testid("token")))
 	if errs := p.consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
+	}
+}
+
+// checkServerPhoto checks, in the database, the one infraction with those
+// comments: its place as the phone took it, and its one photo, a JPEG as
+// the phone resized it.
+func (p *phone) checkServerPhoto(comments string, lat, lon float64, place string) {
+	p.t.Helper()
+	ctx := p.t.Context()
+	_, rows, err := p.Store.Report(ctx, "ana@example.com")
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	var found []models.InfractionRow
+	for _, r := range rows {
+		if r.Comments == comments {
+			found = append(found, r)
+		}
+	}
+	if len(found) != 1 {
+		p.t.Fatalf("%d infractions %q on the server, want 1", len(found), comments)
+	}
+	r := found[0]
+	if r.Latitude == nil || *r.Latitude != lat || r.Longitude == nil || *r.Longitude != lon || r.Place != place {
+		p.t.Errorf("infraction %q stored at %v,%v %q; want %v,%v %q", comments, r.Latitude, r.Longitude, r.Place, lat, lon, place)
+	}
+	photos, err := p.Store.AttachmentsOf(ctx, r.ID, 0)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if len(photos) != 1 || photos[0].ContentType != "image/jpeg" || photos[0].Source != models.SourceOfficer {
+		p.t.Fatalf("photos of %q on the server: %+v, want one JPEG from the officer", comments, photos)
+	}
+	full, err := p.Store.AttachmentByID(ctx, photos[0].ID)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if cfg, err := jpeg.DecodeConfig(bytes.NewReader(full.Bytes)); err != nil || cfg.Width != 1600 || cfg.Height != 1200 {
+		p.t.Errorf("stored photo %d×%d (err %v), want the phone's 1600×1200 JPEG", cfg.Width, cfg.Height, err)
 	}
 }
 

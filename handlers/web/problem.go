@@ -48,6 +48,7 @@ var problemTypes = map[int][2]string{
 	fiber.StatusRequestTimeout:              {"/api#error-lenta", "Solicitud demasiado lenta"},
 	fiber.StatusRequestEntityTooLarge:       {"/api#error-tamano", "Cuerpo demasiado grande"},
 	fiber.StatusRequestHeaderFieldsTooLarge: {"/api#error-encabezados", "Encabezados demasiado grandes"},
+	fiber.StatusUnsupportedMediaType:        {"/api#error-tipo", "Tipo de contenido no admitido"},
 	fiber.StatusUnprocessableEntity:         {"/api#error-validacion", "Datos inválidos"},
 	fiber.StatusTooManyRequests:             {"/api#error-limite", "Demasiadas solicitudes"},
 	fiber.StatusInternalServerError:         {"/api#error-interno", "Error interno"},

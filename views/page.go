@@ -41,6 +41,9 @@ type Page struct {
 	Crumbs []Crumb
 	// Zone names the display time zone (see ZoneName).
 	Zone string
+	// History is a detail page's record history; DetailLayout shows it
+	// after the page's content.
+	History *History
 }
 
 // Crumb is one step of the breadcrumbs; the current page has no Href.

@@ -38,7 +38,7 @@ func (h *Handler) infractionVoid(c *fiber.Ctx) error {
 	}
 	f := views.NewVoidForm(paths.Of(paths.InfractionVoid, id), csrf(c))
 	readForm(c, &f)
-	err = h.store.VoidInfraction(c.UserContext(), id, f.Reason.Value, actor(c))
+	err = h.store.Annul(c.UserContext(), []int64{id}, f.Input(), actor(c))
 	if failed(&f, err) {
 		return formFailed(c, statusOf(err), views.VoidFormView(f), func() error {
 			return h.renderInfraction(c, statusOf(err), id, &f)

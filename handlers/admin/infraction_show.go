@@ -26,6 +26,10 @@ func (h *Handler) renderInfraction(c *fiber.Ctx, status int, id int64, f *views.
 		form := views.NewVoidForm(paths.Of(paths.InfractionVoid, id), csrf(c))
 		f = &form
 	}
-	return web.Render(c, status, views.InfractionPage(h.page(c, "Infracción "+itoa64(id), "infracciones"), i, *f,
+	page, err := h.detailPage(c, "Infracción "+itoa64(id), "infracciones", "infraction", id)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, status, views.InfractionPage(page, i, *f,
 		h.fmtTime(i.OccurredAt), h.fmtTime(i.RecordedAt)))
 }

@@ -34,7 +34,11 @@ func (h *Handler) renderPerson(c *fiber.Ctx, status int, id int64, f *views.Pers
 		form.Name.Value, form.Email.Value = p.Name, p.Email
 		f = &form
 	}
-	return web.Render(c, status, views.PersonPage(h.page(c, p.Name, "personas"), p, *f, vs))
+	page, err := h.detailPage(c, p.Name, "personas", "person", p.ID)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, status, views.PersonPage(page, p, *f, vs))
 }
 
 // personPicker answers the vehicle form's owner search with a few matches.

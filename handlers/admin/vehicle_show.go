@@ -29,5 +29,9 @@ func (h *Handler) renderVehicle(c *fiber.Ctx, status int, id int64, f *views.Veh
 		f = &form
 		owner = v.Person
 	}
-	return web.Render(c, status, views.VehiclePage(h.page(c, v.Plate, "vehiculos"), v, *f, owner, cands))
+	page, err := h.detailPage(c, v.Plate, "vehiculos", "vehicle", v.ID)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, status, views.VehiclePage(page, v, *f, owner, cands))
 }

@@ -166,3 +166,16 @@ func (s *Store) Report(ctx context.Context, email string) (*Person, []Infraction
 	}
 	return p, rows, nil
 }
+
+// InfractionsOf returns every infraction of a person (charged to them: they
+// owned the vehicle at the time) or of a vehicle, newest first, with their
+// descargos; of names the column, "person" or "vehicle".
+func (s *Store) InfractionsOf(ctx context.Context, of string, id int64) ([]InfractionRow, error) {
+	switch of {
+	case "person":
+		return selectInfractionRows(ctx, s.readers, "i.person_id = ?", id)
+	case "vehicle":
+		return selectInfractionRows(ctx, s.readers, "i.vehicle_id = ?", id)
+	}
+	return nil, fmt.Errorf("models: infractions of %q", of)
+}

@@ -14,10 +14,12 @@ const (
 	PersonDelete = Person + "/eliminar"
 
 	Vehicles      = Panel + "/vehiculos"
+	VehicleSearch = Vehicles + "/buscar"
 	Vehicle       = Vehicles + "/:id"
 	VehicleDelete = Vehicle + "/eliminar"
 
 	Officers           = Panel + "/oficiales"
+	OfficerSearch      = Officers + "/buscar"
 	Officer            = Officers + "/:id"
 	OfficerToken       = Officer + "/token"
 	OfficerTokenRevoke = OfficerToken + "/revocar"

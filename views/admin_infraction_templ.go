@@ -75,11 +75,11 @@ func InfractionFormView(f InfractionForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Input(f.Plate, "Patente", "text", "El vehículo debe estar registrado.").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = SuggestInput(f.Plate, "Patente", "El vehículo debe estar registrado; escriba parte de la patente para ver sugerencias.", paths.VehicleSearch, "sugerencias-patente").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Input(f.Officer, "Número del oficial", "text", "El oficial debe estar activo.").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = SuggestInput(f.Officer, "Número del oficial", "El oficial debe estar activo; escriba el número o el nombre.", paths.OfficerSearch, "sugerencias-oficial").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -396,3 +396,28 @@ func (l List) FilteredBy() string {
 	}
 	return strings.Join(parts, " · ")
 }
+
+// RecordFines are a person's or a vehicle's fines on its page: the newest
+// lines, how many there are, and what is owed today.
+type RecordFines struct {
+	Lines []FineLine
+	Count int
+	// Owed is the sum of what is owed today (a_pagar) over OwedCount fines.
+	Owed      string
+	OwedCount int
+	// All is the infraction list filtered by the record.
+	All string
+}
+
+// FineLine is one fine of RecordFines.
+type FineLine struct {
+	ID                               int64
+	When, Plate, Code, Status, ToPay string
+}
+
+// Ownership is one owner of a vehicle over time: From and To as display
+// times ("" when not known, To "" for the current owner).
+type Ownership struct {
+	Owner    Value
+	From, To string
+}

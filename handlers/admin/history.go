@@ -209,3 +209,102 @@ func (h *Handler) auditValue(key string, v any, names auditNames) views.Value {
 		return views.Value{Text: string(b)}
 	}
 }
+
+// fineLines is how many fines a person's or vehicle's page lists.
+const fineLines = 20
+
+// recordFines are the fines of a person or a vehicle (of) as its page
+// shows them: the newest, and what is owed today over all of them.
+func (h *Handler) recordFines(ctx context.Context, of string, id int64, all string) (views.RecordFines, error) {
+	rows, err := h.store.InfractionsOf(ctx, of, id)
+	if err != nil {
+		return views.RecordFines{}, err
+	}
+	t, err := h.store.Tariff(ctx)
+	if err != nil {
+		return views.RecordFines{}, err
+	}
+	now := time.Now()
+	f := views.RecordFines{Count: len(rows), All: all}
+	var owed int64
+	for i := range rows {
+		a := t.Assess(&rows[i], now, h.loc)
+		toPay := "—"
+		if a.ToPay != nil {
+			owed += *a.ToPay
+			f.OwedCount++
+			toPay = fines.DisplayAmount(*a.ToPay, h.currency)
+		}
+		if len(f.Lines) < fineLines {
+			code := rows[i].Code
+			if code == "" {
+				code = "sin tipificar"
+			}
+			f.Lines = append(f.Lines, views.FineLine{ID: rows[i].ID, When: h.fmtTime(rows[i].OccurredAt), Plate: rows[i].Plate,
+				Code: code, Status: string(a.Status), ToPay: toPay})
+		}
+	}
+	f.Owed = fines.DisplayAmount(owed, h.currency)
+	return f, nil
+}
+
+// vehicleOwners are a vehicle's owners over time, newest first, read from
+// the audit log (its alta and every change of persona_id); without any
+// entry (a vehicle loaded by seed), the current owner since the vehicle's
+// creation.
+func (h *Handler) vehicleOwners(ctx context.Context, v *models.Vehicle) ([]views.Ownership, error) {
+	entries, err := h.store.HistoryOf(ctx, "vehicle", v.ID, 500)
+	if err != nil {
+		return nil, err
+	}
+	type period struct {
+		owner    int64
+		from, to time.Time
+	}
+	var ps []period
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		switch x := decodeDetail(e.Detail)["persona_id"].(type) {
+		case float64:
+			if len(ps) == 0 || ps[len(ps)-1].owner != int64(x) {
+				ps = append(ps, period{owner: int64(x), from: e.At})
+			}
+		case []any:
+			if len(x) != 2 {
+				continue
+			}
+			oldID, _ := x[0].(float64)
+			newID, _ := x[1].(float64)
+			if len(ps) == 0 {
+				ps = append(ps, period{owner: int64(oldID)})
+			}
+			ps[len(ps)-1].to = e.At
+			ps = append(ps, period{owner: int64(newID), from: e.At})
+		}
+	}
+	if len(ps) == 0 || ps[len(ps)-1].owner != v.PersonID {
+		ps = append(ps, period{owner: v.PersonID, from: v.CreatedAt})
+	}
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.owner
+	}
+	names, err := h.store.RecordNames(ctx, "person", ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]views.Ownership, 0, len(ps))
+	for i := len(ps) - 1; i >= 0; i-- {
+		p := ps[i]
+		name, ok := names[p.owner]
+		if !ok {
+			name = "persona n.º " + itoa64(p.owner) + " (eliminada)"
+		}
+		o := views.Ownership{Owner: views.Value{Text: name, Href: paths.Of(paths.Person, p.owner)}, From: h.fmtTime(p.from), To: h.fmtTime(p.to)}
+		if !ok {
+			o.Owner.Href = ""
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}

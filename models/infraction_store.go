@@ -260,8 +260,11 @@ func (s *Store) CreateInfraction(ctx context.Context, in rules.InfractionInput, 
 			}
 		}
 	}
-	if err := fe.Err(); err != nil {
-		return 0, err
+	if len(fe) > 0 {
+		if err := s.InfractionRefs(ctx, in, fe); err != nil {
+			return 0, err
+		}
+		return 0, fe
 	}
 	var id int64
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {

@@ -49,7 +49,7 @@ func (h *Handler) infractionVoid(c *fiber.Ctx) error {
 	err = h.store.Annul(c.UserContext(), []int64{id}, f.Input(), actor(c))
 	if failed(&f, err) {
 		return formFailed(c, statusOf(err), views.VoidFormView(f), func() error {
-			return h.renderInfraction(c, statusOf(err), id, &f)
+			return h.renderInfraction(c, statusOf(err), id, infractionForms{void: &f})
 		})
 	}
 	if err != nil {

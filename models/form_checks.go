@@ -77,7 +77,7 @@ func (s *Store) InfractionRefs(ctx context.Context, in rules.InfractionInput, fe
 		case err != nil:
 			return fmt.Errorf("models: officer: %w", err)
 		case !o.Active:
-			fe.Add(rules.FieldOfficer, "el oficial "+o.Badge+" está inactivo")
+			fe.Add(rules.FieldOfficer, "el número "+o.Badge+" está inactivo: no puede registrar infracciones")
 		}
 	}
 	if _, bad := fe[rules.FieldPlate]; !bad && in.Plate != "" {

@@ -276,7 +276,7 @@ func (s *Store) CreateInfraction(ctx context.Context, in rules.InfractionInput, 
 			return fmt.Errorf("models: officer: %w", err)
 		}
 		if !o.Active {
-			return rules.FieldErrors{rules.FieldOfficer: "el oficial " + o.Badge + " está inactivo"}
+			return rules.FieldErrors{rules.FieldOfficer: "el número " + o.Badge + " está inactivo: no puede registrar infracciones"}
 		}
 		req := RecordRequest{
 			Officer: OfficerAuth{OfficerID: o.ID, Name: o.Name, Badge: o.Badge, Active: true},

@@ -27,6 +27,9 @@ const (
 	OfficerDelete      = Officer + "/eliminar"
 
 	Infractions    = Panel + "/infracciones"
+	// InfractionsAnnul annuls the infractions a list selected (ids), all or
+	// none, after a confirmation that names how many.
+	InfractionsAnnul = Infractions + "/anular"
 	Infraction     = Infractions + "/:id"
 	InfractionVoid = Infraction + "/anular"
 	// InfractionClassify sets the type of an infraction sin tipificar;

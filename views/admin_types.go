@@ -30,6 +30,15 @@ type Cell struct {
 // Row is one line of a list table.
 type Row struct {
 	Cells []Cell
+	// ID is the record's id, the value of its checkbox when the list has
+	// a Selection.
+	ID int64
+}
+
+// Selection is a list's bulk action: a checkbox per row (form Form) and a
+// button that posts the checked ids to Action.
+type Selection struct {
+	Form, Action, CSRF, Label string
 }
 
 // List is a list page: the table of one page of results, the search and
@@ -65,6 +74,17 @@ type List struct {
 	Zone string
 	// Active are the search and filters the list is filtered by.
 	Active []ActiveFilter
+	// Select, when set, lets the rows be checked for a bulk action.
+	Select *Selection
+}
+
+// BulkAnnul is the confirmation of annulling several infractions: how
+// many, which, and the reasons; Problem says which one kept them all from
+// being annulled, and why.
+type BulkAnnul struct {
+	IDs     []int64
+	Form    VoidForm
+	Problem string
 }
 
 // WithDates is the URL of the list with desde and hasta set (both "" for

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
+	"transito/models/rules"
 	"transito/paths"
 	"transito/views"
 )
@@ -49,7 +50,7 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 			{Text: i.OfficerName + " (" + i.OfficerBadge + ")"},
 			st,
 			{Text: i.Comments},
-		}})
+		}, ID: i.ID})
 	}
 	if l.Dates, err = h.dateDrill(c.UserContext(), l, lq, func(ctx context.Context, level models.DateLevel, within time.Time) ([]models.DateBucket, error) {
 		return h.store.InfractionDates(ctx, lq, h.loc, level, within, res.Total, time.Now())
@@ -59,5 +60,9 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 	l.Filters = views.InfractionFilters(lq.Filter("desde"), lq.Filter("hasta"), lq.Filter("oficial"), lq.Filter("patente"), lq.Filter("estado"),
 		map[string]string{"persona": lq.Filter("persona"), "vehiculo": lq.Filter("vehiculo")})
 	l.Create, l.CreateLabel, l.CreateOpen = views.InfractionFormView(form), "Registrar infracción a mano", views.Invalid(&form)
-	return h.respondList(c, h.page(c, "Infracciones", "infracciones"), l, status)
+	p := h.page(c, "Infracciones", "infracciones")
+	if p.Can(rules.RoleSupervisor) {
+		l.Select = &views.Selection{Form: "seleccion", Action: paths.InfractionsAnnul, CSRF: csrf(c), Label: "Anular las marcadas…"}
+	}
+	return h.respondList(c, p, l, status)
 }

@@ -64,6 +64,7 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Get(paths.Infractions, h.infractionList)
 	operador.Post(paths.Infractions, h.infractionCreate)
 	r.Get(paths.Infraction, h.infractionShow)
+	supervisor.Post(paths.InfractionsAnnul, h.infractionsAnnul)
 	supervisor.Post(paths.InfractionVoid, h.infractionVoid)
 	operador.Post(paths.InfractionClassify, h.infractionClassify)
 	operador.Post(paths.InfractionPayment, h.infractionPayment)

@@ -26,12 +26,12 @@ const (
 	OfficerActive      = Officer + "/activo"
 	OfficerDelete      = Officer + "/eliminar"
 
-	Infractions    = Panel + "/infracciones"
+	Infractions = Panel + "/infracciones"
 	// InfractionsAnnul annuls the infractions a list selected (ids), all or
 	// none, after a confirmation that names how many.
 	InfractionsAnnul = Infractions + "/anular"
-	Infraction     = Infractions + "/:id"
-	InfractionVoid = Infraction + "/anular"
+	Infraction       = Infractions + "/:id"
+	InfractionVoid   = Infraction + "/anular"
 	// InfractionClassify sets the type of an infraction sin tipificar;
 	// InfractionPayment records its payment.
 	InfractionClassify = Infraction + "/tipificar"

@@ -32,7 +32,7 @@ func (h *Handler) renderPerson(c *fiber.Ctx, status int, id int64, f *views.Pers
 	}
 	if f == nil {
 		form := views.NewPersonForm(paths.Of(paths.Person, id), csrf(c))
-		form.Name.Value, form.Email.Value = p.Name, p.Email
+		form.Name.Value, form.Email.Value, form.Document.Value = p.Name, p.Email, p.DocumentText()
 		f = &form
 	}
 	page, err := h.detailPage(c, p.Name, "personas", "person", p.ID)

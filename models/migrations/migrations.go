@@ -27,6 +27,7 @@ func New() *migrate.Migrations {
 	finesIndexes(m)
 	finesListIndexes(m)
 	recordHistory(m)
+	personDocumentSearch(m)
 	return m
 }
 

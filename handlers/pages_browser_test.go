@@ -36,7 +36,8 @@ func TestEveryPageInABrowser(t *testing.T) {
 	c.Login()
 	pages, missing := browsertest.Pages(t, c,
 		"/consulta?email="+testenv.DemoEmail, "/consulta?email=nadie%40example.com", "/consulta?email=no-es-un-correo",
-		"/admin/personas?q=mart%C3%ADnez", "/admin/personas/999999", "/no-existe")
+		"/admin/personas?q=mart%C3%ADnez", "/admin/personas/999999", "/no-existe",
+		"/admin/catalogo", "/admin/tarifas", "/admin/infracciones?estado=sin_tipificar")
 	for _, m := range missing {
 		t.Logf("not walked: no page links to %s", m)
 	}

@@ -243,7 +243,7 @@ func CatalogImportView(csrf, filename string, errs []rules.ImportError) templ.Co
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<p class=\"text-sm text-slate-600\">Un CSV con la cabecera <code class=\"font-mono\">codigo,descripcion,referencia_legal,gravedad,unidades,puntos</code> (y, opcional, <code class=\"font-mono\">activo</code> sí/no): los códigos nuevos se agregan, los existentes se actualizan; todo o nada.</p><div><label for=\"catalogo-archivo\" class=\"block text-sm font-medium text-slate-700\">Archivo CSV</label> <input id=\"catalogo-archivo\" name=\"archivo\" type=\"file\" accept=\".csv,text/csv\" required class=\"mt-1 block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-slate-700\"></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<p class=\"text-sm text-slate-600\">Un CSV con la cabecera <code class=\"font-mono break-all\">codigo,descripcion,referencia_legal,gravedad,unidades,puntos</code> (y, opcional, <code class=\"font-mono\">activo</code> sí/no): los códigos nuevos se agregan, los existentes se actualizan; todo o nada.</p><div><label for=\"catalogo-archivo\" class=\"block text-sm font-medium text-slate-700\">Archivo CSV</label> <input id=\"catalogo-archivo\" name=\"archivo\" type=\"file\" accept=\".csv,text/csv\" required class=\"mt-1 block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-slate-700\"></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

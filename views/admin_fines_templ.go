@@ -587,7 +587,7 @@ func FineForms(p Page, i *models.InfractionDetail, v FineView) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		if p.Can(rules.RoleOperador) && v.Classifiable(i) {
+		if p.Can(rules.RoleOperador) && (v.Classifiable(i) || Invalid(&v.Classify)) {
 			templ_7745c5c3_Var35 := templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 				templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 				templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)

@@ -35,7 +35,7 @@ type fuzzPanel struct {
 }
 
 func newFuzzPanel(f *testing.F) *fuzzPanel {
-	e := testenv.Panel(f)
+	e := testenv.Panel(f, testenv.WithCatalogue())
 	ctx := context.Background()
 	p, err := e.Store.CreatePerson(ctx, rules.PersonInput{Name: "Ana", Email: "ana@example.com"}, testenv.Actor)
 	if err != nil {
@@ -53,8 +53,19 @@ func newFuzzPanel(f *testing.F) *fuzzPanel {
 	if err != nil {
 		f.Fatal(err)
 	}
+	issued, err := e.Store.CreateInfraction(ctx, rules.InfractionInput{Plate: v.Plate, Badge: o.Badge, OccurredAt: time.Now().Add(-time.Hour), Code: "E05"}, testenv.Actor)
+	if err != nil {
+		f.Fatal(err)
+	}
+	types, err := e.Store.ListInfractionTypes(ctx, models.ListQuery{})
+	if err != nil || len(types.Items) == 0 {
+		f.Fatal(types, err)
+	}
 	e.Login()
 	pid, vid, oid := fmt.Sprint(p.ID), fmt.Sprint(v.ID), fmt.Sprint(o.ID)
+	settings := url.Values{"descuento_dias": {"20"}, "vencimiento_dias": {"60"}, "descargo_pierde_descuento": {"1"}, "descargo_prorroga_dias": {"15"},
+		"prescripcion_anios_leve": {"2"}, "prescripcion_anios_grave": {"5"}, "prescripcion_anios_gravisima": {"5"}}
+	typeExtra := url.Values{"gravedad": {"leve"}, "puntos": {"0"}, "activo": {"1"}}
 	return &fuzzPanel{Client: e, forms: []panelForm{
 		{path: "/admin/personas", fields: []string{"nombre", "email"}},
 		{path: "/admin/personas/" + pid, fields: []string{"nombre", "email"}},
@@ -66,6 +77,14 @@ func newFuzzPanel(f *testing.F) *fuzzPanel {
 		{path: "/admin/infracciones", fields: []string{"placa_patente", "comentarios", "timestamp"}, extra: url.Values{"oficial": {"B1"}}},
 		{path: "/admin/infracciones", fields: []string{"oficial", "timestamp", "comentarios"}, extra: url.Values{"placa_patente": {"AB123"}}},
 		{path: "/admin/infracciones/" + fmt.Sprint(inf) + "/anular", fields: []string{"motivo"}},
+		{path: "/admin/personas", fields: []string{"documento", "nombre", "email"}},
+		{path: "/admin/infracciones/" + fmt.Sprint(inf) + "/tipificar", fields: []string{"codigo"}},
+		{path: "/admin/infracciones/" + fmt.Sprint(issued) + "/pago", fields: []string{"importe", "referencia", "pagado_en"}, extra: url.Values{"metodo": {"efectivo"}}},
+		{path: "/admin/catalogo", fields: []string{"codigo", "descripcion", "unidades"}, extra: typeExtra},
+		{path: "/admin/catalogo/" + fmt.Sprint(types.Items[0].ID), fields: []string{"referencia_legal", "unidades", "puntos"},
+			extra: url.Values{"codigo": {types.Items[0].Code}, "descripcion": {"Descripción"}, "gravedad": {"grave"}}},
+		{path: "/admin/tarifas/unidad", fields: []string{"desde", "valor"}},
+		{path: "/admin/tarifas", fields: []string{"descuento_pct", "recargo_pct", "descargo_pierde_descuento"}, extra: settings},
 	}}
 }
 
@@ -167,7 +186,7 @@ func FuzzPanelForms(f *testing.F) {
 		for k, v := range form.extra {
 			values[k] = v
 		}
-		for i, v := range []string{a, b, c}[:len(form.fields)] {
+		for i, v := range []string{a, b, c}[:min(3, len(form.fields))] {
 			values.Set(form.fields[i], v)
 		}
 		before := fp.auditTotal(t)

@@ -65,6 +65,10 @@ func TestPanelShowsEachRoleOnlyWhatItMayDo(t *testing.T) {
 		{officer, []string{"token-card"}, rules.RoleOperador},
 		{"/admin/oficiales", []string{"officer-form", "create-panel"}, rules.RoleSupervisor},
 		{infraction, []string{"void-form"}, rules.RoleSupervisor},
+		{infraction, []string{"classify-form"}, rules.RoleOperador},
+		{"/admin/catalogo", []string{"type-form", "catalog-import-form", "create-panel"}, rules.RoleAdministrador},
+		{"/admin/tarifas", []string{"unit-form", "settings-form"}, rules.RoleAdministrador},
+		{"/admin/tarifas", []string{"unit-today"}, rules.RoleOperador},
 		{"/admin/personas", []string{"person-form"}, rules.RoleOperador},
 		{"/admin/importar", []string{"import-preview"}, rules.RoleOperador},
 	}

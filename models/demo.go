@@ -159,7 +159,10 @@ func demoUnitValues(now time.Time, loc *time.Location) []rules.UnitValueInput {
 // takes it through its step, at the times the step says.
 func (s *Store) demoLifecycle(ctx context.Context, id int64, d demoFine, occurred time.Time) error {
 	if d.then == demoAnnulled {
-		return s.VoidInfraction(ctx, id, "Patente mal leída: el vehículo no coincide con la foto.", SystemActor)
+		return s.Annul(ctx, []int64{id}, rules.VoidInput{
+			Reason:       "Patente mal leída: el vehículo no coincide con la foto.",
+			PublicReason: "Anulada de oficio: error en la identificación del vehículo.",
+		}, SystemActor)
 	}
 	if d.code == "" {
 		return nil

@@ -166,7 +166,8 @@ func (s *Store) resolveDisputeAt(ctx context.Context, disputeID int64, in rules.
 		}
 		q := tx.NewUpdate().Table("infractions").Set("status = ?", infStatus).Set("updated_at = ?", now()).Where("id = ?", d.InfractionID)
 		if reason != "" {
-			q = q.Set("void_reason = ?", reason)
+			// The resolution is told to the citizen: it is the public reason too.
+			q = q.Set("void_reason = ?", reason).Set("void_public_reason = ?", reason)
 		}
 		if _, err := q.Exec(ctx); err != nil {
 			return fmt.Errorf("models: infraction after descargo: %w", err)

@@ -260,8 +260,11 @@ func (s *Store) CreateInfraction(ctx context.Context, in rules.InfractionInput, 
 			}
 		}
 	}
-	if err := fe.Err(); err != nil {
-		return 0, err
+	if len(fe) > 0 {
+		if err := s.InfractionRefs(ctx, in, fe); err != nil {
+			return 0, err
+		}
+		return 0, fe
 	}
 	var id int64
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -273,7 +276,7 @@ func (s *Store) CreateInfraction(ctx context.Context, in rules.InfractionInput, 
 			return fmt.Errorf("models: officer: %w", err)
 		}
 		if !o.Active {
-			return rules.FieldErrors{rules.FieldOfficer: "el oficial " + o.Badge + " está inactivo"}
+			return rules.FieldErrors{rules.FieldOfficer: "el número " + o.Badge + " está inactivo: no puede registrar infracciones"}
 		}
 		req := RecordRequest{
 			Officer: OfficerAuth{OfficerID: o.ID, Name: o.Name, Badge: o.Badge, Active: true},
@@ -363,36 +366,75 @@ func (s *Store) classifyAt(ctx context.Context, id int64, code string, at time.T
 	return issue, nil
 }
 
-// VoidInfraction annuls an infraction with a reason. It is kept, with status
-// "anulada"; infractions are never deleted from the panel.
+// VoidInfraction annuls an infraction with a reason (internal; the citizen
+// reads none). It is kept, with status "anulada"; infractions are never
+// deleted from the panel.
 func (s *Store) VoidInfraction(ctx context.Context, id int64, reason string, actor Actor) error {
-	in := rules.VoidInput{Reason: reason}
+	return s.Annul(ctx, []int64{id}, rules.VoidInput{Reason: reason}, actor)
+}
+
+// AnnulError says which infraction of several kept them all from being
+// annulled, and why.
+type AnnulError struct {
+	ID  int64
+	Err error
+}
+
+func (e *AnnulError) Error() string { return fmt.Sprintf("infracción n.º %d: %v", e.ID, e.Err) }
+
+func (e *AnnulError) Unwrap() error { return e.Err }
+
+// Annul annuls the infractions ids with one reason, all or none: in one
+// transaction, and when one of them cannot be annulled (unknown, already
+// annulled, paid, with a descargo) nothing changes and the error (an
+// *AnnulError when there are several) names it. One id answers its own
+// error as it is.
+func (s *Store) Annul(ctx context.Context, ids []int64, in rules.VoidInput, actor Actor) error {
 	if err := in.Clean().Err(); err != nil {
 		return err
 	}
-	reason = in.Reason
+	if len(ids) == 0 {
+		return &ConflictError{Message: "No eligió ninguna infracción."}
+	}
 	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		i := new(Infraction)
-		if err := tx.NewSelect().Model(i).Where("id = ?", id).Scan(ctx); err != nil {
-			if isNoRows(err) {
-				return ErrNotFound
+		for _, id := range ids {
+			if err := annul(ctx, tx, id, in, actor); err != nil {
+				if len(ids) > 1 {
+					return &AnnulError{ID: id, Err: err}
+				}
+				return err
 			}
-			return fmt.Errorf("models: infraction: %w", err)
 		}
-		switch i.Status {
-		case StatusVoided:
-			return &ConflictError{Message: "La infracción ya estaba anulada."}
-		case StatusPaid:
-			return &ConflictError{Message: "La infracción está pagada: no se anula."}
-		case StatusDisputed:
-			return &ConflictError{Message: "La infracción tiene un descargo en trámite: resuélvalo (aceptarlo la anula)."}
-		}
-		if _, err := tx.NewUpdate().Model(i).Set("status = ?", StatusVoided).Set("void_reason = ?", reason).
-			Set("updated_at = ?", now()).WherePK().Exec(ctx); err != nil {
-			return fmt.Errorf("models: void infraction: %w", err)
-		}
-		return audit(ctx, tx, actor, "annul", "infraction", id, map[string]string{"motivo": reason})
+		return nil
 	})
+}
+
+// annul annuls one infraction inside tx.
+func annul(ctx context.Context, tx bun.Tx, id int64, in rules.VoidInput, actor Actor) error {
+	i := new(Infraction)
+	if err := tx.NewSelect().Model(i).Where("id = ?", id).Scan(ctx); err != nil {
+		if isNoRows(err) {
+			return ErrNotFound
+		}
+		return fmt.Errorf("models: infraction: %w", err)
+	}
+	switch i.Status {
+	case StatusVoided:
+		return &ConflictError{Message: "La infracción ya estaba anulada."}
+	case StatusPaid:
+		return &ConflictError{Message: "La infracción está pagada: no se anula."}
+	case StatusDisputed:
+		return &ConflictError{Message: "La infracción tiene un descargo en trámite: resuélvalo (aceptarlo la anula)."}
+	}
+	if _, err := tx.NewUpdate().Model(i).Set("status = ?", StatusVoided).Set("void_reason = ?", in.Reason).
+		Set("void_public_reason = ?", in.PublicReason).Set("updated_at = ?", now()).WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("models: void infraction: %w", err)
+	}
+	detail := map[string]string{rules.FieldVoidReason: in.Reason}
+	if in.PublicReason != "" {
+		detail[rules.FieldVoidPublicReason] = in.PublicReason
+	}
+	return audit(ctx, tx, actor, "annul", "infraction", id, detail)
 }
 
 // VehicleSummary is a vehicle as the officer checks it before writing.

@@ -98,6 +98,9 @@ type Infraction struct {
 	IdempotencyKey *string   `bun:""`
 	Status         string    `bun:",notnull"`
 	VoidReason     string    `bun:",notnull"`
+	// VoidPublicReason is the annulment's reason as the citizen reads it
+	// (VoidReason is the authority's own).
+	VoidPublicReason string `bun:",notnull"`
 	// The fine: the type, and the copies of its units and points and the
 	// amount taken when it was issued (IssuedAt); nil and zero while sin
 	// tipificar.

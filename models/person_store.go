@@ -126,8 +126,11 @@ func documentOf(doc string) *string {
 
 // CreatePerson adds a person.
 func (s *Store) CreatePerson(ctx context.Context, in rules.PersonInput, actor Actor) (*Person, error) {
-	if err := in.Clean().Err(); err != nil {
-		return nil, err
+	if fe := in.Clean(); len(fe) > 0 {
+		if err := s.personTaken(ctx, 0, in, fe); err != nil {
+			return nil, err
+		}
+		return nil, fe
 	}
 	t := now()
 	p := &Person{Name: in.Name, Email: in.Email, Document: documentOf(in.Document), CreatedAt: t, UpdatedAt: t}
@@ -151,8 +154,11 @@ func (s *Store) CreatePerson(ctx context.Context, in rules.PersonInput, actor Ac
 
 // UpdatePerson changes a person's name and e-mail.
 func (s *Store) UpdatePerson(ctx context.Context, id int64, in rules.PersonInput, actor Actor) (*Person, error) {
-	if err := in.Clean().Err(); err != nil {
-		return nil, err
+	if fe := in.Clean(); len(fe) > 0 {
+		if err := s.personTaken(ctx, id, in, fe); err != nil {
+			return nil, err
+		}
+		return nil, fe
 	}
 	p := new(Person)
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {

@@ -28,6 +28,9 @@ type InfractionRow struct {
 	// what a person sees is the Assessment's.
 	Status     string `bun:"status"`
 	VoidReason string `bun:"void_reason"`
+	// VoidPublicReason is the annulment's reason shown to the citizen (the
+	// portal shows this one, never VoidReason).
+	VoidPublicReason string `bun:"void_public_reason"`
 
 	// The fine: its type as the catalogue has it now, and what was copied
 	// at issue (IssuedAt nil while sin tipificar).
@@ -71,7 +74,7 @@ func (r *InfractionRow) Fine() fines.Fine {
 // infractionRowColumns are the columns of an InfractionRow, read from
 // infractionRowFrom.
 const infractionRowColumns = `i.id, i.person_id, v.plate, v.brand, v.color, i.occurred_at, i.recorded_at,
-	i.comments, o.name AS officer_name, o.badge AS officer_badge, i.status, i.void_reason,
+	i.comments, o.name AS officer_name, o.badge AS officer_badge, i.status, i.void_reason, i.void_public_reason,
 	i.type_id, COALESCE(t.code, '') AS type_code, COALESCE(t.description, '') AS type_description,
 	COALESCE(t.legal_ref, '') AS type_legal_ref, COALESCE(t.severity, '') AS type_severity,
 	i.units, i.points, i.amount_cents, i.issued_at, i.latitude, i.longitude, i.place`
@@ -162,4 +165,17 @@ func (s *Store) Report(ctx context.Context, email string) (*Person, []Infraction
 		return nil, nil, err
 	}
 	return p, rows, nil
+}
+
+// InfractionsOf returns every infraction of a person (charged to them: they
+// owned the vehicle at the time) or of a vehicle, newest first, with their
+// descargos; of names the column, "person" or "vehicle".
+func (s *Store) InfractionsOf(ctx context.Context, of string, id int64) ([]InfractionRow, error) {
+	switch of {
+	case "person":
+		return selectInfractionRows(ctx, s.readers, "i.person_id = ?", id)
+	case "vehicle":
+		return selectInfractionRows(ctx, s.readers, "i.vehicle_id = ?", id)
+	}
+	return nil, fmt.Errorf("models: infractions of %q", of)
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -174,4 +175,37 @@ func (s *Store) dense(ctx context.Context, table string, total int, lq *ListQuer
 	}
 	steps := float64(lq.Page*lq.PerPage) * float64(rows) / float64(total)
 	return steps < float64(total)
+}
+
+// SearchVehicles returns at most limit vehicles whose plate (any part),
+// brand, colour or owner matches q, by plate: the infraction form's plate
+// suggestions.
+func (s *Store) SearchVehicles(ctx context.Context, q string, limit int) ([]Vehicle, error) {
+	var vs []Vehicle
+	m := s.match(vehicleSearch, rules.SearchText(q))
+	if m == nil {
+		return nil, nil
+	}
+	err := m.where(s.readers.NewSelect().Model(&vs).ModelTableExpr("vehicles AS v").ColumnExpr("v.*"), "v", false).
+		OrderExpr("v.plate ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("models: search vehicles: %w", err)
+	}
+	return vs, nil
+}
+
+// SearchOfficers returns at most limit active officers whose name or badge
+// matches q, by name: the infraction form's officer suggestions.
+func (s *Store) SearchOfficers(ctx context.Context, q string, limit int) ([]Officer, error) {
+	var os []Officer
+	m := s.match(officerSearch, rules.SearchText(q))
+	if m == nil {
+		return nil, nil
+	}
+	err := m.where(s.readers.NewSelect().Model(&os).ModelTableExpr("officers AS o").ColumnExpr("o.*").Where("o.active"), "o", false).
+		OrderExpr("o.name_key ASC, o.id ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("models: search officers: %w", err)
+	}
+	return os, nil
 }

@@ -135,8 +135,11 @@ func ownerExists(ctx context.Context, tx bun.Tx, id int64) error {
 
 // CreateVehicle adds a vehicle.
 func (s *Store) CreateVehicle(ctx context.Context, in rules.VehicleInput, actor Actor) (*Vehicle, error) {
-	if err := in.Clean().Err(); err != nil {
-		return nil, err
+	if fe := in.Clean(); len(fe) > 0 {
+		if err := s.vehicleTaken(ctx, 0, in, fe); err != nil {
+			return nil, err
+		}
+		return nil, fe
 	}
 	t := now()
 	v := &Vehicle{Plate: in.Plate, Brand: in.Brand, Color: in.Color, PersonID: in.PersonID, CreatedAt: t, UpdatedAt: t}
@@ -161,8 +164,11 @@ func (s *Store) CreateVehicle(ctx context.Context, in rules.VehicleInput, actor 
 // UpdateVehicle changes a vehicle; a new owner means a transfer (old
 // infractions stay with the previous owner).
 func (s *Store) UpdateVehicle(ctx context.Context, id int64, in rules.VehicleInput, actor Actor) (*Vehicle, error) {
-	if err := in.Clean().Err(); err != nil {
-		return nil, err
+	if fe := in.Clean(); len(fe) > 0 {
+		if err := s.vehicleTaken(ctx, id, in, fe); err != nil {
+			return nil, err
+		}
+		return nil, fe
 	}
 	v := new(Vehicle)
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {

@@ -14,19 +14,24 @@ const (
 	PersonDelete = Person + "/eliminar"
 
 	Vehicles      = Panel + "/vehiculos"
+	VehicleSearch = Vehicles + "/buscar"
 	Vehicle       = Vehicles + "/:id"
 	VehicleDelete = Vehicle + "/eliminar"
 
 	Officers           = Panel + "/oficiales"
+	OfficerSearch      = Officers + "/buscar"
 	Officer            = Officers + "/:id"
 	OfficerToken       = Officer + "/token"
 	OfficerTokenRevoke = OfficerToken + "/revocar"
 	OfficerActive      = Officer + "/activo"
 	OfficerDelete      = Officer + "/eliminar"
 
-	Infractions    = Panel + "/infracciones"
-	Infraction     = Infractions + "/:id"
-	InfractionVoid = Infraction + "/anular"
+	Infractions = Panel + "/infracciones"
+	// InfractionsAnnul annuls the infractions a list selected (ids), all or
+	// none, after a confirmation that names how many.
+	InfractionsAnnul = Infractions + "/anular"
+	Infraction       = Infractions + "/:id"
+	InfractionVoid   = Infraction + "/anular"
 	// InfractionPhoto is one evidence photo of an infraction as uploaded,
 	// InfractionThumb its thumbnail.
 	InfractionPhoto = Infraction + "/fotos/:foto"

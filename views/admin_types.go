@@ -3,6 +3,7 @@ package views
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -29,6 +30,15 @@ type Cell struct {
 // Row is one line of a list table.
 type Row struct {
 	Cells []Cell
+	// ID is the record's id, the value of its checkbox when the list has
+	// a Selection.
+	ID int64
+}
+
+// Selection is a list's bulk action: a checkbox per row (form Form) and a
+// button that posts the checked ids to Action.
+type Selection struct {
+	Form, Action, CSRF, Label string
 }
 
 // List is a list page: the table of one page of results, the search and
@@ -62,6 +72,19 @@ type List struct {
 	Dates *DateDrill
 	// Zone, when the list shows times, names their time zone.
 	Zone string
+	// Active are the search and filters the list is filtered by.
+	Active []ActiveFilter
+	// Select, when set, lets the rows be checked for a bulk action.
+	Select *Selection
+}
+
+// BulkAnnul is the confirmation of annulling several infractions: how
+// many, which, and the reasons; Problem says which one kept them all from
+// being annulled, and why.
+type BulkAnnul struct {
+	IDs     []int64
+	Form    VoidForm
+	Problem string
 }
 
 // WithDates is the URL of the list with desde and hasta set (both "" for
@@ -210,6 +233,8 @@ var auditActions = []Option{
 	{"token.issue", "Emisión de token"}, {"token.revoke", "Revocación de token"},
 	{"activate", "Activación"}, {"deactivate", "Desactivación"}, {"import", "Importación"}, {"seed", "Datos sintéticos"},
 	{"password.reset", "Restablecimiento de contraseña"}, {"unlock", "Desbloqueo de ingreso"},
+	{"classify", "Tipificación"}, {"payment", "Pago"}, {"dispute", "Descargo"}, {"attach", "Adjunto"},
+	{"resolve", "Resolución de descargo"},
 }
 
 func auditActionOptions() []Option { return append([]Option{{"", "Todas"}}, auditActions...) }
@@ -227,6 +252,8 @@ func AuditAction(a string) string {
 var auditEntities = map[string]string{
 	"person": "Persona", "vehicle": "Vehículo", "officer": "Oficial", "infraction": "Infracción",
 	"admin": "Administrador", "registry": "Registro", "database": "Base de datos",
+	"dispute": "Descargo", "infraction_type": "Tipo de infracción", "catalog": "Catálogo",
+	"settings": "Tarifas y plazos", "unit_value": "Valor de la unidad",
 }
 
 // AuditEntity names an audited kind of record in Spanish.
@@ -271,4 +298,146 @@ type AdminDetail struct {
 	Reset            ResetPasswordForm
 	// Password is one's own password form (Self only).
 	Password PasswordForm
+}
+
+// AuditView is one audit entry as people read it: in the configured zone,
+// with field labels, formatted values, and actor and record by name.
+type AuditView struct {
+	// Kind is the action as the audit log stores it ("annul").
+	Kind                 string
+	When, Source, Action string
+	Actor, ActorHref     string
+	Record, RecordHref   string
+	Changes              []Change
+}
+
+// Change is one field of an audit entry: its value, or what it was and
+// what it became (Changed).
+type Change struct {
+	Label    string
+	Old, New Value
+	Changed  bool
+}
+
+// Value is a formatted value, with a link when it names a record.
+type Value struct {
+	Text, Href string
+}
+
+// Summary writes the changes on one line: "Nombre: Ana → Ana María · Color: rojo".
+func (a AuditView) Summary() string {
+	parts := make([]string, 0, len(a.Changes))
+	for _, c := range a.Changes {
+		if c.Changed {
+			parts = append(parts, c.Label+": "+c.Old.Text+" → "+c.New.Text)
+		} else {
+			parts = append(parts, c.Label+": "+c.New.Text)
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+var auditFields = map[string]string{
+	"nombre": "Nombre", "email": "Correo electrónico", "documento": "Documento", "placa_patente": "Patente",
+	"marca": "Marca", "color": "Color", "persona_id": "Titular", "numero": "Número", "activo": "Activo",
+	"motivo": "Motivo interno", "motivo_publico": "Motivo para el ciudadano", "comentarios": "Comentarios",
+	"timestamp": "Fecha y hora", "oficial": "Oficial", "via": "Vía", "usuario": "Usuario", "rol": "Rol",
+	"cliente": "Cliente", "prefijo": "Prefijo del token", "codigo": "Código", "descripcion": "Descripción",
+	"referencia_legal": "Referencia legal", "gravedad": "Gravedad", "unidades": "Unidades", "puntos": "Puntos",
+	"importe": "Importe", "metodo": "Método", "referencia": "Referencia", "pagado_en": "Pagado el",
+	"decision": "Decisión", "resolucion": "Resolución", "infraccion_id": "Infracción",
+	"intentos_borrados": "Intentos borrados", "desde": "Desde", "valor": "Valor", "anterior": "Valor anterior",
+	"tipo": "Tipo", "origen": "Origen", "adjuntos": "Adjuntos", "bytes": "Tamaño (bytes)", "mensaje": "Mensaje",
+	"linea": "Línea", "texto": "Texto", "vehiculos": "Vehículos", "personas": "Personas",
+	"creadas": "Creadas", "actualizadas": "Actualizadas", "ubicacion": "Ubicación",
+}
+
+// AuditField labels an audited field in Spanish (the key itself when it
+// has no label).
+func AuditField(key string) string {
+	if s, ok := auditFields[key]; ok {
+		return s
+	}
+	return strings.ReplaceAll(key, "_", " ")
+}
+
+// History is a record's newest audit entries on its detail page; More says
+// there are older ones, in the audit log at All.
+type History struct {
+	Entries []AuditView
+	More    bool
+	All     string
+}
+
+// Latest is the newest entry of the action kind among h's entries.
+func (h *History) Latest(kind string) (AuditView, bool) {
+	if h != nil {
+		for _, e := range h.Entries {
+			if e.Kind == kind {
+				return e, true
+			}
+		}
+	}
+	return AuditView{}, false
+}
+
+// ActiveFilter is one filter a list is filtered by, as a removable chip.
+type ActiveFilter struct {
+	Key, Label, Value string
+}
+
+// Without is the list's URL without the filter key (from page one).
+func (l List) Without(key string) string {
+	return l.href(func(v url.Values) {
+		v.Del(key)
+		if key == "persona" || key == "vehiculo" || key == "entidad" {
+			v.Del("registro")
+		}
+	})
+}
+
+// Cleared is the list's URL without search or filters, its sort kept.
+func (l List) Cleared() string {
+	return l.href(func(v url.Values) {
+		for k := range v {
+			if k != "orden" {
+				v.Del(k)
+			}
+		}
+	})
+}
+
+// FilteredBy says, in words, what the list is filtered by ("Titular: Ana
+// Martínez · Marca: Ford"); "" when it is not.
+func (l List) FilteredBy() string {
+	parts := make([]string, len(l.Active))
+	for i, f := range l.Active {
+		parts[i] = f.Label + ": " + f.Value
+	}
+	return strings.Join(parts, " · ")
+}
+
+// RecordFines are a person's or a vehicle's fines on its page: the newest
+// lines, how many there are, and what is owed today.
+type RecordFines struct {
+	Lines []FineLine
+	Count int
+	// Owed is the sum of what is owed today (a_pagar) over OwedCount fines.
+	Owed      string
+	OwedCount int
+	// All is the infraction list filtered by the record.
+	All string
+}
+
+// FineLine is one fine of RecordFines.
+type FineLine struct {
+	ID                               int64
+	When, Plate, Code, Status, ToPay string
+}
+
+// Ownership is one owner of a vehicle over time: From and To as display
+// times ("" when not known, To "" for the current owner).
+type Ownership struct {
+	Owner    Value
+	From, To string
 }

@@ -190,19 +190,26 @@ func (f *InfractionForm) Input(loc *time.Location, now time.Time) (rules.Infract
 	return in, nil
 }
 
-// VoidForm annuls an infraction.
+// VoidForm annuls an infraction: the internal reason and the one the
+// citizen reads.
 type VoidForm struct {
 	Form
-	Reason Field
+	Reason, PublicReason Field
 }
 
 // NewVoidForm is an empty annul form that posts to action.
 func NewVoidForm(action, csrf string) VoidForm {
-	return VoidForm{Form: Form{Action: action, CSRF: csrf}, Reason: Field{Name: rules.FieldVoidReason}}
+	return VoidForm{Form: Form{Action: action, CSRF: csrf}, Reason: Field{Name: rules.FieldVoidReason},
+		PublicReason: Field{Name: rules.FieldVoidPublicReason}}
 }
 
 // Fields are the form's inputs.
-func (f *VoidForm) Fields() []*Field { return []*Field{&f.Reason} }
+func (f *VoidForm) Fields() []*Field { return []*Field{&f.Reason, &f.PublicReason} }
+
+// Input is the annulment the form asks for.
+func (f *VoidForm) Input() rules.VoidInput {
+	return rules.VoidInput{Reason: f.Reason.Value, PublicReason: f.PublicReason.Value}
+}
 
 // AdminForm creates an administrator.
 type AdminForm struct {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"transito/models/rules"
 	"transito/paths"
 )
@@ -41,6 +43,11 @@ type Page struct {
 	Crumbs []Crumb
 	// Zone names the display time zone (see ZoneName).
 	Zone string
+	// Related are cards of a detail page's related records (a person's
+	// fines, a vehicle's owners); DetailLayout shows them after the page's
+	// content, then History, the record's history.
+	Related []templ.Component
+	History *History
 }
 
 // Crumb is one step of the breadcrumbs; the current page has no Href.

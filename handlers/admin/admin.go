@@ -150,6 +150,13 @@ func (h *Handler) respondList(c *fiber.Ctx, p views.Page, l views.List, status i
 	if l.Sort != "" && c.Query("orden") != "" {
 		l.Query.Set("orden", c.Query("orden"))
 	}
+	if l.Active == nil {
+		active, err := h.activeFilters(c.UserContext(), l)
+		if err != nil {
+			return err
+		}
+		l.Active = active
+	}
 	if web.IsHTMX(c) && c.Get("HX-Target") == "resultados" {
 		return web.Render(c, status, views.ListResults(l, true))
 	}

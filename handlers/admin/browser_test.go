@@ -222,7 +222,7 @@ func TestBrowserAdminFlow(t *testing.T) {
 		chromedp.WaitVisible(testenv.CSS(`[data-testid="row"]`)),
 	)
 	b.shot(ctx, "infracciones")
-	if row := b.text(ctx, `[data-testid="row"]`); !strings.Contains(row, "AB123CD") || !strings.Contains(row, "Vigente") {
+	if row := b.text(ctx, `[data-testid="row"]`); !strings.Contains(row, "AB123CD") || !strings.Contains(row, "Sin tipificar") {
 		t.Errorf("infraction row = %q", row)
 	}
 	b.do(ctx, "dashboard", chromedp.Navigate(b.base+"/admin"), chromedp.WaitVisible(testenv.CSS(`[data-testid="chart"]`)))

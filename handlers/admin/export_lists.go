@@ -82,7 +82,8 @@ func infractionExport(zone string, t *models.Tariff, loc *time.Location, now tim
 	}
 }
 
-func auditExport(zone string) []exportColumn[models.AuditEntry] {
+func auditExport(h *Handler) []exportColumn[models.AuditEntry] {
+	zone := h.zone()
 	return []exportColumn[models.AuditEntry]{
 		{"ID", func(e *models.AuditEntry) any { return e.ID }},
 		{"Fecha (" + zone + ")", func(e *models.AuditEntry) any { return e.At }},
@@ -96,7 +97,7 @@ func auditExport(zone string) []exportColumn[models.AuditEntry] {
 			}
 			return *e.EntityID
 		}},
-		{"Detalle", func(e *models.AuditEntry) any { return auditDetail(e.Detail) }},
+		{"Detalle", func(e *models.AuditEntry) any { return h.auditView(*e, nil).Summary() }},
 	}
 }
 

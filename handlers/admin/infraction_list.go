@@ -69,7 +69,7 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 			code,
 			st, amount, toPay,
 			{Text: i.Comments},
-		}})
+		}, ID: i.ID})
 	}
 	if l.Dates, err = h.dateDrill(c.UserContext(), l, lq, func(ctx context.Context, level models.DateLevel, within time.Time) ([]models.DateBucket, error) {
 		return h.store.InfractionDates(ctx, lq, h.loc, level, within, res.Total, now)
@@ -80,7 +80,11 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 		lq.Filter(rules.FieldCode), lq.Filter(rules.FieldSeverity),
 		map[string]string{"persona": lq.Filter("persona"), "vehiculo": lq.Filter("vehiculo")})
 	l.Create, l.CreateLabel, l.CreateOpen = views.InfractionFormView(form), "Registrar infracción a mano", views.Invalid(&form)
-	return h.respondList(c, h.page(c, "Infracciones", "infracciones"), l, status)
+	p := h.page(c, "Infracciones", "infracciones")
+	if p.Can(rules.RoleSupervisor) {
+		l.Select = &views.Selection{Form: "seleccion", Action: paths.InfractionsAnnul, CSRF: csrf(c), Label: "Anular las marcadas…"}
+	}
+	return h.respondList(c, p, l, status)
 }
 
 // listStatus is the status a list or an export shows at now: the stored

@@ -1,10 +1,12 @@
 package admin
 
 import (
+	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"transito/models/rules"
 	"transito/paths"
 	"transito/views"
 )
@@ -15,8 +17,14 @@ func (h *Handler) infractionCreate(c *fiber.Ctx) error {
 	readForm(c, &f)
 	in, err := f.Input(h.loc, time.Now())
 	var id int64
+	var fe rules.FieldErrors
 	if err == nil {
 		id, err = h.store.CreateInfraction(c.UserContext(), in, actor(c))
+	} else if errors.As(err, &fe) {
+		// A time that cannot be read: the plate and officer are checked too.
+		if rerr := h.store.InfractionRefs(c.UserContext(), in, fe); rerr != nil {
+			return rerr
+		}
 	}
 	if failed(&f, err) {
 		return formFailed(c, statusOf(err), views.InfractionFormView(f), func() error {
@@ -38,7 +46,7 @@ func (h *Handler) infractionVoid(c *fiber.Ctx) error {
 	}
 	f := views.NewVoidForm(paths.Of(paths.InfractionVoid, id), csrf(c))
 	readForm(c, &f)
-	err = h.store.VoidInfraction(c.UserContext(), id, f.Reason.Value, actor(c))
+	err = h.store.Annul(c.UserContext(), []int64{id}, f.Input(), actor(c))
 	if failed(&f, err) {
 		return formFailed(c, statusOf(err), views.VoidFormView(f), func() error {
 			return h.renderInfraction(c, statusOf(err), id, infractionForms{void: &f})

@@ -71,6 +71,10 @@ func (h *Handler) renderInfraction(c *fiber.Ctx, status int, id int64, forms inf
 		forms.pay = &f
 	}
 	v.Classify, v.Pay = *forms.classify, *forms.pay
-	return web.Render(c, status, views.InfractionPage(h.page(c, "Infracción "+itoa64(id), "infracciones"), i, *forms.void,
+	page, err := h.detailPage(c, "Infracción "+itoa64(id), "infracciones", "infraction", id)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, status, views.InfractionPage(page, i, *forms.void,
 		h.fmtTime(i.OccurredAt), h.fmtTime(i.RecordedAt), v, photos))
 }

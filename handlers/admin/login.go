@@ -48,7 +48,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	if err := h.startSession(c, a.ID, a.Username); err != nil {
 		return err
 	}
-	flash(c, "ok", "Bienvenido, "+a.Username+".")
+	flash(c, "ok", "Hola, "+a.Username+".")
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
 

@@ -16,7 +16,7 @@ var officerDeletion = deletion{
 		if err != nil {
 			return "", "", err
 		}
-		return "Eliminar a " + o.Name, "al oficial " + o.Name + " (" + o.Badge + ")", nil
+		return "Eliminar a " + o.Name, "a " + o.Name + " (oficial n.º " + o.Badge + ")", nil
 	},
 	dependents: func(c *fiber.Ctx, s *models.Store, id int64) (string, error) {
 		return s.OfficerDependents(c.UserContext(), id)

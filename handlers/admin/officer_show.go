@@ -33,7 +33,11 @@ func (h *Handler) renderOfficer(c *fiber.Ctx, status int, id int64, f *views.Off
 		}
 		f = &form
 	}
-	return web.Render(c, status, views.OfficerPage(h.page(c, o.Name, "oficiales"), o, *f, newToken, h.fmtTimePtr))
+	page, err := h.detailPage(c, o.Name, "oficiales", "officer", o.ID)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, status, views.OfficerPage(page, o, *f, newToken, h.fmtTimePtr))
 }
 
 // officerTokenIssue issues a new token (revoking the previous one) and shows

@@ -42,6 +42,7 @@ func (h *Handler) Routes(r fiber.Router) {
 
 	r.Get(paths.Vehicles, h.vehicleList)
 	operador.Post(paths.Vehicles, h.vehicleCreate)
+	r.Get(paths.VehicleSearch, h.plateSuggestions)
 	r.Get(paths.Vehicle, h.vehicleShow)
 	operador.Post(paths.Vehicle, h.vehicleUpdate)
 	operador.Get(paths.VehicleDelete, h.deleteConfirm(vehicleDeletion))
@@ -50,6 +51,7 @@ func (h *Handler) Routes(r fiber.Router) {
 
 	r.Get(paths.Officers, h.officerList)
 	supervisor.Post(paths.Officers, h.officerCreate)
+	r.Get(paths.OfficerSearch, h.officerSuggestions)
 	r.Get(paths.Officer, h.officerShow)
 	supervisor.Post(paths.Officer, h.officerUpdate)
 	supervisor.Post(paths.OfficerToken, h.officerTokenIssue)
@@ -64,6 +66,7 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Get(paths.Infraction, h.infractionShow)
 	r.Get(paths.InfractionPhoto, h.photoShow)
 	r.Get(paths.InfractionThumb, h.photoThumb)
+	supervisor.Post(paths.InfractionsAnnul, h.infractionsAnnul)
 	supervisor.Post(paths.InfractionVoid, h.infractionVoid)
 	operador.Post(paths.InfractionClassify, h.infractionClassify)
 	operador.Post(paths.InfractionPayment, h.infractionPayment)

@@ -105,7 +105,11 @@ func (h *Handler) renderAdmin(c *fiber.Ctx, status int, id int64, d *views.Admin
 	if !until.IsZero() {
 		fresh.ThrottledUntil, fresh.ThrottledClients = h.fmtTime(until), clients
 	}
-	return web.Render(c, status, views.AdminPage(h.page(c, a.Username, "administradores"), a, fresh))
+	page, err := h.detailPage(c, a.Username, "administradores", "admin", a.ID)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, status, views.AdminPage(page, a, fresh))
 }
 
 // adminDeletion deletes another administrator (never oneself or the last one).

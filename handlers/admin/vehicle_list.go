@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,11 +12,20 @@ import (
 )
 
 // vehicleList shows the vehicles: search by plate, filters, sort, pages, CSV.
+// ?titular_id= opens the create form with that person as the owner (the
+// person page's «Agregar vehículo»).
 func (h *Handler) vehicleList(c *fiber.Ctx) error {
-	return h.renderVehicleList(c, fiber.StatusOK, views.NewVehicleForm(paths.Vehicles, csrf(c)), nil, nil)
+	f := views.NewVehicleForm(paths.Vehicles, csrf(c))
+	var owners []models.Person
+	if id, err := strconv.ParseInt(c.Query("titular_id"), 10, 64); err == nil && id > 0 {
+		if p, err := h.store.PersonByID(c.UserContext(), id); err == nil {
+			f.Owner.Value, owners = itoa64(p.ID), []models.Person{*p}
+		}
+	}
+	return h.renderVehicleList(c, fiber.StatusOK, f, owners, nil)
 }
 
-func (h *Handler) renderVehicleList(c *fiber.Ctx, status int, form views.VehicleForm, owner *models.Person, candidates []models.Person) error {
+func (h *Handler) renderVehicleList(c *fiber.Ctx, status int, form views.VehicleForm, owners, candidates []models.Person) error {
 	ctx := c.UserContext()
 	lq := listQuery(c, "marca", "color", "titular", "persona")
 	if done, err := exported(h, c, "vehiculos", "Vehículos", vehicleExport, func(ctx context.Context) (*models.Cursor[models.VehicleRow], error) {
@@ -44,6 +54,6 @@ func (h *Handler) renderVehicleList(c *fiber.Ctx, status int, form views.Vehicle
 		}})
 	}
 	l.Filters = views.VehicleFilters(brands, lq.Filter("marca"), lq.Filter("color"), lq.Filter("titular"), lq.Filter("persona"))
-	l.Create, l.CreateLabel, l.CreateOpen = views.VehicleFormView(form, "Crear vehículo", owner, candidates), "Nuevo vehículo", views.Invalid(&form) || form.OwnerQuery.Value != ""
+	l.Create, l.CreateLabel, l.CreateOpen = views.VehicleFormView(form, "Crear vehículo", owners, candidates), "Nuevo vehículo", views.Invalid(&form) || form.OwnerQuery.Value != "" || len(owners) > 0
 	return h.respondList(c, h.page(c, "Vehículos", "vehiculos"), l, status)
 }

@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
@@ -8,24 +10,33 @@ import (
 	"transito/views"
 )
 
-// ownerChoice returns the owner the form has chosen (if any) and the persons
-// matching its owner search.
-func (h *Handler) ownerChoice(c *fiber.Ctx, f *views.VehicleForm) (*models.Person, []models.Person, error) {
+// ownerChoice returns the owners the form offers first — current (the
+// vehicle's owner now, when editing) and the one the form has picked, each
+// once — and the persons its owner search finds, less those.
+func (h *Handler) ownerChoice(c *fiber.Ctx, f *views.VehicleForm, current *models.Person) ([]models.Person, []models.Person, error) {
 	ctx := c.UserContext()
-	var owner *models.Person
-	if id := f.OwnerID(); id > 0 {
+	var owners []models.Person
+	if current != nil {
+		owners = append(owners, *current)
+	}
+	if id := f.OwnerID(); id > 0 && (current == nil || current.ID != id) {
 		if p, err := h.store.PersonByID(ctx, id); err == nil {
-			owner = p
+			owners = append(owners, *p)
 		}
 	}
 	var cands []models.Person
 	if q := f.OwnerQuery.Value; q != "" {
-		var err error
-		if cands, err = h.store.SearchPersons(ctx, q, 10); err != nil {
+		found, err := h.store.SearchPersons(ctx, q, 10)
+		if err != nil {
 			return nil, nil, err
 		}
+		for _, p := range found {
+			if !slices.ContainsFunc(owners, func(o models.Person) bool { return o.ID == p.ID }) {
+				cands = append(cands, p)
+			}
+		}
 	}
-	return owner, cands, nil
+	return owners, cands, nil
 }
 
 // vehicleCreate adds a vehicle; the «Buscar titular» button only searches.
@@ -44,8 +55,8 @@ func (h *Handler) vehicleCreate(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return h.vehicleFormAgain(c, &f, err, "Crear vehículo", func(status int, owner *models.Person, cands []models.Person) error {
-		return h.renderVehicleList(c, status, f, owner, cands)
+	return h.vehicleFormAgain(c, &f, nil, err, "Crear vehículo", func(status int, owners, cands []models.Person) error {
+		return h.renderVehicleList(c, status, f, owners, cands)
 	})
 }
 
@@ -68,17 +79,22 @@ func (h *Handler) vehicleUpdate(c *fiber.Ctx) error {
 			return notFound(err, "ese vehículo")
 		}
 	}
-	return h.vehicleFormAgain(c, &f, err, "Guardar cambios", func(status int, owner *models.Person, cands []models.Person) error {
-		return h.renderVehicle(c, status, id, &f, owner, cands)
+	cur, verr := h.store.VehicleByID(c.UserContext(), id)
+	if verr != nil {
+		return notFound(verr, "ese vehículo")
+	}
+	return h.vehicleFormAgain(c, &f, cur.Person, err, "Guardar cambios", func(status int, owners, cands []models.Person) error {
+		return h.renderVehicle(c, status, id, &f, owners, cands)
 	})
 }
 
 // vehicleFormAgain shows the vehicle form again, with the owner it has
 // chosen and the persons its owner search finds: after the «Buscar titular»
-// button (200), or refused by err. page draws the whole page.
-func (h *Handler) vehicleFormAgain(c *fiber.Ctx, f *views.VehicleForm, err error, submit string,
-	page func(status int, owner *models.Person, cands []models.Person) error) error {
-	owner, cands, oerr := h.ownerChoice(c, f)
+// button (200), or refused by err; current is the vehicle's owner now (nil
+// when creating). page draws the whole page.
+func (h *Handler) vehicleFormAgain(c *fiber.Ctx, f *views.VehicleForm, current *models.Person, err error, submit string,
+	page func(status int, owners, cands []models.Person) error) error {
+	owners, cands, oerr := h.ownerChoice(c, f, current)
 	if oerr != nil {
 		return oerr
 	}
@@ -86,7 +102,7 @@ func (h *Handler) vehicleFormAgain(c *fiber.Ctx, f *views.VehicleForm, err error
 	if err != nil {
 		status = statusOf(err)
 	}
-	return formFailed(c, status, views.VehicleFormView(*f, submit, owner, cands), func() error {
-		return page(status, owner, cands)
+	return formFailed(c, status, views.VehicleFormView(*f, submit, owners, cands), func() error {
+		return page(status, owners, cands)
 	})
 }

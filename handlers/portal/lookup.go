@@ -99,6 +99,6 @@ func (h *Handler) lookupRow(r models.InfractionRow) views.LookupRow {
 		ID: r.ID, When: t.Format(views.DateTimeLayout), ISO: t.Format(time.RFC3339),
 		Plate: r.Plate, Brand: r.Brand, Color: r.Color, Comments: r.Comments,
 		Officer: r.OfficerName, Badge: r.OfficerBadge,
-		Annulled: r.Status == models.StatusVoided, VoidReason: r.VoidReason,
+		Annulled: r.Status == models.StatusVoided, VoidReason: r.VoidPublicReason,
 	}
 }

@@ -46,9 +46,11 @@ func (in *InfractionInput) Clean() FieldErrors {
 	return fe
 }
 
-// VoidInput is the reason an infraction is annulled for.
+// VoidInput is the reason an infraction is annulled for: the internal one
+// (motivo, required) and the one the citizen reads (optional).
 type VoidInput struct {
-	Reason string `json:"motivo"`
+	Reason       string `json:"motivo"`
+	PublicReason string `json:"motivo_publico"`
 }
 
 // Clean normalises the input and validates it.
@@ -59,6 +61,10 @@ func (in *VoidInput) Clean() FieldErrors {
 		fe.Add(FieldVoidReason, "es obligatorio: explique por qué se anula")
 	} else if msg := checkText(in.Reason, maxVoidReasonLen, true); msg != "" {
 		fe.Add(FieldVoidReason, msg)
+	}
+	in.PublicReason = strings.TrimSpace(in.PublicReason)
+	if msg := checkText(in.PublicReason, maxVoidReasonLen, true); msg != "" {
+		fe.Add(FieldVoidPublicReason, msg)
 	}
 	return fe
 }

@@ -53,7 +53,20 @@
 
   // Elements with data-confirm="..." ask before submitting (forms) or
   // following (links); without JavaScript the server's confirmation page asks.
+  // A required text of only spaces is refused first, as the browser
+  // refuses an empty one, so that nobody confirms what will be rejected.
   document.addEventListener("submit", function (e) {
+    var blank = Array.prototype.find.call(e.target.querySelectorAll("[data-required]"), function (el) {
+      return el.value.trim() === "";
+    });
+    if (blank) {
+      blank.setCustomValidity("Complete este campo.");
+      blank.reportValidity();
+      blank.addEventListener("input", function () { blank.setCustomValidity(""); }, { once: true });
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      return;
+    }
     var msg = e.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) e.preventDefault();
   }, true);

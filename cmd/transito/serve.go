@@ -108,6 +108,7 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 	srv := handlers.New(store, recorder, log, handlers.Config{
 		Location: cfg.TZ, RateLimit: cfg.RateLimit, APIRateLimit: cfg.APIRateLimit, TrustedProxies: cfg.TrustedProxies,
 		Metrics: metrics, Currency: cfg.Currency, PublicURL: cfg.PublicURL, Authority: cfg.Authority, PaymentSecret: cfg.PaymentSecret,
+		ReportAccess: cfg.ReportAccess, PaymentURL: cfg.PaymentURL, PaymentInstructions: cfg.PaymentInstructions,
 		SessionKey: sessionKey, SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax, SecureCookies: cfg.SecureCookies,
 	})
 	served := make(chan error, 1)

@@ -14,18 +14,16 @@ import (
 	"transito/models"
 )
 
-func relay(t *testing.T, srv *smtptest.Server) *mailer.Mailer {
-	t.Helper()
+func relay(t testing.TB, srv *smtptest.Server) *mailer.Mailer {
 	cfg, err := mailer.ParseURL(srv.URL())
-	if err != nil {
-		t.Fatal(err)
+	if err == nil {
+		cfg.Timeout = 5 * time.Second
+		var m *mailer.Mailer
+		if m, err = mailer.New(cfg); err == nil {
+			return m
+		}
 	}
-	cfg.Timeout = 5 * time.Second
-	m, err := mailer.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	panic(err)
 }
 
 func pending(t *testing.T, s *models.Store) []models.Notification {

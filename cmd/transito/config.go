@@ -58,6 +58,10 @@ type Config struct {
 	// SMTPURL and MailFrom are the relay and the sender of the mailer;
 	// without them notifications wait in the outbox.
 	SMTPURL, MailFrom string
+	// MailLease is TRANSITO_MAIL_LEASE: how long a mail the mailer claimed
+	// stays its own before another attempt may take it (a mailer killed
+	// mid-send leaves its mails for that long).
+	MailLease time.Duration
 }
 
 // minPaymentSecret is the shortest payment provider's secret accepted.
@@ -165,6 +169,9 @@ func serveFlags(fs *flag.FlagSet) func() (*Config, error) {
 			if pu, err := url.Parse(strings.NewReplacer("{id}", "1", "{importe}", "1.00").Replace(u)); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
 				errs = append(errs, fmt.Errorf("TRANSITO_PAYMENT_URL: %q is not an http(s) URL template such as https://pagos.example.gob.ar/?acta={id}&importe={importe}", u))
 			}
+		}
+		if cfg.MailLease, err = time.ParseDuration(env("TRANSITO_MAIL_LEASE", "1m")); err != nil || cfg.MailLease < time.Second {
+			errs = append(errs, fmt.Errorf("TRANSITO_MAIL_LEASE: %q is not a duration of at least 1s such as 1m", os.Getenv("TRANSITO_MAIL_LEASE")))
 		}
 		if cfg.SMTPURL != "" {
 			if _, err := mailer.ParseURL(cfg.SMTPURL); err != nil {

@@ -177,7 +177,7 @@ func startMailer(ctx context.Context, cfg *Config, store *models.Store, log *slo
 	log.Info("mailer on", "relay", mc.String(), "from", cfg.MailFrom)
 	go func() {
 		defer close(done)
-		outbox.New(store, m, outbox.Config{From: cfg.MailFrom, Log: log}).Run(ctx)
+		outbox.New(store, m, outbox.Config{From: cfg.MailFrom, Lease: cfg.MailLease, Log: log}).Run(ctx)
 	}()
 	return done, nil
 }

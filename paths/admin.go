@@ -27,6 +27,21 @@ const (
 	Infractions    = Panel + "/infracciones"
 	Infraction     = Infractions + "/:id"
 	InfractionVoid = Infraction + "/anular"
+	// InfractionClassify sets the type of an infraction sin tipificar;
+	// InfractionPayment records its payment.
+	InfractionClassify = Infraction + "/tipificar"
+	InfractionPayment  = Infraction + "/pago"
+
+	// Catalog is the legal catalogue of infraction types; CatalogImport
+	// loads it from a CSV file.
+	Catalog       = Panel + "/catalogo"
+	CatalogImport = Catalog + "/importar"
+	CatalogType   = Catalog + "/:id"
+
+	// Tariffs is "Tarifas y plazos": the deadline settings and the unit
+	// value's history; TariffUnit sets a unit value.
+	Tariffs    = Panel + "/tarifas"
+	TariffUnit = Tariffs + "/unidad"
 
 	Admins        = Panel + "/administradores"
 	Admin         = Admins + "/:id"

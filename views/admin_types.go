@@ -181,7 +181,7 @@ func plural(n int, one, many string) string { return rules.Plural(n, one, many) 
 // statusKinds give each infraction status its colour of the palette
 // (static/css/input.css), the same in the panel and the portal.
 var statusKinds = map[string]string{
-	"vigente": "due", "en_descargo": "info", "pagada": "ok", "anulada": "off", "prescrita": "off",
+	"vigente": "due", "en_descargo": "info", "pagada": "ok", "anulada": "off", "prescrita": "off", "sin_tipificar": "info",
 }
 
 // StatusKind is the palette's meaning of an infraction status.
@@ -193,7 +193,7 @@ func StatusKind(status string) string {
 }
 
 var statusLabels = map[string]string{
-	"vigente": "Vigente", "en_descargo": "En descargo", "pagada": "Pagada", "anulada": "Anulada", "prescrita": "Prescrita",
+	"vigente": "Vigente", "en_descargo": "En descargo", "pagada": "Pagada", "anulada": "Anulada", "prescrita": "Prescrita", "sin_tipificar": "Sin tipificar",
 }
 
 // StatusLabel names an infraction status for people.

@@ -2,8 +2,10 @@ package views
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
+	"transito/models/fines"
 	"transito/models/rules"
 )
 
@@ -297,4 +299,196 @@ func (f *ResolveForm) Fields() []*Field { return []*Field{&f.Decision, &f.Resolu
 // Input is the submitted decision.
 func (f *ResolveForm) Input() rules.ResolutionInput {
 	return rules.ResolutionInput{Decision: f.Decision.Value, Resolution: f.Resolution.Value}
+}
+
+// ClassifyForm sets the type of an infraction sin tipificar.
+type ClassifyForm struct {
+	Form
+	Code Field
+}
+
+// NewClassifyForm is an empty classify form that posts to action.
+func NewClassifyForm(action, csrf string) ClassifyForm {
+	return ClassifyForm{Form: Form{Action: action, CSRF: csrf}, Code: Field{Name: rules.FieldCode}}
+}
+
+// Fields are the form's inputs.
+func (f *ClassifyForm) Fields() []*Field { return []*Field{&f.Code} }
+
+// PaymentForm records the payment of a fine; PaidAt is a local date and
+// time read in the configured zone (now when left empty).
+type PaymentForm struct {
+	Form
+	Amount, Method, Reference, PaidAt Field
+	// Zone names the time zone the date and time are read in (ZoneName).
+	Zone string
+}
+
+// NewPaymentForm is an empty payment form that posts to action, proposing
+// cash.
+func NewPaymentForm(action, csrf string) PaymentForm {
+	return PaymentForm{Form: Form{Action: action, CSRF: csrf},
+		Amount: Field{Name: rules.FieldAmount}, Method: Field{Name: rules.FieldMethod, Value: rules.PaymentMethods[0]},
+		Reference: Field{Name: rules.FieldReference}, PaidAt: Field{Name: rules.FieldPaidAt}}
+}
+
+// Fields are the form's inputs.
+func (f *PaymentForm) Fields() []*Field {
+	return []*Field{&f.Amount, &f.Method, &f.Reference, &f.PaidAt}
+}
+
+// Input is the submitted payment of infraction id, its time read in loc
+// and checked against now. An amount or a time that cannot be read is a
+// FieldErrors with every other field's error too.
+func (f *PaymentForm) Input(id int64, loc *time.Location, now time.Time) (rules.PaymentInput, error) {
+	in := rules.PaymentInput{InfractionID: id, Method: f.Method.Value, Reference: f.Reference.Value, PaidAt: now}
+	fe := rules.FieldErrors{}
+	if f.Amount.Value != "" {
+		cents, err := fines.ParseAmount(f.Amount.Value)
+		if err != nil {
+			fe[rules.FieldAmount] = err.Error()
+		}
+		in.AmountCents = cents
+	}
+	if strings.TrimSpace(f.PaidAt.Value) != "" {
+		t, err := rules.ParseTimestamp(f.PaidAt.Value, loc, now)
+		if err != nil {
+			fe[rules.FieldPaidAt] = err.Error()
+		}
+		in.PaidAt = t
+	}
+	if len(fe) == 0 {
+		return in, nil
+	}
+	check := in
+	for k, v := range check.Clean(now) {
+		if _, ok := fe[k]; !ok {
+			fe[k] = v
+		}
+	}
+	return in, fe
+}
+
+// InfractionTypeForm creates or edits a type of the legal catalogue.
+type InfractionTypeForm struct {
+	Form
+	Code, Description, LegalRef, Severity, Units, Points, Active Field
+}
+
+// NewInfractionTypeForm is an empty catalogue form that posts to action.
+func NewInfractionTypeForm(action, csrf string) InfractionTypeForm {
+	return InfractionTypeForm{Form: Form{Action: action, CSRF: csrf},
+		Code: Field{Name: rules.FieldCode}, Description: Field{Name: rules.FieldDescription}, LegalRef: Field{Name: rules.FieldLegalRef},
+		Severity: Field{Name: rules.FieldSeverity}, Units: Field{Name: rules.FieldUnits}, Points: Field{Name: rules.FieldPoints, Value: "0"},
+		Active: Field{Name: rules.FieldActive, Checkbox: true, Value: "1"}}
+}
+
+// Fields are the form's inputs.
+func (f *InfractionTypeForm) Fields() []*Field {
+	return []*Field{&f.Code, &f.Description, &f.LegalRef, &f.Severity, &f.Units, &f.Points, &f.Active}
+}
+
+// Input is the submitted type. Units or points that are not whole numbers
+// are a FieldErrors with every other field's error too.
+func (f *InfractionTypeForm) Input() (rules.InfractionTypeInput, error) {
+	in := rules.InfractionTypeInput{Code: f.Code.Value, Description: f.Description.Value, LegalRef: f.LegalRef.Value,
+		Severity: f.Severity.Value, Active: f.Active.Value == "1"}
+	fe := rules.FieldErrors{}
+	for _, n := range []struct {
+		f   *Field
+		dst *int
+	}{{&f.Units, &in.Units}, {&f.Points, &in.Points}} {
+		v, err := strconv.Atoi(strings.TrimSpace(n.f.Value))
+		if err != nil && strings.TrimSpace(n.f.Value) != "" {
+			fe[n.f.Name] = "debe ser un número entero"
+		}
+		*n.dst = v
+	}
+	if len(fe) == 0 {
+		return in, nil
+	}
+	check := in
+	for k, v := range check.Clean() {
+		if _, ok := fe[k]; !ok {
+			fe[k] = v
+		}
+	}
+	return in, fe
+}
+
+// UnitValueForm sets the value of one fixed unit from a date on.
+type UnitValueForm struct {
+	Form
+	From, Value Field
+}
+
+// NewUnitValueForm is an empty unit value form that posts to action.
+func NewUnitValueForm(action, csrf string) UnitValueForm {
+	return UnitValueForm{Form: Form{Action: action, CSRF: csrf}, From: Field{Name: rules.FieldFrom}, Value: Field{Name: rules.FieldValue}}
+}
+
+// Fields are the form's inputs.
+func (f *UnitValueForm) Fields() []*Field { return []*Field{&f.From, &f.Value} }
+
+// Input is the submitted unit value; a date or an amount that cannot be
+// read is a FieldErrors with both fields' errors.
+func (f *UnitValueForm) Input() (rules.UnitValueInput, error) {
+	var in rules.UnitValueInput
+	fe := rules.FieldErrors{}
+	if strings.TrimSpace(f.From.Value) != "" {
+		d, err := fines.ParseDate(f.From.Value)
+		if err != nil {
+			fe[rules.FieldFrom] = err.Error()
+		}
+		in.From = d
+	}
+	if strings.TrimSpace(f.Value.Value) != "" {
+		c, err := fines.ParseAmount(f.Value.Value)
+		if err != nil {
+			fe[rules.FieldValue] = err.Error()
+		}
+		in.Cents = c
+	}
+	check := in
+	for k, v := range check.Clean() {
+		if _, ok := fe[k]; !ok {
+			fe[k] = v
+		}
+	}
+	return in, fe.Err()
+}
+
+// SettingsForm edits the settings of "Tarifas y plazos", one field per
+// setting named as fines.Settings.Values names it.
+type SettingsForm struct {
+	Form
+	Settings []Field
+}
+
+// NewSettingsForm is the settings form filled with values, posting to
+// action.
+func NewSettingsForm(action, csrf string, values map[string]string) SettingsForm {
+	f := SettingsForm{Form: Form{Action: action, CSRF: csrf}}
+	for _, name := range SettingNames {
+		f.Settings = append(f.Settings, Field{Name: name, Value: values[name], Checkbox: name == fines.SettingDisputeEndsDiscount})
+	}
+	return f
+}
+
+// Fields are the form's inputs.
+func (f *SettingsForm) Fields() []*Field {
+	fs := make([]*Field, len(f.Settings))
+	for i := range f.Settings {
+		fs[i] = &f.Settings[i]
+	}
+	return fs
+}
+
+// Values are the submitted settings by name.
+func (f *SettingsForm) Values() map[string]string {
+	m := map[string]string{}
+	for _, fl := range f.Settings {
+		m[fl.Name] = fl.Value
+	}
+	return m
 }

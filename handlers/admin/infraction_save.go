@@ -41,7 +41,7 @@ func (h *Handler) infractionVoid(c *fiber.Ctx) error {
 	err = h.store.VoidInfraction(c.UserContext(), id, f.Reason.Value, actor(c))
 	if failed(&f, err) {
 		return formFailed(c, statusOf(err), views.VoidFormView(f), func() error {
-			return h.renderInfraction(c, statusOf(err), id, &f)
+			return h.renderInfraction(c, statusOf(err), id, infractionForms{void: &f})
 		})
 	}
 	if err != nil {

@@ -63,6 +63,18 @@ func (h *Handler) Routes(r fiber.Router) {
 	operador.Post(paths.Infractions, h.infractionCreate)
 	r.Get(paths.Infraction, h.infractionShow)
 	supervisor.Post(paths.InfractionVoid, h.infractionVoid)
+	operador.Post(paths.InfractionClassify, h.infractionClassify)
+	operador.Post(paths.InfractionPayment, h.infractionPayment)
+
+	r.Get(paths.Catalog, h.catalogList)
+	administrador.Post(paths.Catalog, h.catalogCreate)
+	administrador.Post(paths.CatalogImport, h.catalogImport)
+	r.Get(paths.CatalogType, h.catalogShow)
+	administrador.Post(paths.CatalogType, h.catalogUpdate)
+
+	r.Get(paths.Tariffs, h.tariffShow)
+	administrador.Post(paths.Tariffs, h.tariffSettings)
+	administrador.Post(paths.TariffUnit, h.tariffUnit)
 
 	administrador.Get(paths.Admins, h.adminList)
 	administrador.Post(paths.Admins, h.adminCreate)

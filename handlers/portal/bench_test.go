@@ -47,3 +47,25 @@ func BenchmarkActaPDF(b *testing.B) {
 	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
 }
+
+// BenchmarkReportPage renders the report page of a person with 200 issued
+// fines (open mode, no proof) through the whole handler path.
+func BenchmarkReportPage(b *testing.B) {
+	e := testenv.Demo(b, handlers.Config{})
+	ctx := context.Background()
+	for i := range 200 {
+		fine := testenv.MustInfraction(b, e.Store, "AB123CD", "DEMO-001", time.Now().Add(-time.Duration(i+1)*time.Minute))
+		if _, err := e.Store.ClassifyInfraction(ctx, fine, "SEM-ROJO", models.SystemActor); err != nil {
+			b.Fatal(err)
+		}
+	}
+	c := e.Client()
+	b.ResetTimer()
+	for range b.N {
+		resp := c.Do(httptest.NewRequest(http.MethodGet, "/consulta?email="+testenv.DemoEmail, nil))
+		n, _ := io.Copy(io.Discard, resp.Body)
+		if resp.StatusCode != http.StatusOK || n < 10000 {
+			b.Fatalf("page: %d, %d bytes", resp.StatusCode, n)
+		}
+	}
+}

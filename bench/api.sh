@@ -6,12 +6,18 @@
 #   bench/api.sh --postgres   # the same on a throwaway PostgreSQL cluster
 #   DB=postgres://user:pw@host/empty_db bench/api.sh   # on an existing, empty database
 #
-# Builds the binary, seeds a temporary database (≈10,000 vehicles, one person
-# with 1,000 infractions), starts the server on 127.0.0.1 with durable commits
+# Builds the binary, seeds a temporary database (≈10,000 vehicles, the example
+# catalogue, one person with 1,000 issued fines), starts the server on 127.0.0.1 with durable commits
 # (SQLite: WAL, synchronous=FULL, as always; PostgreSQL: the server's defaults,
 # fsync and synchronous_commit on), runs wrk against POST /cargar_infraccion
-# and GET /generar_informe, and prints req/s, p50, p99 and the server's peak
-# RSS. A third run posts a plate that no vehicle has: each request is
+# (each with a codigo and an ubicacion: every request issues a fine, priced
+# from the in-memory tariff, and writes its notification in the same commit)
+# and GET /generar_informe (the 1,000 fines, a_pagar computed for each when
+# the report is built; served from the report cache while nothing changes),
+# and prints req/s, p50, p99 and the server's peak
+# RSS. Another run posts without codigo and ubicacion (sin tipificar: no
+# fine, no notification), to compare on the same machine at the same
+# moment. A last run posts a plate that no vehicle has: each request is
 # authenticated, decoded and looked up as usual, then answered 404 before it
 # reaches the writer, which times the request path without the durable write.
 # --postgres starts a cluster from Debian's postgresql package (installed if
@@ -71,10 +77,20 @@ TRANSITO_LOG_LEVEL=${LOG_LEVEL:-warn} "$bin" serve --db "$db" --addr "127.0.0.1:
 pid=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
 
-# The heavy person's 1,000 infractions, through the API like any other.
+# The heavy person's 1,000 fines, issued through the API like any other.
 seq 1000 | xargs -P 8 -I{} curl -fs -o /dev/null -X POST "http://127.0.0.1:$PORT/cargar_infraccion" \
   -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"placa_patente":"BENCH01","timestamp":"2025-01-01 10:00","comentarios":"Estacionamiento prohibido"}'
+  -d '{"placa_patente":"BENCH01","comentarios":"Estacionamiento prohibido","codigo":"EST-PROH","ubicacion":{"lat":-34.6037,"lon":-58.3816,"descripcion":"Av. Corrientes 1200"}}'
+
+# A POST with a codigo must issue a fine (an importe), or the run measures
+# something else.
+sample=$(curl -fs -X POST "http://127.0.0.1:$PORT/cargar_infraccion" \
+  -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"placa_patente":"AA001AA","codigo":"VEL-10","ubicacion":{"descripcion":"Ruta 2, km 54"}}')
+if ! grep -q '"importe":"[0-9]' <<<"$sample"; then
+  echo "a POST with a codigo issued no fine: $sample" >&2
+  exit 1
+fi
 
 summary() { # name, wrk output
   awk -v name="$1" '
@@ -88,16 +104,20 @@ summary() { # name, wrk output
 load() { wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$@"; }
 export TOKEN=$token VEHICLES=$vehicles
 post=$(load -s bench/post.lua "http://127.0.0.1:$PORT/cargar_infraccion")
+bare=$(BARE=1 load -s bench/post.lua "http://127.0.0.1:$PORT/cargar_infraccion")
 unknown=$(PLATE=ZZ999ZZ load -s bench/post.lua "http://127.0.0.1:$PORT/cargar_infraccion")
 report=$(load "http://127.0.0.1:$PORT/generar_informe?email=frecuente@example.com")
 rss=$(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' "/proc/$pid/status")
-rows=$(curl -fs "http://127.0.0.1:$PORT/generar_informe?email=frecuente@example.com" | grep -o '"id"' | wc -l)
+report_body=$(curl -fs "http://127.0.0.1:$PORT/generar_informe?email=frecuente@example.com")
+rows=$(grep -o '"id"' <<<"$report_body" | wc -l)
+owed=$(grep -o '"a_pagar":"[0-9.]*"' <<<"$report_body" | wc -l)
 
 echo
-echo "$dbname; $CONNS connections, $DURATION, wrk -t$THREADS on the same machine ($(nproc) cores); report of $rows infractions"
+echo "$dbname; $CONNS connections, $DURATION, wrk -t$THREADS on the same machine ($(nproc) cores); report of $rows infractions, $owed with a_pagar"
 echo "| endpoint | req/s | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|"
 summary "POST /cargar_infraccion" "$post"
+summary "POST /cargar_infraccion without codigo/ubicacion (sin tipificar, no notification)" "$bare"
 summary "GET /generar_informe" "$report"
 summary "POST /cargar_infraccion, unknown plate (404, no write)" "$unknown"
 echo "peak RSS of the server: $rss"

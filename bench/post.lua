@@ -1,11 +1,19 @@
--- wrk script: POST /cargar_infraccion with a random seeded plate each time.
--- Plates follow models.seedPlate: vehicle n is AA000AA-style, n in [1, VEHICLES].
--- PLATE, when set, is sent every time instead (bench/api.sh uses a plate no
--- vehicle has, to time the request path without the write).
+-- wrk script: POST /cargar_infraccion with a random seeded plate, a random
+-- code of the example catalogue (docs/catalogo-ejemplo.csv, which the seed
+-- loads) and a place each time, so that every request issues a fine and
+-- writes its notification. Plates follow models.seedPlate: vehicle n is
+-- AA000AA-style, n in [1, VEHICLES]. PLATE, when set, is sent every time
+-- instead (bench/api.sh uses a plate no vehicle has, to time the request
+-- path without the write). BARE=1 sends only the plate and the comments
+-- (an infraction sin tipificar, no notification), for comparison.
 local token = os.getenv("TOKEN")
 local fixed = os.getenv("PLATE")
+local bare = os.getenv("BARE") == "1"
 local vehicles = tonumber(os.getenv("VEHICLES") or "10000")
 local letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+local codes = {"SEM-ROJO", "VEL-10", "VEL-30", "VEL-MAS", "CINTURON", "CELULAR", "ALCOHOL", "EST-PROH",
+  "DOBLE-FILA", "EST-DISC", "SIN-LIC", "SIN-VTV", "SIN-SEGURO", "CASCO", "LUCES", "GIRO-PROH",
+  "CONTRAMANO", "PEATON", "ADELANTO", "MENORES", "PATENTE"}
 
 local function plate(n)
   local d = string.format("%03d", n % 1000)
@@ -25,6 +33,12 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. token
 
 request = function()
-  local body = string.format('{"placa_patente":"%s","comentarios":"Exceso de velocidad"}', fixed or plate(math.random(1, vehicles)))
+  if bare then
+    return wrk.format(nil, nil, nil, string.format('{"placa_patente":"%s","comentarios":"Exceso de velocidad"}',
+      fixed or plate(math.random(1, vehicles))))
+  end
+  local body = string.format('{"placa_patente":"%s","comentarios":"Exceso de velocidad","codigo":"%s",' ..
+    '"ubicacion":{"lat":-34.6037,"lon":-58.3816,"descripcion":"Av. Corrientes 1200"}}',
+    fixed or plate(math.random(1, vehicles)), codes[math.random(1, #codes)])
   return wrk.format(nil, nil, nil, body)
 end

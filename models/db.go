@@ -197,6 +197,9 @@ type dialect interface {
 	// creates again (not those behind a constraint), and readies tx to
 	// build them; dropIndex is the statement that drops one.
 	secondaryIndexes(ctx context.Context, tx bun.Tx, table string) ([]indexDef, error)
+	// indexedBy is the clause after a table in FROM that makes the query
+	// read that index, where the planner has no statistics to choose it.
+	indexedBy(index string) string
 	dropIndex(name string) string
 	// sql adapts the ? placeholders of a statement the store prepares
 	// itself (the recorder's, the seed's).

@@ -149,6 +149,9 @@ func (postgresDialect) bulkLoad(context.Context, *Store) (restore func()) { retu
 // sql rewrites ? placeholders into PostgreSQL's $1, $2, ...
 func (postgresDialect) sql(query string) string { return pgRebind(query) }
 
+// indexedBy: PostgreSQL plans from the statistics autovacuum keeps.
+func (postgresDialect) indexedBy(string) string { return "" }
+
 // insertSQL makes the insert return the id (pgx has no LastInsertId), and
 // insert nothing — instead of failing, which would abort the whole batch's
 // transaction there — when the vehicle is gone or another replica committed

@@ -237,6 +237,10 @@ func (sqliteDialect) isTransientConflict(error) bool { return false }
 // transaction take its turn (BEGIN IMMEDIATE), in this process and others.
 func (sqliteDialect) lockRow(context.Context, bun.Tx, string, int64) error { return nil }
 
+// indexedBy: without ANALYZE statistics SQLite guesses that an equality
+// on an index's first column is more selective than a range.
+func (sqliteDialect) indexedBy(index string) string { return " INDEXED BY " + index }
+
 // sql: SQLite takes ? placeholders as they are.
 func (sqliteDialect) sql(query string) string { return query }
 

@@ -2,12 +2,14 @@
 //
 //	transito serve [--addr :8000] [--demo]
 //	transito migrate
-//	transito admin create --username U [--password-stdin]
+//	transito admin create --username U [--role R] [--password-stdin]
 //	transito officer create --name N --badge B
 //	transito officer token --badge B
 //	transito officer revoke --badge B
 //	transito import FILE
 //	transito seed --persons N --infractions M [--seed S]
+//	transito catalog import FILE
+//	transito units set --from YYYY-MM-DD --value 1234.50
 //	transito backup OUT
 //	transito healthcheck [--url URL]
 //
@@ -43,6 +45,8 @@ Comandos:
   officer revoke --badge B             revoca el token del oficial
   import ARCHIVO                       importa personas y vehículos (CSV o JSON), todo o nada
   seed --persons N --infractions M     genera datos sintéticos deterministas
+  catalog import ARCHIVO               actualiza el catálogo legal desde un CSV, todo o nada
+  units set --from FECHA --value V     valor de la unidad fija desde esa fecha (AAAA-MM-DD, 1234.50)
   backup SALIDA                        copia consistente de la base en línea (solo SQLite)
   healthcheck [--url URL]              sale con 0 si el servidor responde /readyz
   version                              muestra la versión y el commit
@@ -126,6 +130,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdImport(ctx, rest, stdout, stderr)
 	case "seed":
 		return cmdSeed(ctx, rest, stdout, stderr)
+	case "catalog":
+		return cmdCatalog(ctx, rest, stdout, stderr)
+	case "units":
+		return cmdUnits(ctx, rest, stdout, stderr)
 	case "backup":
 		return cmdBackup(ctx, rest, stdout, stderr)
 	case "healthcheck":
@@ -142,14 +150,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // withFlags passes flags given before the command down to it: they go
-// first among the command's own flags (after its subcommand, for admin and
-// officer), so that the same flag after the command still wins.
+// first among the command's own flags (after its subcommand, for admin,
+// officer, catalog and units), so that the same flag after the command
+// still wins.
 func withFlags(cmd string, rest, flags []string) []string {
 	if len(flags) == 0 {
 		return rest
 	}
 	at := 0
-	if (cmd == "admin" || cmd == "officer") && len(rest) > 0 {
+	if (cmd == "admin" || cmd == "officer" || cmd == "catalog" || cmd == "units") && len(rest) > 0 {
 		at = 1
 	}
 	out := append([]string{}, rest[:at]...)

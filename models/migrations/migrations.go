@@ -25,6 +25,7 @@ func New() *migrate.Migrations {
 	fines(m)
 	outbox(m)
 	finesIndexes(m)
+	finesListIndexes(m)
 	portal(m)
 	return m
 }

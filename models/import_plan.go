@@ -203,7 +203,7 @@ func (plan *importPlan) apply(ctx context.Context, tx bun.Tx, d dialect, actor A
 		var err error
 		switch op.kind {
 		case personCreate:
-			k := Person{Name: op.name, Email: p.Email}
+			k := Person{Name: op.name, Email: p.Email, Document: documentOf(op.document)}
 			k.setKeys()
 			if p.ID, err = d.rowID(ctx, stmts[0], op.name, p.Email, documentOf(op.document), k.NameKey, k.SearchKey, t, t); err != nil {
 				return nil, fmt.Errorf("models: import person line %d: %w", op.line, err)
@@ -214,7 +214,7 @@ func (plan *importPlan) apply(ctx context.Context, tx bun.Tx, d dialect, actor A
 			}
 			entries = append(entries, newAuditEntry(actor, "create", "person", p.ID, detail))
 		case personUpdate:
-			k := Person{Name: op.name, Email: p.Email}
+			k := Person{Name: op.name, Email: p.Email, Document: documentOf(op.document)}
 			k.setKeys()
 			if _, err = stmts[1].ExecContext(ctx, op.name, documentOf(op.document), k.NameKey, k.SearchKey, t, p.ID); err != nil {
 				return nil, fmt.Errorf("models: import person line %d: %w", op.line, err)

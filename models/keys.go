@@ -21,7 +21,7 @@ import (
 
 func (p *Person) setKeys() {
 	p.NameKey = rules.Fold(p.Name)
-	p.SearchKey = rules.SearchKey(p.Name, p.Email)
+	p.SearchKey = rules.SearchKey(p.Name, p.Email, p.DocumentText())
 }
 
 func (v *Vehicle) setKeys() {

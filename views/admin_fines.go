@@ -154,3 +154,13 @@ func SettingLabel(name string) string { return settingLabels[name][0] }
 
 // SettingHint is the help text under a setting's input.
 func SettingHint(name string) string { return settingLabels[name][1] }
+
+// infractionStatusOptions are the infraction list's estado filter: every
+// status as a person sees it, and sin tipificar.
+func infractionStatusOptions() []Option {
+	opts := []Option{{"", "Todos"}}
+	for _, s := range models.InfractionStatusFilters {
+		opts = append(opts, Option{s, StatusLabel(s)})
+	}
+	return opts
+}

@@ -80,21 +80,21 @@ func fieldNamed(f Submission, name string) *Field {
 // PersonForm creates or edits a person.
 type PersonForm struct {
 	Form
-	Name, Email Field
+	Name, Email, Document Field
 }
 
 // NewPersonForm is an empty person form that posts to action.
 func NewPersonForm(action, csrf string) PersonForm {
 	return PersonForm{Form: Form{Action: action, CSRF: csrf},
-		Name: Field{Name: rules.FieldName}, Email: Field{Name: rules.FieldEmail}}
+		Name: Field{Name: rules.FieldName}, Email: Field{Name: rules.FieldEmail}, Document: Field{Name: rules.FieldDocument}}
 }
 
 // Fields are the form's inputs.
-func (f *PersonForm) Fields() []*Field { return []*Field{&f.Name, &f.Email} }
+func (f *PersonForm) Fields() []*Field { return []*Field{&f.Name, &f.Email, &f.Document} }
 
 // Input is the submitted person.
 func (f *PersonForm) Input() rules.PersonInput {
-	return rules.PersonInput{Name: f.Name.Value, Email: f.Email.Value}
+	return rules.PersonInput{Name: f.Name.Value, Email: f.Email.Value, Document: f.Document.Value}
 }
 
 // VehicleForm creates or edits a vehicle; OwnerQuery is the owner search.

@@ -17,5 +17,5 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 		return err
 	}
 	when := func(i models.InfractionRow) string { return h.fmtTime(i.OccurredAt) }
-	return web.Render(c, fiber.StatusOK, views.DashboardPage(h.page(c, "Inicio", "inicio"), d, when))
+	return web.Render(c, fiber.StatusOK, views.DashboardPage(h.page(c, "Inicio", "inicio"), d, when, h.currency))
 }

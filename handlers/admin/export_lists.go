@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
+	"transito/models/fines"
 	"transito/views"
 )
 
@@ -48,7 +49,10 @@ func officerExport(zone string) []exportColumn[models.OfficerRow] {
 
 // infractionExport: the owner is the one at the time of the infraction
 // (infractions.person_id), not the vehicle's owner today.
-func infractionExport(zone string) []exportColumn[models.InfractionDetail] {
+// infractionExport are the infraction export's columns; the status is the
+// one a person sees at now (sin tipificar, prescrita), the amount the one
+// at issue.
+func infractionExport(zone string, t *models.Tariff, loc *time.Location, now time.Time) []exportColumn[models.InfractionDetail] {
 	return []exportColumn[models.InfractionDetail]{
 		{"ID", func(i *models.InfractionDetail) any { return i.ID }},
 		{"Fecha (" + zone + ")", func(i *models.InfractionDetail) any { return i.OccurredAt }},
@@ -63,7 +67,16 @@ func infractionExport(zone string) []exportColumn[models.InfractionDetail] {
 		{"ID del oficial", func(i *models.InfractionDetail) any { return i.OfficerID }},
 		{"Oficial", func(i *models.InfractionDetail) any { return i.OfficerName }},
 		{"Número del oficial", func(i *models.InfractionDetail) any { return i.OfficerBadge }},
-		{"Estado", func(i *models.InfractionDetail) any { return views.StatusLabel(i.Status) }},
+		{"Código", func(i *models.InfractionDetail) any { return i.Code }},
+		{"Importe", func(i *models.InfractionDetail) any {
+			if !i.Issued() {
+				return nil
+			}
+			return fines.FormatAmount(i.AmountCents)
+		}},
+		{"Estado", func(i *models.InfractionDetail) any {
+			return views.StatusLabel(listStatus(&i.InfractionRow, t, loc, now))
+		}},
 		{"Motivo de anulación", func(i *models.InfractionDetail) any { return i.VoidReason }},
 		{"Comentarios", func(i *models.InfractionDetail) any { return i.Comments }},
 	}

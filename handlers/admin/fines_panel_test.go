@@ -85,8 +85,59 @@ func TestAdminClassifyAndPay(t *testing.T) {
 	}
 	resp, _ = e.Post(page+"/pago", url.Values{"importe": {"150000"}, "metodo": {"efectivo"}, "referencia": {"R-2"}})
 	testenv.WantStatus(t, resp, http.StatusConflict)
+	testenv.MustInfraction(t, e.Store, "XY987ZW", "B1", time.Now().Add(-2*time.Hour))
+	for q, want := range map[string]int{"codigo=t01": 1, "codigo=E05": 0, "gravedad=grave": 1, "gravedad=leve": 0, "estado=pagada": 1,
+		"estado=sin_tipificar": 1, "estado=vigente": 1, "estado=prescrita": 0, "estado=en_descargo": 0} {
+		_, doc := e.Get("/admin/infracciones?" + q)
+		if n := testenv.Testid(doc, "row").Length(); n != want {
+			t.Errorf("%s: %d rows, want %d", q, n, want)
+		}
+	}
+	_, doc = e.Get("/admin/infracciones?codigo=T01")
+	if got := testenv.Testid(doc, "row").Text(); !strings.Contains(got, "$ 300.000,00") || !strings.Contains(got, "Pagada") {
+		t.Errorf("list row: %q, want the amount and the status", got)
+	}
+	_, csv := download(t, e, "/admin/infracciones?formato=csv&codigo=T01")
+	if !strings.Contains(string(csv), "Código") || !strings.Contains(string(csv), "T01") || !strings.Contains(string(csv), "300000.00") || !strings.Contains(string(csv), "Pagada") {
+		t.Errorf("export: %s", csv)
+	}
+	_, doc = e.Get("/admin")
+	for id, want := range map[string]string{"mes-emitido": "$ 300.000,00", "mes-cobrado": "$ 150.000,00", "mes-adeudado": "$ 0,00"} {
+		if got := testenv.Testid(doc, id).Text(); got != want {
+			t.Errorf("dashboard %s = %q, want %q", id, got, want)
+		}
+	}
 	_, doc = e.Get("/admin/auditoria?entidad=infraction")
-	if n := testenv.Testid(doc, "row").Length(); n != 3 {
-		t.Errorf("audit rows = %d, want 3 (create, classify, payment)", n)
+	if n := testenv.Testid(doc, "row").Length(); n != 4 {
+		t.Errorf("audit rows = %d, want 4 (two creates, classify, payment)", n)
+	}
+}
+
+// A person's document: optional, normalised, unique, shown on their page
+// and found by the persons search.
+func TestAdminPersonDocument(t *testing.T) {
+	e := testenv.Panel(t)
+	e.Login()
+	resp, _ := e.Post("/admin/personas", url.Values{"nombre": {"Ana Pérez"}, "email": {"ana@example.com"}, "documento": {"20.123.456"}})
+	testenv.WantStatus(t, resp, http.StatusSeeOther)
+	page := resp.Header.Get("Location")
+	_, doc := e.Get(page)
+	if got := testenv.Testid(doc, "person-document").Text(); got != "20123456" {
+		t.Errorf("document shown = %q", got)
+	}
+	resp, doc = e.Post("/admin/personas", url.Values{"nombre": {"Otra"}, "email": {"otra@example.com"}, "documento": {"20-123-456"}})
+	if resp.StatusCode < 400 || testenv.Testid(doc, "error-documento").Text() == "" {
+		t.Errorf("a taken document: status %d, error %q", resp.StatusCode, testenv.Testid(doc, "error-documento").Text())
+	}
+	resp, doc = e.Post("/admin/personas", url.Values{"nombre": {"Otra"}, "email": {"otra@example.com"}, "documento": {"x"}})
+	testenv.WantStatus(t, resp, http.StatusUnprocessableEntity)
+	if testenv.Testid(doc, "error-documento").Text() == "" {
+		t.Error("a bad document: no error on documento")
+	}
+	resp, _ = e.Post("/admin/personas", url.Values{"nombre": {"Bruno"}, "email": {"bruno@example.com"}})
+	testenv.WantStatus(t, resp, http.StatusSeeOther)
+	_, doc = e.Get("/admin/personas?q=20123456")
+	if got := testenv.Testid(doc, "row").Text(); testenv.Testid(doc, "row").Length() != 1 || !strings.Contains(got, "Ana") {
+		t.Errorf("search by document: %q", got)
 	}
 }

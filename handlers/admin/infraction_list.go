@@ -7,6 +7,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"transito/models"
+	"transito/models/fines"
+	"transito/models/rules"
 	"transito/paths"
 	"transito/views"
 )
@@ -25,13 +27,18 @@ func (h *Handler) infractionForm(c *fiber.Ctx) views.InfractionForm {
 }
 
 func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.InfractionForm) error {
-	lq := listQuery(c, "desde", "hasta", "oficial", "patente", "estado", "persona", "vehiculo")
-	if done, err := exported(h, c, "infracciones", "Infracciones", infractionExport(h.zone()), func(ctx context.Context) (*models.Cursor[models.InfractionDetail], error) {
-		return h.store.ExportInfractions(ctx, lq, h.loc, time.Now())
+	lq := listQuery(c, "desde", "hasta", "oficial", "patente", "estado", "persona", "vehiculo", rules.FieldCode, rules.FieldSeverity)
+	now := time.Now()
+	t, err := h.store.Tariff(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if done, err := exported(h, c, "infracciones", "Infracciones", infractionExport(h.zone(), t, h.loc, now), func(ctx context.Context) (*models.Cursor[models.InfractionDetail], error) {
+		return h.store.ExportInfractions(ctx, lq, h.loc, now)
 	}); done {
 		return err
 	}
-	res, err := h.store.ListInfractions(c.UserContext(), lq, h.loc, time.Now())
+	res, err := h.store.ListInfractions(c.UserContext(), lq, h.loc, now)
 	if err != nil {
 		return err
 	}
@@ -39,25 +46,49 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 	l.Zone = h.zone()
 	l.SearchLabel, l.SearchHint = "Buscar por patente (comienzo)", "p. ej. AB1"
 	l.Empty = "No hay infracciones que mostrar."
-	l.Columns = []views.Column{{Label: "Fecha", Sort: "fecha"}, {Label: "Patente", Sort: "patente"}, {Label: "Vehículo"}, {Label: "Oficial", Sort: "oficial"}, {Label: "Estado", Sort: "estado"}, {Label: "Comentarios"}}
+	l.Columns = []views.Column{{Label: "Fecha", Sort: "fecha"}, {Label: "Patente", Sort: "patente"}, {Label: "Vehículo"}, {Label: "Oficial", Sort: "oficial"}, {Label: "Código"}, {Label: "Estado", Sort: "estado"}, {Label: "Importe"}, {Label: "A pagar hoy"}, {Label: "Comentarios"}}
 	for _, i := range res.Items {
-		st := views.Cell{Text: views.StatusLabel(i.Status), Badge: views.StatusKind(i.Status)}
+		a := t.Assess(&i, now, h.loc)
+		status := listStatus(&i, t, h.loc, now)
+		st := views.Cell{Text: views.StatusLabel(status), Badge: views.StatusKind(status)}
+		amount, toPay := views.Cell{Text: "—"}, views.Cell{Text: "—"}
+		if a.Issued {
+			amount.Text = fines.DisplayAmount(a.AmountCents, h.currency)
+		}
+		if a.ToPay != nil {
+			toPay.Text = fines.DisplayAmount(*a.ToPay, h.currency)
+		}
 		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
 			{Text: h.fmtTime(i.OccurredAt), Href: paths.Of(paths.Infraction, i.ID)},
 			{Text: i.Plate, Mono: true},
 			{Text: i.Brand + " · " + i.Color},
 			{Text: i.OfficerName + " (" + i.OfficerBadge + ")"},
-			st,
+			{Text: i.Code, Mono: true},
+			st, amount, toPay,
 			{Text: i.Comments},
 		}})
 	}
 	if l.Dates, err = h.dateDrill(c.UserContext(), l, lq, func(ctx context.Context, level models.DateLevel, within time.Time) ([]models.DateBucket, error) {
-		return h.store.InfractionDates(ctx, lq, h.loc, level, within, res.Total, time.Now())
+		return h.store.InfractionDates(ctx, lq, h.loc, level, within, res.Total, now)
 	}); err != nil {
 		return err
 	}
 	l.Filters = views.InfractionFilters(lq.Filter("desde"), lq.Filter("hasta"), lq.Filter("oficial"), lq.Filter("patente"), lq.Filter("estado"),
+		lq.Filter(rules.FieldCode), lq.Filter(rules.FieldSeverity),
 		map[string]string{"persona": lq.Filter("persona"), "vehiculo": lq.Filter("vehiculo")})
 	l.Create, l.CreateLabel, l.CreateOpen = views.InfractionFormView(form), "Registrar infracción a mano", views.Invalid(&form)
 	return h.respondList(c, h.page(c, "Infracciones", "infracciones"), l, status)
+}
+
+// listStatus is the status a list or an export shows at now: the stored
+// one, sin_tipificar for an infraction in force without a type, prescrita
+// for an open fine past its prescription.
+func listStatus(i *models.InfractionRow, t *models.Tariff, loc *time.Location, now time.Time) string {
+	if !i.Issued() && i.Status == models.StatusValid {
+		return models.FilterUnclassified
+	}
+	if t.Assess(i, now, loc).Status == fines.Prescrita {
+		return string(fines.Prescrita)
+	}
+	return i.Status
 }

@@ -31,7 +31,7 @@ func (h *Handler) renderPerson(c *fiber.Ctx, status int, id int64, f *views.Pers
 	}
 	if f == nil {
 		form := views.NewPersonForm(paths.Of(paths.Person, id), csrf(c))
-		form.Name.Value, form.Email.Value = p.Name, p.Email
+		form.Name.Value, form.Email.Value, form.Document.Value = p.Name, p.Email, p.DocumentText()
 		f = &form
 	}
 	return web.Render(c, status, views.PersonPage(h.page(c, p.Name, "personas"), p, *f, vs))

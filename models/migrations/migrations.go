@@ -26,6 +26,7 @@ func New() *migrate.Migrations {
 	outbox(m)
 	finesIndexes(m)
 	finesListIndexes(m)
+	personDocumentSearch(m)
 	portal(m)
 	return m
 }

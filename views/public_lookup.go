@@ -59,6 +59,15 @@ type Lookup struct {
 	SavingsUntil string
 	// LibreDeudaURL is the certificate's link per plate, when proven.
 	Plates []PlateLink
+	// Cards, when set, are the fines already rendered (InfractionCards),
+	// drawn instead of Rows.
+	Cards *Cards
+}
+
+// Cards are the rendered cards of a report's fines.
+type Cards struct {
+	Count int
+	HTML  string
 }
 
 // PlateLink is a vehicle of the person with its libre deuda link.

@@ -73,20 +73,17 @@ func (h *Handler) lookup(c *fiber.Ctx) error {
 			notice = "La patente o el documento no corresponden a esta persona: puede ver el informe, pero para descargar documentos o presentar un descargo consulte con la patente de un vehículo a su nombre o con su documento."
 		}
 	}
-	var rows []models.InfractionRow
-	if person != nil {
-		rows, err = h.store.ReportOf(ctx, person.ID)
-	} else {
-		person, rows, err = h.store.Report(ctx, email)
-	}
-	if errors.Is(err, models.ErrNotFound) {
-		return unknownEmail()
-	}
-	if err != nil {
-		return err
+	if person == nil {
+		person, err = h.store.PersonByEmail(ctx, email)
+		if errors.Is(err, models.ErrNotFound) {
+			return unknownEmail()
+		}
+		if err != nil {
+			return err
+		}
 	}
 	proven := provenNow || person.ID == h.provenPerson(c)
-	l, err := h.report(c, person, rows, proven)
+	l, err := h.report(c, person, proven)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -18,24 +19,60 @@ import (
 // with what is owed today and why, its next deadline and its actions, and
 // the summary at the top. The actions that reveal or change more
 // (documents, photos, descargo) are offered only when the visit proved the
-// person.
-func (h *Handler) report(c *fiber.Ctx, person *models.Person, rows []models.InfractionRow, proven bool) (views.Lookup, error) {
-	ctx := c.UserContext()
-	now := time.Now()
-	tariff, err := h.store.Tariff(ctx)
+// person. The fines' part comes from the cache when nothing it depends on
+// changed; the rest (what the visitor typed, the time) is this request's.
+func (h *Handler) report(c *fiber.Ctx, person *models.Person, proven bool) (views.Lookup, error) {
+	part, err := h.reportPart(c.UserContext(), person.ID, proven)
 	if err != nil {
 		return views.Lookup{}, err
 	}
+	l := h.newLookup(c)
+	l.State, l.PersonName, l.GeneratedAt, l.Proven = views.LookupFound, person.Name, h.generatedAt(), proven
+	l.Owed, l.Savings, l.SavingsUntil, l.Plates, l.Cards = part.owed, part.savings, part.savingsUntil, part.plates, &part.cards
+	return l, nil
+}
+
+// reportPart returns the fines' part of the report of person id, from the
+// cache when nothing it depends on has changed since it was built: the
+// database (its data version), the tariff (settings and catalogue) and the
+// day in the configured zone, since what is owed changes with the date. A
+// hit reads no fine.
+func (h *Handler) reportPart(ctx context.Context, person int64, proven bool) (*reportPart, error) {
+	now := time.Now()
+	tariff, err := h.store.Tariff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	data, cacheable := h.store.DataVersion(ctx)
+	key := partKey{person: person, proven: proven}
+	stamp := partStamp{data: data, tariff: tariff.Version, day: fines.DateOf(now, h.cfg.Location)}
+	if cacheable {
+		if p, ok := h.parts.get(key, stamp); ok {
+			return p, nil
+		}
+	}
+	p, err := h.buildPart(ctx, person, proven, tariff, now)
+	if err == nil && cacheable {
+		h.parts.put(key, stamp, p)
+	}
+	return p, err
+}
+
+// buildPart reads the fines of person id and renders their part of the
+// report as it stands at now.
+func (h *Handler) buildPart(ctx context.Context, person int64, proven bool, tariff *models.Tariff, now time.Time) (*reportPart, error) {
+	rows, err := h.store.ReportOf(ctx, person)
+	if err != nil {
+		return nil, err
+	}
 	extras := &models.PortalExtras{}
 	if proven {
-		if extras, err = h.store.PortalExtrasOf(ctx, person.ID); err != nil {
-			return views.Lookup{}, err
+		if extras, err = h.store.PortalExtrasOf(ctx, person); err != nil {
+			return nil, err
 		}
 	}
 	currency := h.store.Locale().Currency
-	l := h.newLookup(c)
-	l.State, l.PersonName, l.GeneratedAt, l.Proven = views.LookupFound, person.Name, h.generatedAt(), proven
-	l.Rows = make([]views.LookupRow, len(rows))
+	cards := make([]views.LookupRow, len(rows))
 	var owed, saved int64
 	var firstDiscount *fines.Date
 	for i := range rows {
@@ -70,22 +107,27 @@ func (h *Handler) report(c *fiber.Ctx, person *models.Person, rows []models.Infr
 				v.Disputes = append(v.Disputes, h.disputeView(&d))
 			}
 		}
-		l.Rows[i] = v
+		cards[i] = v
 	}
-	l.Owed = fines.DisplayAmount(owed, currency)
+	p := &reportPart{owed: fines.DisplayAmount(owed, currency)}
 	if saved > 0 && firstDiscount != nil {
-		l.Savings, l.SavingsUntil = fines.DisplayAmount(saved, currency), firstDiscount.Display()
+		p.savings, p.savingsUntil = fines.DisplayAmount(saved, currency), firstDiscount.Display()
 	}
 	if proven {
-		vs, err := h.store.VehiclesOf(ctx, person.ID)
+		vs, err := h.store.VehiclesOf(ctx, person)
 		if err != nil {
-			return views.Lookup{}, err
+			return nil, err
 		}
 		for _, v := range vs {
-			l.Plates = append(l.Plates, views.PlateLink{Plate: v.Plate, Href: paths.LibreDeuda + "?placa_patente=" + url.QueryEscape(v.Plate)})
+			p.plates = append(p.plates, views.PlateLink{Plate: v.Plate, Href: paths.LibreDeuda + "?placa_patente=" + url.QueryEscape(v.Plate)})
 		}
 	}
-	return l, nil
+	var html strings.Builder
+	if err := views.InfractionCards(cards).Render(ctx, &html); err != nil {
+		return nil, err
+	}
+	p.cards = views.Cards{Count: len(rows), HTML: html.String()}
+	return p, nil
 }
 
 // payment says how to pay a fine: the payment URL with its id and amount,

@@ -42,6 +42,7 @@ type Handler struct {
 	store *models.Store
 	cfg   Config
 	codec *securecookie.SecureCookie
+	parts partCache
 }
 
 // New builds the portal's handlers.

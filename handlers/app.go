@@ -48,6 +48,13 @@ type Config struct {
 	// PaymentSecret is the payment provider's webhook secret; empty means
 	// POST /api/v1/pagos does not exist (404).
 	PaymentSecret string
+	// ReportAccess is rules.AccessOpen (the default) or
+	// rules.AccessVerified: whether the report also needs a proof of
+	// ownership (DESIGN, Reports and citizen access).
+	ReportAccess string
+	// PaymentURL (a template with {id} and {importe}) or
+	// PaymentInstructions tell the portal's citizens how to pay.
+	PaymentURL, PaymentInstructions string
 	// RateLimit is the number of public look-ups per minute per client; 0
 	// disables the limit.
 	RateLimit int
@@ -112,9 +119,9 @@ type Server struct {
 	refusedAs []prefixRenderer
 }
 
-// bodyLimit is the largest request body the server reads at all (the import
-// upload); the API refuses bodies over rules.MaxAPIBody.
-const bodyLimit = rules.MaxUploadSize
+// bodyLimit is the largest request body the server reads at all (a
+// descargo with its documents); the API refuses bodies over rules.MaxAPIBody.
+const bodyLimit = rules.MaxBody
 
 // MaxHeaderBytes bounds a request's line and headers; past it the answer is
 // 431 with our problem body.
@@ -185,9 +192,10 @@ func New(store *models.Store, recorder *models.Recorder, log *slog.Logger, cfg C
 	api.New(store, recorder, api.Config{
 		Location: cfg.Location, Lookups: lookups, Recorded: s.metrics.recorded.Inc,
 		Writes:    s.rateLimit("cargar_infraccion", cfg.APIRateLimit, api.OfficerKey),
-		WriteWait: cfg.WriteWait, Currency: cfg.Currency, PaymentSecret: cfg.PaymentSecret,
+		WriteWait: cfg.WriteWait, Currency: cfg.Currency, PaymentSecret: cfg.PaymentSecret, Access: cfg.ReportAccess,
 	}).Routes(s.App)
-	portal.New(store, portal.Config{Location: cfg.Location, Lookups: lookups}).Routes(s.App)
+	portal.New(store, portal.Config{Location: cfg.Location, Lookups: lookups, Access: cfg.ReportAccess, Key: cfg.SessionKey,
+		SecureCookies: cfg.SecureCookies, PaymentURL: cfg.PaymentURL, PaymentInstructions: cfg.PaymentInstructions}).Routes(s.App)
 	panel := admin.New(store, log, admin.Config{
 		Location: cfg.Location, Currency: cfg.Currency, SessionKey: cfg.SessionKey, SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax,
 		SecureCookies: cfg.SecureCookies, ImportDir: cfg.ImportDir,
@@ -262,7 +270,9 @@ func (s *Server) Drain() { s.draining.Store(true) }
 // renderer the route group chose draw it (web.ProblemsAs).
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	p := web.AsProblem(err)
-	p.RequestID = requestIDOf(c)
+	if !p.Anonymous {
+		p.RequestID = requestIDOf(c)
+	}
 	attrs := []any{"request_id", p.RequestID, "status", p.Status, "method", c.Method(), "path", c.Path()}
 	switch {
 	case p.Status >= 500:

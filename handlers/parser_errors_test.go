@@ -86,7 +86,7 @@ func TestParserErrorsLeakNothing(t *testing.T) {
 		{"bad chunk size", post + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", 400},
 		{"no method", "\x00\x01 / HTTP/1.1\r\nHost: x\r\n" + secrets + "\r\n", 400},
 		{"unknown method", "PROPFIND /cargar_infraccion HTTP/1.1\r\nHost: x\r\n" + secrets + "\r\n", 400},
-		{"body over the limit", post + "Content-Length: 9000000\r\n\r\n", 413},
+		{"body over the limit", post + "Content-Length: 17000000\r\n\r\n", 413},
 		{"headers over 16 KiB", post + "X-Relleno: " + strings.Repeat("a", 17<<10) + "\r\n\r\n", 431},
 	}
 	for _, tt := range tests {
@@ -135,7 +135,7 @@ func TestParserErrorsLeakNothing(t *testing.T) {
 
 	// An upload over the limit to the panel is answered with the panel's
 	// error page.
-	resp, body := sendRaw(t, addr, "POST /admin/importar HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n"+secrets+"Content-Length: 9000000\r\n\r\n")
+	resp, body := sendRaw(t, addr, "POST /admin/importar HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n"+secrets+"Content-Length: 17000000\r\n\r\n")
 	if resp.StatusCode != 413 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
 		!strings.Contains(string(body), `data-testid="error-page"`) || !strings.Contains(string(body), resp.Header.Get(handlers.HeaderRequestID)) ||
 		resp.Header.Get("Content-Security-Policy") == "" || strings.Contains(string(body), parserSecretCookie) {

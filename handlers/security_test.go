@@ -45,6 +45,8 @@ func newSecFixture(t *testing.T) *secFixture {
 	return &secFixture{Client: e, ids: map[string]string{
 		"personas": fmt.Sprint(p.ID), "vehiculos": fmt.Sprint(v.ID), "oficiales": fmt.Sprint(o.ID),
 		"infracciones": fmt.Sprint(inf), "administradores": fmt.Sprint(other.ID),
+		// The role is refused before the descargo is looked up.
+		"descargos": "1",
 	}}
 }
 

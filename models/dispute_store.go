@@ -35,7 +35,8 @@ func newReference() string {
 // in one transaction: the fine must be disputable (vigente, issued, not
 // past its vencimiento, no descargo pending: fines.Assessment.Disputable),
 // else a *ConflictError saying why. The fine becomes en_descargo; the
-// answer carries the public Reference.
+// answer carries the public Reference, which a mail to the contact address
+// (in the same transaction) repeats.
 func (s *Store) FileDispute(ctx context.Context, infractionID int64, in rules.DisputeInput, files []AttachmentInput, actor Actor) (*Dispute, error) {
 	return s.fileDisputeAt(ctx, infractionID, in, files, now(), actor)
 }
@@ -82,6 +83,9 @@ func (s *Store) fileDisputeAt(ctx context.Context, infractionID int64, in rules.
 			if _, _, err := addAttachment(ctx, tx, s.dialect, f, at); err != nil {
 				return err
 			}
+		}
+		if err := insertNotification(ctx, tx, s.Locale().filed(&i.InfractionRow, i.PersonName, d), d.ContactEmail, i.ID); err != nil {
+			return err
 		}
 		if _, err := tx.NewUpdate().Table("infractions").Set("status = ?", StatusDisputed).Set("updated_at = ?", now()).
 			Where("id = ?", infractionID).Exec(ctx); err != nil {

@@ -482,8 +482,11 @@ func TestDisputeLifecycle(t *testing.T) {
 		t.Errorf("rejected: stored %s, assessed %+v", got.Status, a)
 	}
 	ns := e.notifications(id)
-	if len(ns) != 3 || ns[1].ToEmail != "ana@example.com" || ns[2].ToEmail != "abogada@example.com" ||
-		!strings.Contains(ns[1].Body, "rechazado") || !strings.Contains(ns[1].Body, "Las fotos muestran") {
+	// The issue, the descargo's receipt to its contact (with the reference),
+	// then the resolution to the owner and to the contact.
+	if len(ns) != 4 || ns[1].ToEmail != "abogada@example.com" || !strings.Contains(ns[1].Body, d.Reference) ||
+		ns[2].ToEmail != "ana@example.com" || ns[3].ToEmail != "abogada@example.com" ||
+		!strings.Contains(ns[2].Body, "rechazado") || !strings.Contains(ns[2].Body, "Las fotos muestran") {
 		t.Errorf("notifications %+v", ns)
 	}
 	if _, err := e.s.resolveDisputeAt(ctx, d.ID, res, localTime("2026-05-21 12:00"), CLIActor); !errors.As(err, &ce) {

@@ -79,3 +79,12 @@ func Entity(entity string, id int64) string {
 	}
 	return Of(p, id)
 }
+
+// The descargos queue and the mail outbox (issue 13).
+const (
+	Disputes       = Panel + "/descargos"
+	Dispute        = Panel + "/descargos/:id"
+	DisputeResolve = Panel + "/descargos/:id/resolver"
+	DisputeFile    = Panel + "/descargos/:id/adjuntos/:adjunto"
+	Notifications  = Panel + "/notificaciones"
+)

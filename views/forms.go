@@ -288,6 +288,26 @@ func NewPasswordForm(action, csrf string) PasswordForm {
 // Fields are the form's inputs.
 func (f *PasswordForm) Fields() []*Field { return []*Field{&f.Current, &f.Password} }
 
+// ResolveForm decides a descargo.
+type ResolveForm struct {
+	Form
+	Decision, Resolution Field
+}
+
+// NewResolveForm is an empty decision form that posts to action.
+func NewResolveForm(action, csrf string) ResolveForm {
+	return ResolveForm{Form: Form{Action: action, CSRF: csrf},
+		Decision: Field{Name: rules.FieldDecision}, Resolution: Field{Name: rules.FieldResolution}}
+}
+
+// Fields are the form's inputs.
+func (f *ResolveForm) Fields() []*Field { return []*Field{&f.Decision, &f.Resolution} }
+
+// Input is the submitted decision.
+func (f *ResolveForm) Input() rules.ResolutionInput {
+	return rules.ResolutionInput{Decision: f.Decision.Value, Resolution: f.Resolution.Value}
+}
+
 // ClassifyForm sets the type of an infraction sin tipificar.
 type ClassifyForm struct {
 	Form

@@ -1,6 +1,11 @@
 package views
 
-import "strconv"
+import (
+	"net/url"
+	"strconv"
+
+	"transito/paths"
+)
 
 // LookupState says what the result region of the public page shows.
 type LookupState string
@@ -36,6 +41,38 @@ type Lookup struct {
 	// GeneratedAt is when the report was made, in the configured zone;
 	// only the printed copy shows it.
 	GeneratedAt string
+	// Verified is the verified access mode: the form also asks for a
+	// plate or a document, and offers a one-time link.
+	Verified bool
+	// Plate and Document are the proof the citizen typed, shown back.
+	Plate, Document string
+	// Proven says the visit proved the person: the rows carry their
+	// actions (documents, descargo, photos).
+	Proven bool
+	// Notice is a message above the report (e.g. a proof that did not
+	// match in open mode).
+	Notice string
+	// Owed is the total owed today and Savings what paying every
+	// discounted fine before its discount ends saves ("" when nothing).
+	Owed, Savings string
+	// SavingsUntil is the first discount deadline, for the summary.
+	SavingsUntil string
+	// LibreDeudaURL is the certificate's link per plate, when proven.
+	Plates []PlateLink
+	// Cards, when set, are the fines already rendered (InfractionCards),
+	// drawn instead of Rows.
+	Cards *Cards
+}
+
+// Cards are the rendered cards of a report's fines.
+type Cards struct {
+	Count int
+	HTML  string
+}
+
+// PlateLink is a vehicle of the person with its libre deuda link.
+type PlateLink struct {
+	Plate, Href string
 }
 
 // LookupRow is one infraction as the public page shows it.
@@ -53,6 +90,44 @@ type LookupRow struct {
 	Badge      string
 	Annulled   bool
 	VoidReason string
+
+	// The fine (empty while sin tipificar).
+	Code, Description, LegalRef string
+	Points                      int
+	Place                       string
+	// Status is the estado (vigente, en_descargo, pagada, anulada,
+	// prescrita).
+	Status string
+	// Amount is the importe, ToPay a_pagar today with its Reason; "" when
+	// they do not apply.
+	Amount, ToPay, Reason string
+	// Deadline is the next date that changes what is owed, said in full.
+	Deadline string
+	// How to pay: a link (PayURL) or a text (PayText), when something is owed.
+	PayURL, PayText string
+	// The actions, when the visit is proven ("" when not offered).
+	ActaURL, ReciboURL, DescargoURL string
+	Photos                          []string
+	// Disputes are the descargos and their resolutions.
+	Disputes []DisputeView
+}
+
+// DisputeView is a descargo as the citizen sees it.
+type DisputeView struct {
+	Reference, Status, Filed, Resolution, Resolved string
+}
+
+// DisputeStatusLabel names a descargo's status.
+func DisputeStatusLabel(s string) string {
+	switch s {
+	case "pendiente":
+		return "En trámite"
+	case "aceptado":
+		return "Aceptado"
+	case "rechazado":
+		return "Rechazado"
+	}
+	return s
 }
 
 // cellClass stacks a cell under its label on a phone and lays it out as a
@@ -70,6 +145,9 @@ func vehicle(r LookupRow) string {
 }
 
 func statusOf(r LookupRow) string {
+	if r.Status != "" {
+		return r.Status
+	}
 	if r.Annulled {
 		return "anulada"
 	}
@@ -84,3 +162,11 @@ func infractionCount(n int) string {
 }
 
 func int64String(n int64) string { return strconv.FormatInt(n, 10) }
+
+// accessHref is the page that confirms the holder, with the e-mail filled.
+func accessHref(email string) string {
+	if email == "" {
+		return paths.Access
+	}
+	return paths.Access + "?email=" + url.QueryEscape(email)
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -13,6 +14,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"transito/internal/mailer"
+	"transito/models/rules"
 )
 
 // Config is every setting of the server, read once from flags and TRANSITO_*
@@ -46,6 +50,18 @@ type Config struct {
 	// PaymentSecret is TRANSITO_PAYMENT_SECRET; empty, the payment
 	// webhook does not exist.
 	PaymentSecret string
+	// ReportAccess is --report-access/TRANSITO_REPORT_ACCESS: open or
+	// verified.
+	ReportAccess string
+	// PaymentURL and PaymentInstructions tell the portal how to pay.
+	PaymentURL, PaymentInstructions string
+	// SMTPURL and MailFrom are the relay and the sender of the mailer;
+	// without them notifications wait in the outbox.
+	SMTPURL, MailFrom string
+	// MailLease is TRANSITO_MAIL_LEASE: how long a mail the mailer claimed
+	// stays its own before another attempt may take it (a mailer killed
+	// mid-send leaves its mails for that long).
+	MailLease time.Duration
 }
 
 // minPaymentSecret is the shortest payment provider's secret accepted.
@@ -79,13 +95,16 @@ func serveFlags(fs *flag.FlagSet) func() (*Config, error) {
 	idle := fs.String("session-idle", env("TRANSITO_SESSION_IDLE", "8h"), "admin session idle timeout (env TRANSITO_SESSION_IDLE)")
 	maxAge := fs.String("session-max", env("TRANSITO_SESSION_MAX", "12h"), "admin session lifetime after login, however busy (env TRANSITO_SESSION_MAX)")
 	publicURL := fs.String("public-url", env("TRANSITO_PUBLIC_URL", "http://localhost:8000"), "the base of the links in mails and documents (env TRANSITO_PUBLIC_URL)")
+	access := fs.String("report-access", env("TRANSITO_REPORT_ACCESS", "open"), "open or verified: whether the report also needs a proof of ownership (env TRANSITO_REPORT_ACCESS)")
 	secure := &boolFlag{value: env("TRANSITO_SECURE_COOKIES", "off")}
 	fs.Var(secure, "secure-cookies", "always mark the session cookie Secure: 1/0, true/false, yes/no, on/off (env TRANSITO_SECURE_COOKIES)")
 	return func() (*Config, error) {
 		cfg := &Config{DB: *db, Addr: *addr, Demo: *demo, AdminPassword: os.Getenv("TRANSITO_ADMIN_PASSWORD"),
 			SessionKey: os.Getenv("TRANSITO_SESSION_KEY"), PprofAddr: os.Getenv("TRANSITO_PPROF_ADDR"),
 			PublicURL: strings.TrimRight(*publicURL, "/"), Currency: env("TRANSITO_CURRENCY", "ARS"),
-			Authority: env("TRANSITO_AUTHORITY", "Dirección de Tránsito"), PaymentSecret: os.Getenv("TRANSITO_PAYMENT_SECRET")}
+			Authority: env("TRANSITO_AUTHORITY", "Dirección de Tránsito"), PaymentSecret: os.Getenv("TRANSITO_PAYMENT_SECRET"),
+			ReportAccess: *access, PaymentURL: os.Getenv("TRANSITO_PAYMENT_URL"), PaymentInstructions: os.Getenv("TRANSITO_PAYMENT_INSTRUCTIONS"),
+			SMTPURL: os.Getenv("TRANSITO_SMTP_URL"), MailFrom: os.Getenv("TRANSITO_MAIL_FROM")}
 		var errs []error
 		var err error
 		if cfg.SecureCookies, err = parseBool(secure.value); err != nil {
@@ -142,6 +161,25 @@ func serveFlags(fs *flag.FlagSet) func() (*Config, error) {
 		}
 		if p := cfg.PaymentSecret; p != "" && (len(p) < minPaymentSecret || strings.TrimSpace(p) == "" || oneRepeatedChar(p)) {
 			errs = append(errs, fmt.Errorf("TRANSITO_PAYMENT_SECRET must have at least %d characters, and not be blank or one character repeated", minPaymentSecret))
+		}
+		if !rules.ValidAccess(cfg.ReportAccess) {
+			errs = append(errs, fmt.Errorf("--report-access/TRANSITO_REPORT_ACCESS: %q is not open or verified", cfg.ReportAccess))
+		}
+		if u := cfg.PaymentURL; u != "" {
+			if pu, err := url.Parse(strings.NewReplacer("{id}", "1", "{importe}", "1.00").Replace(u)); err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
+				errs = append(errs, fmt.Errorf("TRANSITO_PAYMENT_URL: %q is not an http(s) URL template such as https://pagos.example.gob.ar/?acta={id}&importe={importe}", u))
+			}
+		}
+		if cfg.MailLease, err = time.ParseDuration(env("TRANSITO_MAIL_LEASE", "1m")); err != nil || cfg.MailLease < time.Second {
+			errs = append(errs, fmt.Errorf("TRANSITO_MAIL_LEASE: %q is not a duration of at least 1s such as 1m", os.Getenv("TRANSITO_MAIL_LEASE")))
+		}
+		if cfg.SMTPURL != "" {
+			if _, err := mailer.ParseURL(cfg.SMTPURL); err != nil {
+				errs = append(errs, fmt.Errorf("TRANSITO_SMTP_URL: %w", err))
+			}
+			if _, err := mail.ParseAddress(cfg.MailFrom); err != nil {
+				errs = append(errs, fmt.Errorf("TRANSITO_MAIL_FROM: %q is not a mail address such as \"Tránsito <avisos@transito.example.gob.ar>\" (needed with TRANSITO_SMTP_URL)", cfg.MailFrom))
+			}
 		}
 		if p := cfg.AdminPassword; p != "" && len(p) < 10 {
 			errs = append(errs, errors.New("TRANSITO_ADMIN_PASSWORD must have at least 10 characters"))

@@ -9,11 +9,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"os"
 	"strings"
 	"time"
 
 	"transito/handlers"
+	"transito/internal/mailer"
+	"transito/internal/outbox"
 	"transito/models"
 )
 
@@ -108,8 +111,18 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 	srv := handlers.New(store, recorder, log, handlers.Config{
 		Location: cfg.TZ, RateLimit: cfg.RateLimit, APIRateLimit: cfg.APIRateLimit, TrustedProxies: cfg.TrustedProxies,
 		Metrics: metrics, Currency: cfg.Currency, PublicURL: cfg.PublicURL, Authority: cfg.Authority, PaymentSecret: cfg.PaymentSecret,
+		ReportAccess: cfg.ReportAccess, PaymentURL: cfg.PaymentURL, PaymentInstructions: cfg.PaymentInstructions,
 		SessionKey: sessionKey, SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax, SecureCookies: cfg.SecureCookies,
 	})
+	mailCtx, stopMail := context.WithCancel(ctx)
+	mailed, err := startMailer(mailCtx, cfg, store, log)
+	if err != nil {
+		stopMail()
+		ln.Close()
+		recorder.Close(context.Background())
+		return err
+	}
+	defer func() { stopMail(); <-mailed }()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "Tránsito escuchando en %s — panel: %s/admin — consulta pública: %s/\n", base, base, base)
@@ -138,6 +151,35 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// startMailer runs the outbox's mailer until ctx ends (the returned
+// channel closes then) when TRANSITO_SMTP_URL is set; without it the
+// notifications wait in the outbox, and the panel shows them.
+func startMailer(ctx context.Context, cfg *Config, store *models.Store, log *slog.Logger) (<-chan struct{}, error) {
+	done := make(chan struct{})
+	if cfg.SMTPURL == "" {
+		close(done)
+		log.Info("mailer off: TRANSITO_SMTP_URL is not set; notifications wait in the outbox")
+		return done, nil
+	}
+	mc, err := mailer.ParseURL(cfg.SMTPURL)
+	if err != nil {
+		return nil, err
+	}
+	if u, err := url.Parse(cfg.PublicURL); err == nil {
+		mc.HELO = u.Hostname()
+	}
+	m, err := mailer.New(mc)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("mailer on", "relay", mc.String(), "from", cfg.MailFrom)
+	go func() {
+		defer close(done)
+		outbox.New(store, m, outbox.Config{From: cfg.MailFrom, Lease: cfg.MailLease, Log: log}).Run(ctx)
+	}()
+	return done, nil
 }
 
 // baseURL turns a listen address into a URL a person can open.

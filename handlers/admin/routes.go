@@ -92,6 +92,12 @@ func (h *Handler) Routes(r fiber.Router) {
 
 	r.Get(paths.Audit, h.auditList)
 
+	r.Get(paths.Disputes, h.disputeList)
+	r.Get(paths.Dispute, h.disputeShow)
+	r.Get(paths.DisputeFile, h.disputeFile)
+	supervisor.Post(paths.DisputeResolve, h.disputeResolve)
+	r.Get(paths.Notifications, h.notificationList)
+
 	operador.Get(paths.Import, h.importForm)
 	operador.Post(paths.Import, h.importPreview)
 	operador.Post(paths.ImportConfirm, h.importConfirm)

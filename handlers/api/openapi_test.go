@@ -208,6 +208,26 @@ func TestOpenAPIAgreement(t *testing.T) {
 		}
 	}
 
+	// The verified access mode: the proof's parameters, and the 404 of a
+	// wrong or missing one.
+	verified := testenv.Demo(t, handlers.Config{ReportAccess: rules.AccessVerified})
+	for _, c := range []struct {
+		query  string
+		status int
+	}{
+		{"?email=ana.martinez@example.com&placa_patente=ab-123-cd", 200},
+		{"?email=ana.martinez@example.com&documento=27.123.456", 200},
+		{"?email=ana.martinez@example.com", 404},
+		{"?email=ana.martinez@example.com&placa_patente=ZZ999ZZ", 404},
+		{"?email=ana.martinez@example.com&acceso=no-es-un-token", 404},
+		{"?email=nadie@example.com&placa_patente=AB123CD", 404},
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/informes"+c.query, nil)
+		if resp, body := k.exchange(verified, req, http.MethodGet); resp.StatusCode != c.status {
+			t.Errorf("verified %s: %d, want %d: %.200s", c.query, resp.StatusCode, c.status, body)
+		}
+	}
+
 	// The officers' look-ups.
 	get := http.MethodGet
 	resp, _ := k.exchange(e, jsonRequest(get, "/api/v1/catalogo", e.Token, ""), get)

@@ -24,6 +24,11 @@ func (h *Handler) report(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if h.cfg.Access == rules.AccessVerified {
+		if err := h.proveOwner(c, email); err != nil {
+			return err
+		}
+	}
 	body, etag, err := h.reportJSON(c, email)
 	if err != nil {
 		return err
@@ -37,6 +42,34 @@ func (h *Handler) report(c *fiber.Ctx) error {
 	// The cached body is never modified: hand it over without a copy.
 	c.Response().SetBodyRaw(body)
 	return nil
+}
+
+// unknownEmail is the report's 404. In verified mode it carries no request
+// id, so that a wrong proof and an unknown address answer the same bytes.
+func (h *Handler) unknownEmail(email string) *web.Problem {
+	p := web.NewProblem(fiber.StatusNotFound, "No hay ninguna persona registrada con el correo "+email+".")
+	p.Anonymous = h.cfg.Access == rules.AccessVerified
+	return p
+}
+
+// proveOwner checks the proof of ownership of verified mode: placa_patente
+// of a vehicle in the person's name, documento, or the acceso token of a
+// one-time link sent to that address. A wrong or missing proof is the same
+// 404 as an unknown address, after the same one query.
+func (h *Handler) proveOwner(c *fiber.Ctx, email string) error {
+	ctx := c.UserContext()
+	if token := c.Query(rules.FieldAccessToken); token != "" {
+		p, err := h.store.UseAccessLink(ctx, token)
+		if errors.Is(err, models.ErrNotFound) || (err == nil && p.Email != email) {
+			return h.unknownEmail(email)
+		}
+		return err
+	}
+	_, err := h.store.ProvePerson(ctx, email, c.Query(rules.FieldPlate), c.Query(rules.FieldDocument))
+	if errors.Is(err, models.ErrNotFound) {
+		return h.unknownEmail(email)
+	}
+	return err
 }
 
 // reportJSON returns the report of email as JSON, from the cache when
@@ -79,7 +112,7 @@ func (h *Handler) reportJSON(c *fiber.Ctx, email string) ([]byte, string, error)
 func (h *Handler) buildReport(c *fiber.Ctx, email string, tariff *models.Tariff, now time.Time) ([]byte, string, error) {
 	_, rows, err := h.store.Report(c.UserContext(), email)
 	if errors.Is(err, models.ErrNotFound) {
-		return nil, "", web.NewProblem(fiber.StatusNotFound, "No hay ninguna persona registrada con el correo "+email+".")
+		return nil, "", h.unknownEmail(email)
 	}
 	if err != nil {
 		return nil, "", err

@@ -36,6 +36,9 @@ type Config struct {
 	// PaymentSecret signs the payment provider's calls; empty, the
 	// webhook answers 404.
 	PaymentSecret string
+	// Access is rules.AccessOpen (default) or rules.AccessVerified: the
+	// report then also needs placa_patente, documento or an acceso token.
+	Access string
 }
 
 // defaultWriteWait is how long a write waits for the writer unless Config

@@ -14,33 +14,96 @@ import (
 	"transito/views"
 )
 
-// lookup handles GET /consulta?email=: the citizen's report as HTML. htmx
-// gets the result fragment; a plain GET (no JavaScript, a shared link) gets
-// the whole page with the result in place.
+// unknownEmail is the look-up's 404: the same whether no person has the
+// address or the proof of ownership was wrong (verified mode), so that the
+// page never tells whether an address is registered.
+func unknownEmail() error {
+	return web.NewProblem(fiber.StatusNotFound, "No hay ninguna persona registrada con ese correo.")
+}
+
+// lookup handles GET /consulta?email=[&placa_patente=|&documento=] and
+// /consulta?acceso=TOKEN: the citizen's report as HTML. htmx gets the
+// result fragment; a plain GET (no JavaScript, a shared link) gets the
+// whole page with the result in place.
+//
+// A good proof (plate, document, link) proves the person for the visit
+// (the cookie). In verified mode the report needs the proof — given now or
+// earlier in the visit — and a wrong or missing one answers exactly as an
+// unknown address does.
 func (h *Handler) lookup(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	if token := c.Query(rules.FieldAccessToken); token != "" {
+		person, err := h.store.UseAccessLink(ctx, token)
+		if errors.Is(err, models.ErrNotFound) {
+			return web.NewProblem(fiber.StatusNotFound, "El enlace no es válido, ya se usó o venció. Pida uno nuevo.")
+		}
+		if err != nil {
+			return err
+		}
+		if err := h.prove(c, person.ID); err != nil {
+			return err
+		}
+		// The token leaves the address bar (and the history) at once.
+		return c.Redirect(paths.Lookup+"?email="+url.QueryEscape(person.Email), fiber.StatusSeeOther)
+	}
 	email, err := rules.LookupEmail(c.Query("email"))
 	if err != nil {
 		return err
 	}
-	person, rows, err := h.store.Report(c.UserContext(), email)
-	if errors.Is(err, models.ErrNotFound) {
-		// The detail goes to the log: the page adds the address itself.
-		return web.NewProblem(fiber.StatusNotFound, "No hay ninguna persona registrada con ese correo.")
+	plate, document := c.Query(rules.FieldPlate), c.Query(rules.FieldDocument)
+	var person *models.Person
+	var notice string
+	provenNow := false
+	if plate != "" || document != "" || h.verified() {
+		person, err = h.store.ProvePerson(ctx, email, plate, document)
+		switch {
+		case err == nil:
+			provenNow = true
+			if err := h.prove(c, person.ID); err != nil {
+				return err
+			}
+		case !errors.Is(err, models.ErrNotFound):
+			return err
+		case h.verified():
+			person = h.provenByVisit(c, email)
+			if person == nil {
+				return unknownEmail()
+			}
+		default:
+			notice = "La patente o el documento no corresponden a esta persona: puede ver el informe, pero para descargar documentos o presentar un descargo consulte con la patente de un vehículo a su nombre o con su documento."
+		}
 	}
+	if person == nil {
+		person, err = h.store.PersonByEmail(ctx, email)
+		if errors.Is(err, models.ErrNotFound) {
+			return unknownEmail()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	proven := provenNow || person.ID == h.provenPerson(c)
+	l, err := h.report(c, person, proven)
 	if err != nil {
 		return err
 	}
-	l := h.newLookup(c)
-	l.Email = email
-	l.State = views.LookupFound
-	l.PersonName = person.Name
-	l.GeneratedAt = time.Now().In(h.cfg.Location).Format(views.DateTimeLayout) + " (" + h.cfg.Location.String() + ")"
-	l.Rows = make([]views.LookupRow, len(rows))
-	for i, r := range rows {
-		l.Rows[i] = h.lookupRow(r)
-	}
-	c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	l.Email, l.Plate, l.Document, l.Notice = email, plate, document, notice
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return h.renderLookup(c, fiber.StatusOK, l)
+}
+
+// provenByVisit is the person with email when the visit already proved
+// them, else nil.
+func (h *Handler) provenByVisit(c *fiber.Ctx, email string) *models.Person {
+	id := h.provenPerson(c)
+	if id == 0 {
+		return nil
+	}
+	p, err := h.store.PersonByID(c.UserContext(), id)
+	if err != nil || p.Email != rules.NormalizeEmail(email) {
+		return nil
+	}
+	return p
 }
 
 // renderLookupProblem draws a refused look-up as the page's result region,
@@ -55,7 +118,13 @@ func (h *Handler) renderLookupProblem(c *fiber.Ctx, p *web.Problem) error {
 		l.Message = invalidEmailMessage(l.Email)
 	case fiber.StatusNotFound:
 		l.State = views.LookupUnknown
-		l.Message = "No hay ninguna persona registrada con el correo «" + rules.NormalizeEmail(l.Email) + "». Revise que esté bien escrito."
+		if c.Query(rules.FieldAccessToken) == "" {
+			l.Message = "No hay ninguna persona registrada con el correo «" + rules.NormalizeEmail(l.Email) + "». Revise que esté bien escrito."
+			if h.verified() {
+				l.Message = "No encontramos infracciones para el correo «" + rules.NormalizeEmail(l.Email) +
+					"» con esa patente o documento. Revise los datos, o pida un enlace por correo."
+			}
+		}
 	case fiber.StatusTooManyRequests:
 		l.State = views.LookupLimited
 		l.RetryAfter = p.Header(fiber.HeaderRetryAfter)
@@ -75,8 +144,11 @@ func invalidEmailMessage(email string) string {
 
 func (h *Handler) newLookup(c *fiber.Ctx) views.Lookup {
 	return views.Lookup{
-		Zone:    h.cfg.Location.String(),
-		JSONURL: paths.Report + "?email=" + url.QueryEscape(rules.NormalizeEmail(c.Query("email"))),
+		Zone:     h.cfg.Location.String(),
+		JSONURL:  paths.Report + "?email=" + url.QueryEscape(rules.NormalizeEmail(c.Query("email"))),
+		Verified: h.verified(),
+		Plate:    c.Query(rules.FieldPlate),
+		Document: c.Query(rules.FieldDocument),
 	}
 }
 
@@ -93,12 +165,6 @@ func (h *Handler) renderLookup(c *fiber.Ctx, status int, l views.Lookup) error {
 	return web.Render(c, status, views.LookupPage(views.Page{Title: title}, l))
 }
 
-func (h *Handler) lookupRow(r models.InfractionRow) views.LookupRow {
-	t := r.OccurredAt.In(h.cfg.Location)
-	return views.LookupRow{
-		ID: r.ID, When: t.Format(views.DateTimeLayout), ISO: t.Format(time.RFC3339),
-		Plate: r.Plate, Brand: r.Brand, Color: r.Color, Comments: r.Comments,
-		Officer: r.OfficerName, Badge: r.OfficerBadge,
-		Annulled: r.Status == models.StatusVoided, VoidReason: r.VoidPublicReason,
-	}
+func (h *Handler) generatedAt() string {
+	return time.Now().In(h.cfg.Location).Format(views.DateTimeLayout) + " (" + h.cfg.Location.String() + ")"
 }

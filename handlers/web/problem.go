@@ -23,6 +23,12 @@ type Problem struct {
 	Errors    map[string]string `json:"errors,omitempty"`
 	RequestID string            `json:"request_id,omitempty"`
 
+	// Anonymous problems carry no request id in their body: two answers
+	// that must be indistinguishable (an unknown e-mail and a wrong proof
+	// in verified mode) are the same bytes. The X-Request-ID header still
+	// names the request.
+	Anonymous bool `json:"-"`
+
 	headers map[string]string
 }
 

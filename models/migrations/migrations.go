@@ -28,6 +28,7 @@ func New() *migrate.Migrations {
 	finesListIndexes(m)
 	recordHistory(m)
 	personDocumentSearch(m)
+	portal(m)
 	return m
 }
 

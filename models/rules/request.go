@@ -11,6 +11,9 @@ import (
 const (
 	MaxUploadSize = 8 << 20
 	MaxAPIBody    = 64 << 10
+	// MaxBody is the largest body the server reads at all: a descargo
+	// with its MaxDisputeFiles documents of MaxFileSize each, and the form.
+	MaxBody = MaxDisputeFiles*MaxFileSize + 1<<20
 )
 
 // LookupEmail normalises the e-mail address of a report look-up and checks

@@ -210,6 +210,14 @@ func TestSeedKeys(t *testing.T) {
 			}
 		}
 	}
+	// The seed builds the text indexes after its rows: the ones written
+	// after it are indexed as they are written.
+	if _, err := s.CreatePerson(context.Background(), rules.PersonInput{Name: "Zoilo Quiroga", Email: "zq@example.com"}, CLIActor); err != nil {
+		t.Fatal(err)
+	}
+	if got := personNames(t, s, "quirog"); !slices.Equal(got, []string{"Zoilo Quiroga"}) {
+		t.Errorf("a person created after the seed: search found %q", got)
+	}
 }
 
 // checkKeys compares every stored key with the one the rules make, and on

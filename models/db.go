@@ -198,13 +198,12 @@ type dialect interface {
 	// the function that undoes it.
 	bulkLoad(ctx context.Context, s *Store) (restore func())
 	// secondaryIndexes lists the indexes of table that a bulk load drops and
-	// creates again (not those behind a constraint), and readies tx to
-	// build them; dropIndex is the statement that drops one.
+	// creates again (not those behind a constraint), in the order they are
+	// created, and readies tx to build them.
 	secondaryIndexes(ctx context.Context, tx bun.Tx, table string) ([]indexDef, error)
 	// indexedBy is the clause after a table in FROM that makes the query
 	// read that index, where the planner has no statistics to choose it.
 	indexedBy(index string) string
-	dropIndex(name string) string
 	// sql adapts the ? placeholders of a statement the store prepares
 	// itself (the recorder's, the seed's).
 	sql(query string) string
@@ -253,10 +252,13 @@ type dialect interface {
 	isUnavailable(err error) bool
 }
 
-// indexDef is an index as its database defines it.
+// indexDef is an index as its database defines it — or, on SQLite, a
+// trigger that keeps a text index, or the statement that rebuilds that text
+// index (Drop is what removes it for the load, "" when nothing does).
 type indexDef struct {
 	Name string `bun:"name"`
 	SQL  string `bun:"sql"`
+	Drop string `bun:"drop"`
 }
 
 // withoutIndexes drops table's secondary indexes inside tx, runs fn, and
@@ -268,7 +270,10 @@ func (s *Store) withoutIndexes(ctx context.Context, tx bun.Tx, table string, fn 
 		return err
 	}
 	for _, d := range defs {
-		if _, err := tx.ExecContext(ctx, s.dialect.dropIndex(d.Name)); err != nil {
+		if d.Drop == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, d.Drop); err != nil {
 			return fmt.Errorf("models: drop index %s: %w", d.Name, err)
 		}
 	}

@@ -323,10 +323,11 @@ func (postgresDialect) secondaryIndexes(ctx context.Context, tx bun.Tx, table st
 	if _, err := tx.ExecContext(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
 		return nil, fmt.Errorf("models: bulk load settings: %w", err)
 	}
+	for i := range defs {
+		defs[i].Drop = "DROP INDEX " + pgIdent(defs[i].Name)
+	}
 	return defs, nil
 }
-
-func (postgresDialect) dropIndex(name string) string { return "DROP INDEX " + pgIdent(name) }
 
 // pgIdent quotes an identifier.
 func pgIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }

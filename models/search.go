@@ -22,8 +22,10 @@ const minTextQuery = 3
 type textSearch struct {
 	table  string
 	prefix []prefixColumn
-	// plate: the search is also tried spelt as a plate (AB-123 finds ab123).
-	plate bool
+	// spell is another spelling the search is also tried in, "" when it has
+	// none: a plate's (AB-123 finds ab123), a document's (20.123.456 finds
+	// 20123456).
+	spell func(string) string
 	// owners: a vehicle also matches when its owner does.
 	owners bool
 }
@@ -36,10 +38,10 @@ type prefixColumn struct {
 }
 
 var (
-	personSearch = textSearch{table: "persons", prefix: []prefixColumn{
+	personSearch = textSearch{table: "persons", spell: documentSpelling, prefix: []prefixColumn{
 		{"name_key", rules.Fold}, {"email", rules.NormalizeEmail},
 	}}
-	vehicleSearch = textSearch{table: "vehicles", plate: true, owners: true, prefix: []prefixColumn{
+	vehicleSearch = textSearch{table: "vehicles", spell: plateSpelling, owners: true, prefix: []prefixColumn{
 		{"plate", rules.NormalizePlate}, {"brand_key", rules.Fold}, {"color_key", rules.Fold},
 	}}
 	officerSearch = textSearch{table: "officers", prefix: []prefixColumn{
@@ -47,12 +49,24 @@ var (
 	}}
 )
 
-// searchTerms are the folded forms of what someone typed, the plate spelling
-// too when asked: the distinct non-empty ones.
-func searchTerms(q string, plate bool) []string {
+// plateSpelling is a search spelt as the store keeps plates.
+func plateSpelling(q string) string { return strings.ToLower(rules.NormalizePlate(q)) }
+
+// documentSpelling is a search that holds a digit spelt as the store keeps
+// documents; a search of words has no document spelling.
+func documentSpelling(q string) string {
+	if !strings.ContainsAny(q, "0123456789") {
+		return ""
+	}
+	return strings.ToLower(rules.NormalizeDocument(q))
+}
+
+// searchTerms are the folded forms of what someone typed, in the other
+// spelling too when there is one: the distinct non-empty ones.
+func searchTerms(q string, spell func(string) string) []string {
 	terms := []string{rules.Fold(q)}
-	if plate {
-		terms = append(terms, strings.ToLower(rules.NormalizePlate(q)))
+	if spell != nil {
+		terms = append(terms, spell(q))
 	}
 	out := terms[:0]
 	for _, t := range terms {
@@ -99,7 +113,7 @@ func (s *Store) match(ts textSearch, q string) *match {
 // matchIDs is the subquery of the ids of ts's rows that match q, and the
 // terms the text index was asked for (none for a short search).
 func (s *Store) matchIDs(ts textSearch, q string) (string, []any, []string) {
-	terms := searchTerms(q, ts.plate)
+	terms := searchTerms(q, ts.spell)
 	if len(terms) == 0 {
 		return "", nil, nil
 	}

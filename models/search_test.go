@@ -210,6 +210,14 @@ func TestSeedKeys(t *testing.T) {
 			}
 		}
 	}
+	// The seed builds the text indexes after its rows: the ones written
+	// after it are indexed as they are written.
+	if _, err := s.CreatePerson(context.Background(), rules.PersonInput{Name: "Zoilo Quiroga", Email: "zq@example.com"}, CLIActor); err != nil {
+		t.Fatal(err)
+	}
+	if got := personNames(t, s, "quirog"); !slices.Equal(got, []string{"Zoilo Quiroga"}) {
+		t.Errorf("a person created after the seed: search found %q", got)
+	}
 }
 
 // checkKeys compares every stored key with the one the rules make, and on
@@ -315,5 +323,44 @@ func TestDenseSearchPages(t *testing.T) {
 	}
 	if res.Total != 2 || res.Items[0].Plate != "RR001AA" {
 		t.Errorf("vehicles of owners: total %d, first %v", res.Total, res.Items)
+	}
+}
+
+// TestSearchFindsADocumentInAnySpelling: a DNI or CUIT typed with dots,
+// spaces or dashes finds the person whose document the store keeps without
+// them, in the list and in the owner picker.
+func TestSearchFindsADocumentInAnySpelling(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	for _, in := range []rules.PersonInput{
+		{Name: "Ana Díaz", Email: "ana@example.com", Document: "20.123.456"},
+		{Name: "Bruno Sosa", Email: "bruno@example.com", Document: "20-33444555-1"},
+		{Name: "Carla Ruiz", Email: "carla@example.com"},
+	} {
+		if _, err := s.CreatePerson(ctx, in, CLIActor); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for q, want := range map[string][]string{
+		"20.123.456":    {"Ana Díaz"},
+		"20 123 456":    {"Ana Díaz"},
+		"20123456":      {"Ana Díaz"},
+		"123.456":       {"Ana Díaz"},
+		"20-33444555-1": {"Bruno Sosa"},
+		"33.444.555":    {"Bruno Sosa"},
+		"20":            {},
+		"ruiz":          {"Carla Ruiz"},
+	} {
+		got := personNames(t, s, rules.SearchText(q))
+		if !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Errorf("search %q = %q, want %q", q, got, want)
+		}
+		picked, err := s.SearchPersons(ctx, rules.SearchText(q), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(picked) != len(want) {
+			t.Errorf("owner picker %q: %d persons, want %d", q, len(picked), len(want))
+		}
 	}
 }

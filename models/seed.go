@@ -85,7 +85,7 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 	// vehicleIDs[i] and owners[i] are the id and owner of every seeded
 	// vehicle; officerIDs are the seeded officers'.
 	var vehicleIDs, owners, officerIDs []int64
-	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	insertOwners := func(tx bun.Tx) error {
 		persons := make([]Person, 0, chunk)
 		counts := make([]int, 0, chunk)
 		for i := 1; i <= opts.Persons; i++ {
@@ -120,6 +120,16 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 				owners = append(owners, v.PersonID)
 			}
 			persons, counts = persons[:0], counts[:0]
+		}
+		return nil
+	}
+	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		// Their indexes, the text indexes too, are built once, after the rows.
+		err := s.withoutIndexes(ctx, tx, "persons", func() error {
+			return s.withoutIndexes(ctx, tx, "vehicles", func() error { return insertOwners(tx) })
+		})
+		if err != nil {
+			return err
 		}
 		officers := make([]Officer, 0, opts.Officers)
 		for i := 1; i <= opts.Officers; i++ {

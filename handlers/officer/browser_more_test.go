@@ -16,7 +16,6 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -36,14 +35,7 @@ func TestBrowserBackgroundSync(t *testing.T) {
 	p.registry()
 	p.do("open", chromedp.Navigate(p.base+"/oficial/"), ready, waitJS(`navigator.serviceWorker.controller !== null`))
 	p.signIn()
-	tabOnly := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		off := false
-		_, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			EmulateOfflineServiceWorker: &off,
-			MatchedNetworkConditions:    []*network.Conditions{{Offline: true, DownloadThroughput: -1, UploadThroughput: -1}},
-		})
-		return err
-	})
+	tabOnly := emulateNetwork(false, network.Conditions{Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
 	p.do("tab offline", tabOnly)
 	p.cite("AB123CD", "Por Background Sync", "")
 	p.do("sent by the worker", waitJS(items("enviada")+` === 1`))
@@ -128,12 +120,7 @@ func TestBrowserLostAnswer(t *testing.T) {
 // figures; speed is measured, not asserted.
 func TestBrowserSlow3G(t *testing.T) {
 	p := newPhone(t)
-	slow := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			MatchedNetworkConditions: []*network.Conditions{{Latency: 2000, DownloadThroughput: 50000, UploadThroughput: 50000}},
-		})
-		return err
-	})
+	slow := emulateNetwork(false, network.Conditions{Latency: 2000, DownloadThroughput: 50000, UploadThroughput: 50000})
 	const measure = `(() => {
 		const nav = performance.getEntriesByType("navigation")[0];
 		const ready = performance.getEntriesByName("oficial-listo")[0];

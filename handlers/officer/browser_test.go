@@ -164,13 +164,7 @@ func items(estado string) string {
 // service worker (which sends the queue on Background Sync) and
 // navigator.onLine, so the page sees the offline and online events.
 func (p *phone) setOffline(offline bool) chromedp.Action[chromedp.Void] {
-	emulate := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			EmulateOfflineServiceWorker: &offline,
-			MatchedNetworkConditions:    []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}},
-		})
-		return err
-	})
+	emulate := emulateNetwork(offline, network.Conditions{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1})
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		infos, err := chromedp.Targets(ctx)
 		if err != nil {
@@ -190,6 +184,31 @@ func (p *phone) setOffline(offline bool) chromedp.Action[chromedp.Void] {
 			return err
 		}
 		_, err = cdp.Call(ctx, t, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1})
+		return err
+	})
+}
+
+// byRuleParams are Network.emulateNetworkConditionsByRule's parameters in
+// both of the shapes Chromium has taken: Debian's Chromium 148 wants
+// offline at the top (for the target the command goes to); later ones an
+// offline in each rule and emulateOfflineServiceWorker. Each ignores the
+// other's.
+type byRuleParams struct {
+	Offline                     bool                  `json:"offline"`
+	EmulateOfflineServiceWorker bool                  `json:"emulateOfflineServiceWorker"`
+	MatchedNetworkConditions    []*network.Conditions `json:"matchedNetworkConditions"`
+}
+
+var emulateByRule = cdp.Command[byRuleParams, network.EmulateNetworkConditionsByRuleResult]{Method: network.CommandEmulateNetworkConditionsByRule}
+
+// emulateNetwork puts the target on the network conditions c (for every
+// request); workerOffline takes the service worker offline too, where the
+// browser does that from the page.
+func emulateNetwork(workerOffline bool, c network.Conditions) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulateByRule, byRuleParams{
+			Offline: c.Offline, EmulateOfflineServiceWorker: workerOffline, MatchedNetworkConditions: []*network.Conditions{&c},
+		})
 		return err
 	})
 }

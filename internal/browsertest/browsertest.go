@@ -32,7 +32,7 @@ import (
 )
 
 // Chromium is where the browser tests expect Debian's chromium.
-const Chromium = "/usr/bin/chromium"
+const Chromium = testenv.ChromiumPath
 
 // AxePath is axe-core's script, installed by npm ci (package.json pins it).
 func AxePath() string {
@@ -163,15 +163,7 @@ type Browser struct {
 // New starts Chromium at the given window width.
 func New(t *testing.T, base, axe string, width, height int) *Browser {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(Chromium), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(width, height))
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	t.Cleanup(cancelCtx)
-	ctx, cancelT := context.WithTimeout(ctx, 10*time.Minute)
+	ctx, cancelT := context.WithTimeout(testenv.Browser(t, width, height), 10*time.Minute)
 	t.Cleanup(cancelT)
 	b := &Browser{t: t, base: base, axe: axe, ctx: ctx, width: width}
 	if _, err := chromedp.Run(ctx, chromedp.Navigate("about:blank")); err != nil {

@@ -29,6 +29,21 @@ func Browser(t testing.TB, width, height int) context.Context {
 	if _, err := os.Stat(ChromiumPath); err != nil {
 		t.Skip("chromium not installed: " + ChromiumPath + " is missing (apt-get install chromium)")
 	}
+	// On a loaded machine chromium now and then exits before it prints its
+	// DevTools address, having printed nothing: a start is tried three times.
+	var err error
+	for range 3 {
+		var ctx context.Context
+		if ctx, err = startBrowser(t, width, height); err == nil {
+			acceptDialogs(ctx)
+			return ctx
+		}
+	}
+	t.Fatal(err)
+	return nil
+}
+
+func startBrowser(t testing.TB, width, height int) (context.Context, error) {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(ChromiumPath),
 		chromedp.NoSandbox, chromedp.DisableGPU,
@@ -41,11 +56,7 @@ func Browser(t testing.TB, width, height int) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
 	t.Cleanup(cancelCtx)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatal(err)
-	}
-	acceptDialogs(ctx)
-	return ctx
+	return ctx, chromedp.Do(ctx)
 }
 
 // Tab opens a tab of browser (a context from Browser or Tab) that closes

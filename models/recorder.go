@@ -189,11 +189,6 @@ func (r *Recorder) Record(ctx context.Context, req RecordRequest) (Recorded, err
 		return Recorded{}, fmt.Errorf("models: audit detail: %w", err)
 	}
 	j := &recordJob{req: req, auditDetail: string(detail), done: make(chan struct{})}
-	if req.Issue != nil {
-		row := recordedRow(req)
-		d := r.s.Locale().issuedDraft(&row, req.Issue.settings)
-		j.issued = &d
-	}
 	j.deadline, _ = ctx.Deadline()
 	if err := r.enqueue(ctx, j); err != nil {
 		// The look-up failed because the deadline passed (a reader's
@@ -230,6 +225,13 @@ func (r *Recorder) enqueue(ctx context.Context, j *recordJob) error {
 		return err
 	}
 	j.vehicle = vehicle
+	if j.req.Issue != nil {
+		// The mail, now that there is a vehicle: an unknown plate is
+		// answered without it.
+		row := recordedRow(j.req)
+		d := r.s.Locale().issuedDraft(&row, j.req.Issue.settings)
+		j.issued = &d
+	}
 	select {
 	case r.queue <- j:
 		return nil

@@ -68,6 +68,11 @@ func accessLog(log *slog.Logger) fiber.Handler {
 				_ = c.SendStatus(fiber.StatusInternalServerError)
 			}
 		}
+		// The attributes copy the path and resolve the client: not for a
+		// line the level drops (TRANSITO_LOG_LEVEL=warn).
+		if !log.Enabled(c.UserContext(), slog.LevelInfo) {
+			return nil
+		}
 		status := c.Response().StatusCode()
 		log.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
 			slog.String("request_id", requestIDOf(c)),

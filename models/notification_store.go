@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -96,7 +97,13 @@ func (l Locale) portalLines(b *strings.Builder) {
 
 // fineLines describe an infraction: number, plate, date, type and place.
 func (l Locale) fineLines(b *strings.Builder, r *InfractionRow) {
-	fmt.Fprintf(b, "Infracción n.º %d\nPatente: %s\nFecha: %s\n", r.ID, r.Plate, l.when(r.OccurredAt))
+	b.WriteString("Infracción n.º " + strconv.FormatInt(r.ID, 10))
+	l.fineLinesAfterID(b, r)
+}
+
+// fineLinesAfterID are fineLines after the infraction's number.
+func (l Locale) fineLinesAfterID(b *strings.Builder, r *InfractionRow) {
+	fmt.Fprintf(b, "\nPatente: %s\nFecha: %s\n", r.Plate, l.when(r.OccurredAt))
 	if r.Code != "" {
 		b.WriteString("Tipo: " + r.Code + " — " + r.Description)
 		if r.LegalRef != "" {
@@ -112,12 +119,23 @@ func (l Locale) fineLines(b *strings.Builder, r *InfractionRow) {
 // issued is the mail that tells the owner a fine was issued: what, where,
 // how much and until when.
 func (l Locale) issued(r *InfractionRow, ownerName string, s fines.Settings) notice {
+	return l.issuedDraft(r, s).notice(r.ID, ownerName)
+}
+
+// issuedDraft is the issued mail without what only the insert knows: the
+// infraction's number and its owner's name. The API's requests render it
+// before they are queued, so that the single writer only joins the parts.
+type issuedDraft struct {
+	plate, afterID, messageID string
+}
+
+// issuedDraft renders the issued mail of r, whose ID and owner are not
+// needed.
+func (l Locale) issuedDraft(r *InfractionRow, s fines.Settings) issuedDraft {
 	a := fines.Assess(r.Fine(), s, *r.IssuedAt, l.Location)
 	var b strings.Builder
-	b.Grow(900)
-	b.WriteString("Hola, " + ownerName + ":\n\n")
-	b.WriteString("Se emitió una multa de tránsito al vehículo de patente " + r.Plate + ", del que usted es titular.\n\n")
-	l.fineLines(&b, r)
+	b.Grow(800)
+	l.fineLinesAfterID(&b, r)
 	b.WriteString("Importe: " + l.money(r.AmountCents) + "\n")
 	if a.DiscountUntil != nil && a.ToPay != nil {
 		fmt.Fprintf(&b, "Pagando hasta el %s: %s (%d %% de descuento).\n", a.DiscountUntil.Display(), l.money(*a.ToPay), s.DiscountPct)
@@ -130,8 +148,16 @@ func (l Locale) issued(r *InfractionRow, ownerName string, s fines.Settings) not
 		b.WriteString(".\n")
 	}
 	l.portalLines(&b)
-	return notice{kind: NoticeIssued, subject: fmt.Sprintf("Multa de tránsito n.º %d — patente %s", r.ID, r.Plate),
-		body: b.String(), messageID: l.newMessageID()}
+	return issuedDraft{plate: r.Plate, afterID: b.String(), messageID: l.newMessageID()}
+}
+
+// notice is the mail of infraction id to its owner ownerName.
+func (d issuedDraft) notice(id int64, ownerName string) notice {
+	n := strconv.FormatInt(id, 10)
+	return notice{kind: NoticeIssued, subject: "Multa de tránsito n.º " + n + " — patente " + d.plate,
+		body: "Hola, " + ownerName + ":\n\nSe emitió una multa de tránsito al vehículo de patente " + d.plate +
+			", del que usted es titular.\n\nInfracción n.º " + n + d.afterID,
+		messageID: d.messageID}
 }
 
 // paid is the mail that confirms a payment.

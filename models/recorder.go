@@ -94,11 +94,14 @@ type recordJob struct {
 	req         RecordRequest
 	vehicle     vehicleRef
 	auditDetail string
-	deadline    time.Time // the request's; zero when it has none
-	state       atomic.Int32
-	result      Recorded
-	err         error
-	done        chan struct{}
+	// issued is the owner's mail of an issued fine, rendered by the
+	// request before it queues (nil when it issues none).
+	issued   *issuedDraft
+	deadline time.Time // the request's; zero when it has none
+	state    atomic.Int32
+	result   Recorded
+	err      error
+	done     chan struct{}
 }
 
 // A job is pending in the queue until the writer takes it into a
@@ -222,6 +225,13 @@ func (r *Recorder) enqueue(ctx context.Context, j *recordJob) error {
 		return err
 	}
 	j.vehicle = vehicle
+	if j.req.Issue != nil {
+		// The mail, now that there is a vehicle: an unknown plate is
+		// answered without it.
+		row := recordedRow(j.req)
+		d := r.s.Locale().issuedDraft(&row, j.req.Issue.settings)
+		j.issued = &d
+	}
 	select {
 	case r.queue <- j:
 		return nil
@@ -338,7 +348,7 @@ func (r *Recorder) writeBatch(batch []*recordJob) error {
 		occurred, audited := tally{}, tally{}
 		for _, j := range taken {
 			j.result, j.err = Recorded{}, nil
-			rec, err := insertInfraction(ctx, tx, st, j.req, j.vehicle)
+			rec, err := insertInfraction(ctx, tx, st, j.req, j.vehicle, j.issued)
 			switch {
 			case errors.Is(err, ErrNotFound):
 				j.err = err
@@ -457,7 +467,7 @@ func recordInTx(ctx context.Context, tx bun.Tx, s *Store, req RecordRequest) (Re
 	if err != nil {
 		return Recorded{}, err
 	}
-	return insertInfraction(ctx, tx, st, req, vehicle)
+	return insertInfraction(ctx, tx, st, req, vehicle, nil)
 }
 
 // vehicleRef is the vehicle an infraction is recorded against. Its PersonID
@@ -485,8 +495,9 @@ func lookupVehicle(ctx context.Context, stmt *sql.Stmt, plate string) (vehicleRe
 // insertInfraction records req against vehicle inside tx, charged to the
 // vehicle's owner at that moment. A vehicle deleted since it was looked up
 // fails this insert alone (no owner, or the foreign key) as ErrNotFound. A
-// repeated idempotency key returns the first row.
-func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req RecordRequest, vehicle vehicleRef) (Recorded, error) {
+// repeated idempotency key returns the first row. An issued fine's mail is
+// draft when the caller rendered it already (Record), or rendered here.
+func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req RecordRequest, vehicle vehicleRef, draft *issuedDraft) (Recorded, error) {
 	var key any
 	if req.IdempotencyKey != "" {
 		key = req.IdempotencyKey
@@ -518,31 +529,43 @@ func insertInfraction(ctx context.Context, tx bun.Tx, st *infractionStmts, req R
 	case err != nil:
 		return Recorded{}, fmt.Errorf("models: insert infraction: %w", err)
 	}
-	row := InfractionRow{
-		ID: id, Plate: req.Plate, Brand: vehicle.Brand, Color: vehicle.Color,
-		OccurredAt: req.OccurredAt.UTC(), RecordedAt: t, Comments: req.Comments,
-		OfficerName: req.Officer.Name, OfficerBadge: req.Officer.Badge, Status: StatusValid,
-		Latitude: req.Place.Lat, Longitude: req.Place.Lon, Place: req.Place.Description,
-	}
+	row := recordedRow(req)
+	row.ID, row.Brand, row.Color, row.RecordedAt = id, vehicle.Brand, vehicle.Color, t
 	if req.Issue == nil {
 		if err := st.owner.QueryRowContext(ctx, id).Scan(&row.PersonID); err != nil {
 			return Recorded{}, fmt.Errorf("models: infraction owner: %w", err)
 		}
 		return Recorded{Infraction: row}, nil
 	}
-	iss := req.Issue
-	issued := iss.IssuedAt
-	row.TypeID, row.Code, row.Description, row.LegalRef, row.Severity = &iss.Type.ID, iss.Type.Code, iss.Type.Description, iss.Type.LegalRef, iss.Type.Severity
-	row.Units, row.Points, row.AmountCents, row.IssuedAt = iss.Units, iss.Points, iss.AmountCents, &issued
 	var email, name string
 	if err := st.contact.QueryRowContext(ctx, id).Scan(&row.PersonID, &email, &name); err != nil {
 		return Recorded{}, fmt.Errorf("models: infraction owner: %w", err)
 	}
-	n := st.store.Locale().issued(&row, name, iss.settings)
+	if draft == nil {
+		d := st.store.Locale().issuedDraft(&row, req.Issue.settings)
+		draft = &d
+	}
+	n := draft.notice(id, name)
 	if _, err := st.notice.ExecContext(ctx, email, n.kind, id, n.subject, n.body, n.messageID, ts, ts, ts); err != nil {
 		return Recorded{}, fmt.Errorf("models: notification: %w", err)
 	}
 	return Recorded{Infraction: row}, nil
+}
+
+// recordedRow is the infraction req stores, as far as req tells it: not
+// its id, time of recording, vehicle's brand and color or owner.
+func recordedRow(req RecordRequest) InfractionRow {
+	row := InfractionRow{
+		Plate: req.Plate, OccurredAt: req.OccurredAt.UTC(), Comments: req.Comments,
+		OfficerName: req.Officer.Name, OfficerBadge: req.Officer.Badge, Status: StatusValid,
+		Latitude: req.Place.Lat, Longitude: req.Place.Lon, Place: req.Place.Description,
+	}
+	if iss := req.Issue; iss != nil {
+		issued := iss.IssuedAt
+		row.TypeID, row.Code, row.Description, row.LegalRef, row.Severity = &iss.Type.ID, iss.Type.Code, iss.Type.Description, iss.Type.LegalRef, iss.Type.Severity
+		row.Units, row.Points, row.AmountCents, row.IssuedAt = iss.Units, iss.Points, iss.AmountCents, &issued
+	}
+	return row
 }
 
 // replayIdempotent returns the infraction already stored under req's

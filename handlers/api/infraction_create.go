@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -169,8 +168,8 @@ func DecodeInfraction(body []byte, loc *time.Location, now time.Time, tariff *mo
 	case !ok || isNull(raw):
 		fe.Add("placa_patente", "es obligatoria")
 	default:
-		var plate string
-		if err := json.Unmarshal(raw, &plate); err != nil {
+		plate, err := jsonString(raw)
+		if err != nil {
 			fe.Add("placa_patente", "debe ser un texto")
 			break
 		}
@@ -196,7 +195,8 @@ func DecodeInfraction(body []byte, loc *time.Location, now time.Time, tariff *mo
 	}
 
 	if raw, ok := fields["comentarios"]; ok && !isNull(raw) {
-		if err := json.Unmarshal(raw, &req.Comments); err != nil {
+		var err error
+		if req.Comments, err = jsonString(raw); err != nil {
 			fe.Add("comentarios", "debe ser un texto")
 		} else if msg := rules.CheckComments(req.Comments); msg != "" {
 			fe.Add("comentarios", msg)
@@ -204,7 +204,8 @@ func DecodeInfraction(body []byte, loc *time.Location, now time.Time, tariff *mo
 	}
 
 	if raw, ok := fields[rules.FieldCode]; ok && !isNull(raw) {
-		if err := json.Unmarshal(raw, &req.Code); err != nil {
+		var err error
+		if req.Code, err = jsonString(raw); err != nil {
 			fe.Add(rules.FieldCode, "debe ser un texto: el código de un tipo del catálogo")
 		} else if req.Code = rules.NormalizeCode(req.Code); req.Code != "" {
 			switch {
@@ -262,11 +263,11 @@ func decodePlace(raw json.RawMessage) (rules.Place, string) {
 		if !ok || isNull(v) {
 			return nil, ""
 		}
-		var n json.Number
-		if v[0] == '"' || json.Unmarshal(v, &n) != nil {
+		// v is valid JSON (decodeMembers): a number when it starts so.
+		if v[0] != '-' && (v[0] < '0' || v[0] > '9') {
 			return nil, "«" + name + "» debe ser un número"
 		}
-		f, err := n.Float64()
+		f, err := strconv.ParseFloat(string(v), 64)
 		if err != nil {
 			return nil, "«" + name + "» debe ser un número"
 		}
@@ -280,7 +281,8 @@ func decodePlace(raw json.RawMessage) (rules.Place, string) {
 		return p, msg
 	}
 	if v, ok := fields["descripcion"]; ok && !isNull(v) {
-		if json.Unmarshal(v, &p.Description) != nil {
+		var err error
+		if p.Description, err = jsonString(v); err != nil {
 			return p, "«descripcion» debe ser un texto"
 		}
 	}
@@ -293,27 +295,40 @@ var infractionMembers = []string{"placa_patente", "timestamp", "comentarios", ru
 // decodeMembers reads a JSON object's members. ok is false when body is not
 // one JSON object. Each member that is not one of known, is given twice, or
 // holds a lone UTF-16 surrogate escape (which Go would decode as U+FFFD) gets
-// a message under its name in fe.
+// a message under its name in fe. Each value is a slice of body, not a copy.
+//
+// It runs on every API write, so it walks the object itself once json.Valid
+// has checked the text (allocating the map and the names, nothing per
+// byte), rather than through json.Decoder's tokens; decode_members_test.go
+// holds it to the Decoder's answers.
 func decodeMembers(body []byte, known []string) (fields map[string]json.RawMessage, fe rules.FieldErrors, ok bool) {
-	fields, fe = map[string]json.RawMessage{}, rules.FieldErrors{}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+	if !json.Valid(body) {
 		return nil, nil, false
 	}
-	for dec.More() {
-		start := dec.InputOffset()
-		tok, err := dec.Token()
+	i := skipJSONSpace(body, 0)
+	if body[i] != '{' {
+		return nil, nil, false
+	}
+	fields, fe = make(map[string]json.RawMessage, len(known)), rules.FieldErrors{}
+	// body is one valid JSON value: after '{' come "name": value pairs
+	// separated by commas, then '}'.
+	for i = skipJSONSpace(body, i+1); body[i] != '}'; {
+		end := jsonValueEnd(body, i)
+		rawName := body[i:end]
+		name, err := jsonString(rawName)
 		if err != nil {
 			return nil, nil, false
 		}
-		name, _ := tok.(string)
-		rawName := body[start:dec.InputOffset()]
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, nil, false
+		i = skipJSONSpace(body, skipJSONSpace(body, end)+1) // past ':'
+		end = jsonValueEnd(body, i)
+		raw := json.RawMessage(body[i:end:end])
+		if i = skipJSONSpace(body, end); body[i] == ',' {
+			i = skipJSONSpace(body, i+1)
 		}
-		if r := []rune(name); len(r) > 64 {
-			name = string(r[:64]) + "…"
+		if len(name) > 64 {
+			if r := []rune(name); len(r) > 64 {
+				name = string(r[:64]) + "…"
+			}
 		}
 		_, seen := fields[name]
 		switch {
@@ -328,13 +343,72 @@ func decodeMembers(body []byte, known []string) (fields map[string]json.RawMessa
 			fields[name] = raw
 		}
 	}
-	if _, err := dec.Token(); err != nil {
-		return nil, nil, false
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, nil, false
-	}
 	return fields, fe, true
+}
+
+// skipJSONSpace returns the index of the first byte of b at or after i that
+// is not JSON white space (len(b) when there is none).
+func skipJSONSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// jsonValueEnd returns the index just past the JSON value that starts at
+// b[i], which must be valid JSON text (json.Valid).
+func jsonValueEnd(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		for i++; b[i] != '"'; i++ {
+			if b[i] == '\\' {
+				i++
+			}
+		}
+		return i + 1
+	case '{', '[':
+		for depth := 0; ; i++ {
+			switch b[i] {
+			case '"':
+				i = jsonValueEnd(b, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+	}
+	for i < len(b) && !strings.ContainsRune(",:}] \t\n\r", rune(b[i])) {
+		i++
+	}
+	return i
+}
+
+// jsonString decodes a JSON value that should be a string, as
+// json.Unmarshal would into a string, without its scan when the text needs
+// no unescaping.
+func jsonString(raw []byte) (string, error) {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && bytes.IndexByte(inner, '"') < 0 && plainText(inner) {
+			return string(inner), nil
+		}
+	}
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err
+}
+
+// plainText reports whether b is valid UTF-8 without control characters,
+// which a JSON string holds verbatim.
+func plainText(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return false
+		}
+	}
+	return utf8.Valid(b)
 }
 
 // loneSurrogate reports whether a piece of JSON text has a \uD800–\uDFFF
@@ -379,8 +453,8 @@ func decodeTimestamp(raw json.RawMessage, loc *time.Location, now time.Time) (ti
 	var err error
 	switch raw[0] {
 	case '"':
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
+		s, serr := jsonString(raw)
+		if serr != nil {
 			return t, "debe ser un texto o un número"
 		}
 		t, err = rules.ParseTimestamp(s, loc, now)

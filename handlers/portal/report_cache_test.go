@@ -2,11 +2,13 @@ package portal_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -141,6 +143,51 @@ func TestReportPageKeepsVisitsApart(t *testing.T) {
 			if strings.Contains(body, anaToken) || strings.Contains(body, otherToken) {
 				t.Error("a report page carries a visit's CSRF token")
 			}
+		}
+	}
+}
+
+// Visits that miss the cache at once (a busy person's page right after a
+// write) share one build: each gets the whole report with the write on it.
+func TestReportPageMissedAtOnce(t *testing.T) {
+	e := testenv.Demo(t, handlers.Config{})
+	base := "http://" + e.Listen()
+	const path = "/consulta?email=" + testenv.DemoEmail
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	get := func() (string, error) {
+		resp, err := client.Get(base + path)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("status %d", resp.StatusCode)
+		}
+		return printedAt.ReplaceAllString(string(b), ""), err
+	}
+	if _, err := get(); err != nil {
+		t.Fatal(err)
+	}
+	if resp, b := e.Send(t, "POST", "/cargar_infraccion", e.Token, `{"placa_patente":"AB123CD","comentarios":"Todos a la vez"}`); resp.StatusCode != 200 {
+		t.Fatalf("new fine: %d %s", resp.StatusCode, b)
+	}
+	const visits = 16
+	bodies, errs := make([]string, visits), make([]error, visits)
+	var wg sync.WaitGroup
+	for i := range visits {
+		wg.Go(func() { bodies[i], errs[i] = get() })
+	}
+	wg.Wait()
+	for i := range visits {
+		if errs[i] != nil {
+			t.Fatalf("visit %d: %v", i, errs[i])
+		}
+		if !strings.Contains(bodies[i], "Todos a la vez") {
+			t.Errorf("visit %d does not show the new fine", i)
+		}
+		if rows := strings.Count(bodies[i], `data-testid="infraction-row"`); rows != strings.Count(bodies[0], `data-testid="infraction-row"`) {
+			t.Errorf("visit %d shows %d fines, visit 0 another number", i, rows)
 		}
 	}
 }

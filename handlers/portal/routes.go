@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gorilla/securecookie"
+	"golang.org/x/sync/singleflight"
 
 	"transito/handlers/web"
 	"transito/models"
@@ -43,6 +44,8 @@ type Handler struct {
 	cfg   Config
 	codec *securecookie.SecureCookie
 	parts partCache
+	// building is the part builds in flight, one per key and stamp.
+	building singleflight.Group
 }
 
 // New builds the portal's handlers.

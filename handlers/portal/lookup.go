@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"time"
@@ -74,7 +75,7 @@ func (h *Handler) lookup(c *fiber.Ctx) error {
 		}
 	}
 	if person == nil {
-		person, err = h.store.PersonByEmail(ctx, email)
+		person, err = h.personByEmail(ctx, email)
 		if errors.Is(err, models.ErrNotFound) {
 			return unknownEmail()
 		}
@@ -90,6 +91,23 @@ func (h *Handler) lookup(c *fiber.Ctx) error {
 	l.Email, l.Plate, l.Document, l.Notice = email, plate, document, notice
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return h.renderLookup(c, fiber.StatusOK, l)
+}
+
+// personByEmail is the person with the e-mail, from the cache while the
+// data has not changed since it was read. Unknown addresses are not kept.
+func (h *Handler) personByEmail(ctx context.Context, email string) (*models.Person, error) {
+	data, cacheable := h.store.DataVersion(ctx)
+	key := rules.NormalizeEmail(email)
+	if cacheable {
+		if p, ok := h.persons.get(key, data); ok {
+			return p, nil
+		}
+	}
+	p, err := h.store.PersonByEmail(ctx, key)
+	if err == nil && cacheable {
+		h.persons.put(key, data, p)
+	}
+	return p, err
 }
 
 // provenByVisit is the person with email when the visit already proved

@@ -43,7 +43,10 @@ type Handler struct {
 	store *models.Store
 	cfg   Config
 	codec *securecookie.SecureCookie
-	parts partCache
+	parts *stampedCache[partKey, partStamp, *reportPart]
+	// persons are the persons found by e-mail, stamped with the data
+	// version: a report served from the cache reads nothing.
+	persons *stampedCache[string, int64, *models.Person]
 	// building is the part builds in flight, one per key and stamp.
 	building singleflight.Group
 }
@@ -59,7 +62,9 @@ func New(store *models.Store, cfg Config) *Handler {
 	if !rules.ValidAccess(cfg.Access) {
 		cfg.Access = rules.AccessOpen
 	}
-	return &Handler{store: store, cfg: cfg, codec: newCodec(cfg.Key)}
+	return &Handler{store: store, cfg: cfg, codec: newCodec(cfg.Key),
+		parts:   newStampedCache[partKey, partStamp](partCacheBytes, (*reportPart).size),
+		persons: newStampedCache[string, int64](personCacheBytes, personSize)}
 }
 
 func (h *Handler) verified() bool { return h.cfg.Access == rules.AccessVerified }

@@ -56,7 +56,7 @@ func (h *Handler) lookup(c *fiber.Ctx) error {
 	var notice string
 	provenNow := false
 	if plate != "" || document != "" || h.verified() {
-		person, err = h.store.ProvePerson(ctx, email, plate, document)
+		person, err = h.provePerson(ctx, email, plate, document)
 		switch {
 		case err == nil:
 			provenNow = true
@@ -96,16 +96,35 @@ func (h *Handler) lookup(c *fiber.Ctx) error {
 // personByEmail is the person with the e-mail, from the cache while the
 // data has not changed since it was read. Unknown addresses are not kept.
 func (h *Handler) personByEmail(ctx context.Context, email string) (*models.Person, error) {
+	email = rules.NormalizeEmail(email)
+	return h.remember(ctx, h.persons, proofKey{email: email}, func() (*models.Person, error) {
+		return h.store.PersonByEmail(ctx, email)
+	})
+}
+
+// provePerson is the person with the e-mail when the plate or the document
+// is theirs (models.Store.ProvePerson). A proof that held is kept while the
+// data has not changed; one that failed is checked again each time, so a
+// wrong proof costs what an unknown address costs.
+func (h *Handler) provePerson(ctx context.Context, email, plate, document string) (*models.Person, error) {
+	k := proofKey{email: rules.NormalizeEmail(email), plate: rules.NormalizePlate(plate), document: rules.NormalizeDocument(document), proof: true}
+	return h.remember(ctx, h.persons, k, func() (*models.Person, error) {
+		return h.store.ProvePerson(ctx, email, plate, document)
+	})
+}
+
+// remember returns the person the cache holds for k at the data version,
+// or reads it (and keeps it when found).
+func (h *Handler) remember(ctx context.Context, cache *stampedCache[proofKey, int64, *models.Person], k proofKey, read func() (*models.Person, error)) (*models.Person, error) {
 	data, cacheable := h.store.DataVersion(ctx)
-	key := rules.NormalizeEmail(email)
 	if cacheable {
-		if p, ok := h.persons.get(key, data); ok {
+		if p, ok := cache.get(k, data); ok {
 			return p, nil
 		}
 	}
-	p, err := h.store.PersonByEmail(ctx, key)
+	p, err := read()
 	if err == nil && cacheable {
-		h.persons.put(key, data, p)
+		cache.put(k, data, p)
 	}
 	return p, err
 }

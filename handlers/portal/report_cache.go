@@ -49,9 +49,16 @@ type partStamp struct {
 // personCacheBytes bounds the memory of the persons found by e-mail.
 const personCacheBytes = 4 << 20
 
+// proofKey is how a person was found: by the e-mail alone, or (proof) by
+// the e-mail with a plate or a document, normalised.
+type proofKey struct {
+	email, plate, document string
+	proof                  bool
+}
+
 // personSize is about the memory a cached person holds.
 func personSize(p *models.Person) int {
-	return 160 + len(p.Name) + len(p.Email) + len(p.DocumentText()) + len(p.NameKey) + len(p.SearchKey)
+	return 256 + len(p.Name) + len(p.Email) + len(p.DocumentText()) + len(p.NameKey) + len(p.SearchKey)
 }
 
 type stamped[S comparable, V any] struct {

@@ -191,3 +191,22 @@ func TestReportPageMissedAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// A proof that held is remembered only while the data stays as it was: once
+// the plate passes to another owner it proves nothing.
+func TestProofFollowsATransfer(t *testing.T) {
+	e := testenv.Demo(t, handlers.Config{ReportAccess: rules.AccessVerified})
+	const path = "/consulta?email=" + testenv.DemoEmail + "&placa_patente=AC456EF"
+	for range 2 {
+		if resp, _ := e.Client().Get(path); resp.StatusCode != http.StatusOK {
+			t.Fatalf("Ana's plate: %d, want 200", resp.StatusCode)
+		}
+	}
+	csv := "nombre,email,placa_patente,marca,color\nOtra Persona,otra@example.com,AC456EF,Ford,Gris\n"
+	if _, err := e.Store.Import(context.Background(), strings.NewReader(csv), models.CLIActor, false); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := e.Client().Get(path); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the plate sold to another person still proves Ana: %d, want 404", resp.StatusCode)
+	}
+}

@@ -44,9 +44,10 @@ type Handler struct {
 	cfg   Config
 	codec *securecookie.SecureCookie
 	parts *stampedCache[partKey, partStamp, *reportPart]
-	// persons are the persons found by e-mail, stamped with the data
-	// version: a report served from the cache reads nothing.
-	persons *stampedCache[string, int64, *models.Person]
+	// persons are the persons found by e-mail (and proved by a plate or a
+	// document), stamped with the data version: a report served from the
+	// cache reads nothing.
+	persons *stampedCache[proofKey, int64, *models.Person]
 	// building is the part builds in flight, one per key and stamp.
 	building singleflight.Group
 }
@@ -64,7 +65,7 @@ func New(store *models.Store, cfg Config) *Handler {
 	}
 	return &Handler{store: store, cfg: cfg, codec: newCodec(cfg.Key),
 		parts:   newStampedCache[partKey, partStamp](partCacheBytes, (*reportPart).size),
-		persons: newStampedCache[string, int64](personCacheBytes, personSize)}
+		persons: newStampedCache[proofKey, int64](personCacheBytes, personSize)}
 }
 
 func (h *Handler) verified() bool { return h.cfg.Access == rules.AccessVerified }

@@ -10,7 +10,9 @@
 # 127.0.0.1 and runs wrk against GET /consulta?email= (open mode: the whole
 # HTML page with the summary, a_pagar per fine and its reason) and the same
 # with placa_patente (the proof checked, the visit cookie signed, the
-# actions and documents offered). Prints req/s, p50 and p99.
+# actions and documents offered). Prints the page's bytes, req/s, p50, p99
+# and the CPU per request of the server and of wrk (load-insensitive,
+# unlike req/s on a shared machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,22 +49,32 @@ seq "$FINES" | xargs -P 8 -I{} curl -fs -o /dev/null -X POST "http://127.0.0.1:$
   -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   -d '{"placa_patente":"BENCH01","comentarios":"Estacionamiento prohibido","codigo":"'"$code"'"}'
 
-summary() { # name, wrk output
-  awk -v name="$1" '
+# CPU of a process so far, in clock ticks (user + system).
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+summary() { # name, url: runs wrk and prints a row of the table
+  local before after wrkcpu out bytes
+  bytes=$(curl -fs -o /dev/null -w '%{size_download}' -H 'Accept: text/html' "$2")
+  before=$(ticks "$pid")
+  out=$(/usr/bin/time -f '%U %S' -o "$work/wrk.time" \
+    wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H 'Accept: text/html' "$2")
+  after=$(ticks "$pid")
+  wrkcpu=$(awk '{print $1 + $2}' "$work/wrk.time")
+  awk -v name="$1" -v bytes="$bytes" -v server=$(( after - before )) -v hz="$hz" -v wrkcpu="$wrkcpu" '
+    /requests in/ {n=$1}
     /Requests\/sec/ {rps=$2}
     /^ +50%/ {p50=$2}
     /^ +99%/ {p99=$2}
     /Non-2xx/ {bad=$NF}
-    END {printf "| %s | %.0f | %s | %s | %s |\n", name, rps, p50, p99, (bad==""?0:bad)}' <<<"$2"
+    END {printf "| %s | %d | %.0f | %s | %s | %.0f µs | %.0f µs | %s |\n", name, bytes, rps, p50, p99,
+      server / hz * 1e6 / n, wrkcpu * 1e6 / n, (bad==""?0:bad)}' <<<"$out"
 }
-load() { wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H 'Accept: text/html' "$@"; }
-page=$(load "http://127.0.0.1:$PORT/consulta?email=frecuente@example.com")
-proven=$(load "http://127.0.0.1:$PORT/consulta?email=frecuente@example.com&placa_patente=BENCH01")
 rows=$(curl -fs "http://127.0.0.1:$PORT/consulta?email=frecuente@example.com" | grep -o 'data-testid="infraction-row"' | wc -l)
 
 echo
 echo "SQLite; $CONNS connections, $DURATION, wrk -t$THREADS on the same machine ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)); a report of $rows fines (codigo $code)"
-echo "| page | req/s | p50 | p99 | non-2xx |"
-echo "|---|---|---|---|---|"
-summary "GET /consulta?email= (200 fines)" "$page"
-summary "GET /consulta?email=&placa_patente= (proven)" "$proven"
+echo "CPU per request: the server's (user + system, from /proc) and wrk's, over the run's requests"
+echo "| page | bytes | req/s | p50 | p99 | server CPU/req | wrk CPU/req | non-2xx |"
+echo "|---|---|---|---|---|---|---|---|"
+summary "GET /consulta?email= (200 fines)" "http://127.0.0.1:$PORT/consulta?email=frecuente@example.com"
+summary "GET /consulta?email=&placa_patente= (proven)" "http://127.0.0.1:$PORT/consulta?email=frecuente@example.com&placa_patente=BENCH01"

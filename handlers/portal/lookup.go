@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"time"
@@ -55,7 +56,7 @@ func (h *Handler) lookup(c *fiber.Ctx) error {
 	var notice string
 	provenNow := false
 	if plate != "" || document != "" || h.verified() {
-		person, err = h.store.ProvePerson(ctx, email, plate, document)
+		person, err = h.provePerson(ctx, email, plate, document)
 		switch {
 		case err == nil:
 			provenNow = true
@@ -74,7 +75,7 @@ func (h *Handler) lookup(c *fiber.Ctx) error {
 		}
 	}
 	if person == nil {
-		person, err = h.store.PersonByEmail(ctx, email)
+		person, err = h.personByEmail(ctx, email)
 		if errors.Is(err, models.ErrNotFound) {
 			return unknownEmail()
 		}
@@ -90,6 +91,42 @@ func (h *Handler) lookup(c *fiber.Ctx) error {
 	l.Email, l.Plate, l.Document, l.Notice = email, plate, document, notice
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return h.renderLookup(c, fiber.StatusOK, l)
+}
+
+// personByEmail is the person with the e-mail, from the cache while the
+// data has not changed since it was read. Unknown addresses are not kept.
+func (h *Handler) personByEmail(ctx context.Context, email string) (*models.Person, error) {
+	email = rules.NormalizeEmail(email)
+	return h.remember(ctx, h.persons, proofKey{email: email}, func() (*models.Person, error) {
+		return h.store.PersonByEmail(ctx, email)
+	})
+}
+
+// provePerson is the person with the e-mail when the plate or the document
+// is theirs (models.Store.ProvePerson). A proof that held is kept while the
+// data has not changed; one that failed is checked again each time, so a
+// wrong proof costs what an unknown address costs.
+func (h *Handler) provePerson(ctx context.Context, email, plate, document string) (*models.Person, error) {
+	k := proofKey{email: rules.NormalizeEmail(email), plate: rules.NormalizePlate(plate), document: rules.NormalizeDocument(document), proof: true}
+	return h.remember(ctx, h.persons, k, func() (*models.Person, error) {
+		return h.store.ProvePerson(ctx, email, plate, document)
+	})
+}
+
+// remember returns the person the cache holds for k at the data version,
+// or reads it (and keeps it when found).
+func (h *Handler) remember(ctx context.Context, cache *stampedCache[proofKey, int64, *models.Person], k proofKey, read func() (*models.Person, error)) (*models.Person, error) {
+	data, cacheable := h.store.DataVersion(ctx)
+	if cacheable {
+		if p, ok := cache.get(k, data); ok {
+			return p, nil
+		}
+	}
+	p, err := read()
+	if err == nil && cacheable {
+		cache.put(k, data, p)
+	}
+	return p, err
 }
 
 // provenByVisit is the person with email when the visit already proved

@@ -116,6 +116,30 @@ func TestReportShowsWhatIsOwedAndUntilWhen(t *testing.T) {
 	}
 }
 
+// The demo's annulled fines say so on the portal with the reason meant for
+// the citizen: the one annulled by the authority its public reason (never
+// the internal motivo), the one whose descargo was accepted the resolution.
+func TestDemoAnnulledFinesShowTheirPublicReason(t *testing.T) {
+	e := testenv.Demo(t, handlers.Config{})
+	for email, want := range map[string]string{
+		"elena.sosa@example.com":      "Anulada de oficio: error en la identificación del vehículo.",
+		"diego.fernandez@example.com": "El titular acreditó su credencial de estacionamiento vigente",
+	} {
+		resp, doc := e.Client().Get("/consulta?email=" + email)
+		testenv.WantStatus(t, resp, http.StatusOK)
+		annulled := doc.Find(`[data-testid="infraction-row"][data-status="anulada"]`)
+		if annulled.Length() != 1 {
+			t.Fatalf("%s: %d annulled fines, want 1", email, annulled.Length())
+		}
+		if got := annulled.Find(`[data-testid="void-reason"]`).Text(); !strings.Contains(got, want) {
+			t.Errorf("%s: the annulled fine says %q, want %q", email, got, want)
+		}
+		if html, _ := doc.Html(); strings.Contains(html, "Patente mal leída") {
+			t.Errorf("%s: the portal shows the internal reason of the annulment", email)
+		}
+	}
+}
+
 func cookie(resp *http.Response, name string) *http.Cookie {
 	for _, c := range resp.Cookies() {
 		if c.Name == name {

@@ -46,16 +46,32 @@ func (h *Handler) reportPart(ctx context.Context, person int64, proven bool) (*r
 	data, cacheable := h.store.DataVersion(ctx)
 	key := partKey{person: person, proven: proven}
 	stamp := partStamp{data: data, tariff: tariff.Version, day: fines.DateOf(now, h.cfg.Location)}
-	if cacheable {
+	if !cacheable {
+		return h.buildPart(ctx, person, proven, tariff, now)
+	}
+	if p, ok := h.parts.get(key, stamp); ok {
+		return p, nil
+	}
+	// One build per miss: the visits that miss at once (a busy person's
+	// page after a write) wait for it rather than each reading and
+	// rendering the same fines. The build is not the first visitor's to
+	// cancel.
+	flight := strconv.FormatInt(person, 10) + "/" + strconv.FormatBool(proven) + "/" +
+		strconv.FormatInt(data, 10) + "/" + tariff.Version + "/" + stamp.day.String()
+	v, err, _ := h.building.Do(flight, func() (any, error) {
 		if p, ok := h.parts.get(key, stamp); ok {
 			return p, nil
 		}
+		p, err := h.buildPart(context.WithoutCancel(ctx), person, proven, tariff, now)
+		if err == nil {
+			h.parts.put(key, stamp, p)
+		}
+		return p, err
+	})
+	if err != nil {
+		return nil, err
 	}
-	p, err := h.buildPart(ctx, person, proven, tariff, now)
-	if err == nil && cacheable {
-		h.parts.put(key, stamp, p)
-	}
-	return p, err
+	return v.(*reportPart), nil
 }
 
 // buildPart reads the fines of person id and renders their part of the

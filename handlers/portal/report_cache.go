@@ -3,6 +3,7 @@ package portal
 import (
 	"sync"
 
+	"transito/models"
 	"transito/models/fines"
 	"transito/views"
 )
@@ -45,39 +46,62 @@ type partStamp struct {
 	day    fines.Date
 }
 
-type partEntry struct {
-	stamp partStamp
-	part  *reportPart
+// personCacheBytes bounds the memory of the persons found by e-mail.
+const personCacheBytes = 4 << 20
+
+// proofKey is how a person was found: by the e-mail alone, or (proof) by
+// the e-mail with a plate or a document, normalised.
+type proofKey struct {
+	email, plate, document string
+	proof                  bool
 }
 
-// partCache keeps built parts until what they depend on changes. It is
-// bounded in bytes: when full it starts over. Its parts are never modified.
-type partCache struct {
+// personSize is about the memory a cached person holds.
+func personSize(p *models.Person) int {
+	return 256 + len(p.Name) + len(p.Email) + len(p.DocumentText()) + len(p.NameKey) + len(p.SearchKey)
+}
+
+type stamped[S comparable, V any] struct {
+	stamp S
+	value V
+}
+
+// stampedCache keeps values until what they depend on (the stamp) changes.
+// It is bounded in bytes (size says a value's): when full it starts over.
+// Its values are shared and never modified.
+type stampedCache[K, S comparable, V any] struct {
+	limit int
+	size  func(V) int
+
 	mu    sync.RWMutex
-	m     map[partKey]partEntry
+	m     map[K]stamped[S, V]
 	bytes int
 }
 
-func (pc *partCache) get(k partKey, stamp partStamp) (*reportPart, bool) {
-	pc.mu.RLock()
-	defer pc.mu.RUnlock()
-	e, ok := pc.m[k]
-	return e.part, ok && e.stamp == stamp
+func newStampedCache[K, S comparable, V any](limit int, size func(V) int) *stampedCache[K, S, V] {
+	return &stampedCache[K, S, V]{limit: limit, size: size}
 }
 
-func (pc *partCache) put(k partKey, stamp partStamp, p *reportPart) {
-	size := p.size()
-	if size > partCacheBytes/4 {
+func (c *stampedCache[K, S, V]) get(k K, stamp S) (V, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e, ok := c.m[k]
+	return e.value, ok && e.stamp == stamp
+}
+
+func (c *stampedCache[K, S, V]) put(k K, stamp S, v V) {
+	size := c.size(v)
+	if size > c.limit/4 {
 		return
 	}
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	if old, ok := pc.m[k]; ok {
-		pc.bytes -= old.part.size()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.m[k]; ok {
+		c.bytes -= c.size(old.value)
 	}
-	if pc.m == nil || pc.bytes+size > partCacheBytes {
-		pc.m, pc.bytes = make(map[partKey]partEntry), 0
+	if c.m == nil || c.bytes+size > c.limit {
+		c.m, c.bytes = make(map[K]stamped[S, V]), 0
 	}
-	pc.m[k] = partEntry{stamp: stamp, part: p}
-	pc.bytes += size
+	c.m[k] = stamped[S, V]{stamp: stamp, value: v}
+	c.bytes += size
 }

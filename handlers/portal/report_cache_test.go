@@ -2,11 +2,13 @@ package portal_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -142,5 +144,69 @@ func TestReportPageKeepsVisitsApart(t *testing.T) {
 				t.Error("a report page carries a visit's CSRF token")
 			}
 		}
+	}
+}
+
+// Visits that miss the cache at once (a busy person's page right after a
+// write) share one build: each gets the whole report with the write on it.
+func TestReportPageMissedAtOnce(t *testing.T) {
+	e := testenv.Demo(t, handlers.Config{})
+	base := "http://" + e.Listen()
+	const path = "/consulta?email=" + testenv.DemoEmail
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	get := func() (string, error) {
+		resp, err := client.Get(base + path)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("status %d", resp.StatusCode)
+		}
+		return printedAt.ReplaceAllString(string(b), ""), err
+	}
+	if _, err := get(); err != nil {
+		t.Fatal(err)
+	}
+	if resp, b := e.Send(t, "POST", "/cargar_infraccion", e.Token, `{"placa_patente":"AB123CD","comentarios":"Todos a la vez"}`); resp.StatusCode != 200 {
+		t.Fatalf("new fine: %d %s", resp.StatusCode, b)
+	}
+	const visits = 16
+	bodies, errs := make([]string, visits), make([]error, visits)
+	var wg sync.WaitGroup
+	for i := range visits {
+		wg.Go(func() { bodies[i], errs[i] = get() })
+	}
+	wg.Wait()
+	for i := range visits {
+		if errs[i] != nil {
+			t.Fatalf("visit %d: %v", i, errs[i])
+		}
+		if !strings.Contains(bodies[i], "Todos a la vez") {
+			t.Errorf("visit %d does not show the new fine", i)
+		}
+		if rows := strings.Count(bodies[i], `data-testid="infraction-row"`); rows != strings.Count(bodies[0], `data-testid="infraction-row"`) {
+			t.Errorf("visit %d shows %d fines, visit 0 another number", i, rows)
+		}
+	}
+}
+
+// A proof that held is remembered only while the data stays as it was: once
+// the plate passes to another owner it proves nothing.
+func TestProofFollowsATransfer(t *testing.T) {
+	e := testenv.Demo(t, handlers.Config{ReportAccess: rules.AccessVerified})
+	const path = "/consulta?email=" + testenv.DemoEmail + "&placa_patente=AC456EF"
+	for range 2 {
+		if resp, _ := e.Client().Get(path); resp.StatusCode != http.StatusOK {
+			t.Fatalf("Ana's plate: %d, want 200", resp.StatusCode)
+		}
+	}
+	csv := "nombre,email,placa_patente,marca,color\nOtra Persona,otra@example.com,AC456EF,Ford,Gris\n"
+	if _, err := e.Store.Import(context.Background(), strings.NewReader(csv), models.CLIActor, false); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := e.Client().Get(path); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the plate sold to another person still proves Ana: %d, want 404", resp.StatusCode)
 	}
 }

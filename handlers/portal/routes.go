@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gorilla/securecookie"
+	"golang.org/x/sync/singleflight"
 
 	"transito/handlers/web"
 	"transito/models"
@@ -42,7 +43,13 @@ type Handler struct {
 	store *models.Store
 	cfg   Config
 	codec *securecookie.SecureCookie
-	parts partCache
+	parts *stampedCache[partKey, partStamp, *reportPart]
+	// persons are the persons found by e-mail (and proved by a plate or a
+	// document), stamped with the data version: a report served from the
+	// cache reads nothing.
+	persons *stampedCache[proofKey, int64, *models.Person]
+	// building is the part builds in flight, one per key and stamp.
+	building singleflight.Group
 }
 
 // New builds the portal's handlers.
@@ -56,7 +63,9 @@ func New(store *models.Store, cfg Config) *Handler {
 	if !rules.ValidAccess(cfg.Access) {
 		cfg.Access = rules.AccessOpen
 	}
-	return &Handler{store: store, cfg: cfg, codec: newCodec(cfg.Key)}
+	return &Handler{store: store, cfg: cfg, codec: newCodec(cfg.Key),
+		parts:   newStampedCache[partKey, partStamp](partCacheBytes, (*reportPart).size),
+		persons: newStampedCache[proofKey, int64](personCacheBytes, personSize)}
 }
 
 func (h *Handler) verified() bool { return h.cfg.Access == rules.AccessVerified }

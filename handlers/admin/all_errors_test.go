@@ -82,7 +82,7 @@ func TestBulkAnnul(t *testing.T) {
 	if n := testenv.Testid(doc, "row-check").Length(); n != 3 {
 		t.Fatalf("%d row checkboxes, want 3", n)
 	}
-	action, _ := testenv.Testid(doc, "bulk-form").Attr("action")
+	action, _ := testenv.Testid(doc, "bulk-annul").Attr("formaction")
 	ids := url.Values{"ids": {itoa(a), itoa(b), itoa(done)}, "paso": {"confirmar"}}
 	resp, doc := e.Post(action, ids)
 	testenv.WantStatus(t, resp, 200)
@@ -114,14 +114,16 @@ func TestBulkAnnul(t *testing.T) {
 			t.Errorf("infraction %d: %s %q", id, i.Status, i.VoidReason)
 		}
 	}
-	// An operador sees no checkboxes and may not post.
+	// An operador sees the checkboxes (to export) but no annulment, and
+	// may not post.
 	testenv.MustAdmin(t, e.Store, "opera", rules.RoleOperador)
 	o := e.Env.Client()
 	o.LoginAs("opera", testenv.Password)
 	_, doc = o.Get("/admin/infracciones")
-	if testenv.Testid(doc, "row-check").Length() != 0 {
-		t.Error("an operador sees the bulk checkboxes")
+	if testenv.Testid(doc, "row-check").Length() == 0 || testenv.Testid(doc, "bulk-annul").Length() != 0 {
+		t.Error("an operador's list: checkboxes to export, no annulment")
 	}
 	resp, _ = o.Post(action, ids)
 	testenv.WantStatus(t, resp, 403)
 }
+

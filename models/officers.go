@@ -40,8 +40,11 @@ type OfficerAuth struct {
 // CreateOfficer adds an officer (active unless in.Active is false and the
 // caller says so) and returns it.
 func (s *Store) CreateOfficer(ctx context.Context, in rules.OfficerInput, actor Actor) (*Officer, error) {
-	if err := in.Clean().Err(); err != nil {
-		return nil, err
+	if fe := in.Clean(); len(fe) > 0 {
+		if err := s.officerTaken(ctx, 0, in, fe); err != nil {
+			return nil, err
+		}
+		return nil, fe
 	}
 	t := now()
 	o := &Officer{Name: in.Name, Badge: in.Badge, Active: in.Active, CreatedAt: t, UpdatedAt: t}

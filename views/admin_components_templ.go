@@ -600,7 +600,7 @@ func ListResults(l List, fragment bool) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if l.Select.Export != "" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 48, "<span class=\"flex flex-wrap items-center gap-2\" data-testid=\"bulk-export\"><span class=\"text-slate-700\">exportar</span> ")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 48, "<span role=\"group\" aria-label=\"Exportar las marcadas\" class=\"flex flex-wrap items-center gap-2\" data-testid=\"bulk-export\"><span class=\"text-slate-700\">exportar</span> ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

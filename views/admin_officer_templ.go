@@ -944,7 +944,7 @@ func BulkOfficersPage(p Page, b BulkOfficers) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if !b.Active {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 72, "<p class=\"text-sm text-slate-600\">La API rechazará sus tokens (403) hasta que se los vuelva a activar.</p>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 72, "<p class=\"text-sm text-slate-600\">La API rechazará sus tokens (403) mientras estén inactivos.</p>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

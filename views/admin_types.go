@@ -7,6 +7,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"transito/models"
 	"transito/models/rules"
 )
 
@@ -510,4 +511,26 @@ func (b BulkOfficers) ActiveValue() string {
 		return "1"
 	}
 	return "0"
+}
+
+// ImportView is the import page: after an upload, Result (the preview, or
+// the errors of a refused file) of Filename; Problem is the page's one
+// banner and FileError the file input's message; Ready offers the
+// confirmation.
+type ImportView struct {
+	Result             *models.ImportResult
+	Filename           string
+	Problem, FileError string
+	Ready              bool
+}
+
+// importErrorsListed is how many errors of a refused file the page lists.
+const importErrorsListed = 100
+
+// ListedErrors are the errors the page lists, the first importErrorsListed.
+func (v ImportView) ListedErrors() []rules.ImportError {
+	if v.Result == nil {
+		return nil
+	}
+	return v.Result.Errors[:min(len(v.Result.Errors), importErrorsListed)]
 }

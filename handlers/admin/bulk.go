@@ -78,25 +78,31 @@ func (h *Handler) officersActive(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	msg := map[bool]string{true: "Se activaron ", false: "Se desactivaron "}[b.Active]
-	if n == 1 {
-		msg = map[bool]string{true: "Se activó ", false: "Se desactivó "}[b.Active]
+	flash(c, "ok", bulkOfficersDone(b, n, len(ids)-n))
+	return redirect(c, paths.Officers+"?estado="+b.State())
+}
+
+// bulkOfficersDone says what a bulk change did: n officers changed, same
+// were already in that state.
+func bulkOfficersDone(b views.BulkOfficers, n, same int) string {
+	verb, tokens := "Se activaron ", ": sus tokens vuelven a funcionar."
+	switch {
+	case b.Active && n == 1:
+		verb = "Se activó "
+	case !b.Active && n == 1:
+		verb, tokens = "Se desactivó ", ": la API rechazará sus tokens (403)."
+	case !b.Active:
+		verb, tokens = "Se desactivaron ", ": la API rechazará sus tokens (403)."
 	}
-	msg += rules.Plural(n, "oficial", "oficiales")
-	if b.Active {
-		msg += ": sus tokens vuelven a funcionar."
-	} else {
-		msg += ": la API rechazará sus tokens (403)."
+	msg := verb + rules.Plural(n, "oficial", "oficiales") + tokens
+	if n == 0 {
+		msg = "No cambió ningún oficial."
 	}
-	if same := len(ids) - n; same == 1 {
+	switch {
+	case same == 1:
 		msg += " 1 ya estaba " + b.State() + "."
-	} else if same > 1 {
+	case same > 1:
 		msg += " " + rules.Thousands(same) + " ya estaban " + b.State() + "s."
 	}
-	flash(c, "ok", msg)
-	estado := "activo"
-	if !b.Active {
-		estado = "inactivo"
-	}
-	return redirect(c, paths.Officers+"?estado="+estado)
+	return msg
 }

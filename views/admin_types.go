@@ -204,6 +204,10 @@ func (l List) ExportHref(format string) string {
 	return l.href(func(v url.Values) { v.Set("formato", format) })
 }
 
+// Exports reports whether the list has an export (its Selection says
+// where the checked rows' export goes).
+func (l List) Exports() bool { return l.Select != nil && l.Select.Export != "" }
+
 // SelectedExportHref is where the list's "export selected" posts the
 // checked rows, with the list's search, filters and sort (the export's
 // order).

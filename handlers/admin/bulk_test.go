@@ -93,6 +93,9 @@ func TestExportSelected(t *testing.T) {
 	for _, list := range []string{paths.Persons, paths.Vehicles, paths.Officers, paths.Infractions, paths.Audit, paths.Admins} {
 		t.Run(list, func(t *testing.T) {
 			_, doc := e.Get(list)
+			if testenv.Testid(doc, "csv-export").Length() != 1 {
+				t.Error("no export link")
+			}
 			var all []string
 			testenv.Testid(doc, "row-check").Each(func(_ int, s *goquery.Selection) { all = append(all, s.AttrOr("value", "")) })
 			if len(all) < 2 {
@@ -122,6 +125,12 @@ func TestExportSelected(t *testing.T) {
 			resp, _ = postForm(t, e, action, url.Values{"ids": checked, "formato": {"csv"}, "_csrf": {"x"}})
 			testenv.WantStatus(t, resp, http.StatusForbidden)
 		})
+	}
+	// A list without an export offers none.
+	for _, list := range []string{paths.Catalog, paths.Disputes, paths.Notifications} {
+		if _, doc := e.Get(list); testenv.Testid(doc, "csv-export").Length() != 0 || testenv.Testid(doc, "bulk-export").Length() != 0 {
+			t.Errorf("%s offers an export it does not have", list)
+		}
 	}
 	// The export keeps the list's search and sort: the form's action
 	// carries them.

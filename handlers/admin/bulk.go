@@ -53,7 +53,11 @@ func (h *Handler) officersActive(c *fiber.Ctx) error {
 	if err != nil || ids == nil {
 		return err
 	}
-	b := views.BulkOfficers{Active: bodyField(c, rules.FieldActive) == "1", CSRF: csrf(c)}
+	active := bodyField(c, rules.FieldActive)
+	if active != "0" && active != "1" {
+		return web.NewProblem(fiber.StatusBadRequest, "Elija activar (activo=1) o desactivar (activo=0) a los oficiales marcados.")
+	}
+	b := views.BulkOfficers{Active: active == "1", CSRF: csrf(c)}
 	found, err := h.store.OfficersByIDs(c.UserContext(), ids)
 	if err != nil {
 		return err

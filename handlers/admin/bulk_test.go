@@ -179,6 +179,9 @@ func TestBulkOfficers(t *testing.T) {
 		t.Fatal("the confirmation changed something")
 	}
 
+	resp, _ = e.Post(action, url.Values{"ids": {itoa(laura.ID)}, "paso": {"confirmar"}, rules.FieldActive: {"quizás"}})
+	testenv.WantStatus(t, resp, http.StatusBadRequest)
+
 	// One of them is gone by the time it is applied: nothing changes.
 	apply := url.Values{"paso": {"aplicar"}, rules.FieldActive: {"0"}}
 	testenv.Testid(doc, "bulk-officers-form").Find(`input[name="ids"]`).Each(func(_ int, s *goquery.Selection) { apply.Add("ids", s.AttrOr("value", "")) })

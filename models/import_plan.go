@@ -133,13 +133,16 @@ func planImport(ctx context.Context, idb bun.IDB, recs []rules.ImportRecord) (*i
 			persons[p.Email] = p
 			plan.ops = append(plan.ops, importOp{kind: personCreate, line: rec.Line, person: p, name: p.Name, document: doc})
 			plan.res.PersonsCreated++
-			list(&plan.res.Rows.PersonsCreated, ImportRow{Line: rec.Line, Key: p.Email, Name: p.Name,
-				Changes: changed(nil, "Documento", "", doc)})
+			if rows := &plan.res.Rows.PersonsCreated; len(*rows) < ImportListed {
+				*rows = append(*rows, ImportRow{Line: rec.Line, Key: p.Email, Name: p.Name, Changes: changed(nil, "Documento", "", doc)})
+			}
 		case p.Name != rec.Person.Name || p.DocumentText() != doc:
 			plan.ops = append(plan.ops, importOp{kind: personUpdate, line: rec.Line, person: p, name: rec.Person.Name, oldName: p.Name,
 				document: doc, oldDoc: p.DocumentText()})
-			list(&plan.res.Rows.PersonsUpdated, ImportRow{Line: rec.Line, Key: p.Email, Name: rec.Person.Name,
-				Changes: changed(changed(nil, "Nombre", p.Name, rec.Person.Name), "Documento", p.DocumentText(), doc)})
+			if rows := &plan.res.Rows.PersonsUpdated; len(*rows) < ImportListed {
+				*rows = append(*rows, ImportRow{Line: rec.Line, Key: p.Email, Name: rec.Person.Name,
+					Changes: changed(changed(nil, "Nombre", p.Name, rec.Person.Name), "Documento", p.DocumentText(), doc)})
+			}
 			p.Name, p.Document = rec.Person.Name, documentOf(doc)
 			plan.res.PersonsUpdated++
 		default:
@@ -153,8 +156,10 @@ func planImport(ctx context.Context, idb bun.IDB, recs []rules.ImportRecord) (*i
 				vehicles[v.Plate] = v
 				plan.ops = append(plan.ops, importOp{kind: vehicleCreate, line: iv.Line, person: p, vehicle: v})
 				plan.res.VehiclesCreated++
-				list(&plan.res.Rows.VehiclesCreated, ImportRow{Line: iv.Line, Key: v.Plate, Name: vehicleName(v.Brand, v.Color),
-					Changes: changed(nil, "Titular", "", ownerName(p))})
+				if rows := &plan.res.Rows.VehiclesCreated; len(*rows) < ImportListed {
+					*rows = append(*rows, ImportRow{Line: iv.Line, Key: v.Plate, Name: vehicleName(v.Brand, v.Color),
+						Changes: changed(nil, "Titular", "", ownerName(p))})
+				}
 				continue
 			}
 			if in.Brand == "" {
@@ -170,17 +175,20 @@ func planImport(ctx context.Context, idb bun.IDB, recs []rules.ImportRecord) (*i
 			}
 			plan.ops = append(plan.ops, importOp{kind: vehicleUpdate, line: iv.Line, person: p, vehicle: v,
 				brand: in.Brand, color: in.Color, oldOwner: v.PersonID})
-			row := ImportRow{Line: iv.Line, Key: v.Plate, Name: vehicleName(in.Brand, in.Color),
-				Changes: changed(changed(nil, "Marca", v.Brand, in.Brand), "Color", v.Color, in.Color)}
+			rows := &plan.res.Rows.VehiclesUpdated
 			if moved {
 				plan.res.VehiclesMoved++
-				if list(&plan.res.Rows.VehiclesMoved, row) {
+				rows = &plan.res.Rows.VehiclesMoved
+			} else {
+				plan.res.VehiclesUpdated++
+			}
+			if len(*rows) < ImportListed {
+				*rows = append(*rows, ImportRow{Line: iv.Line, Key: v.Plate, Name: vehicleName(in.Brand, in.Color),
+					Changes: changed(changed(nil, "Marca", v.Brand, in.Brand), "Color", v.Color, in.Color)})
+				if moved {
 					movedFrom = append(movedFrom, v.PersonID)
 					movedTo = append(movedTo, p)
 				}
-			} else {
-				plan.res.VehiclesUpdated++
-				list(&plan.res.Rows.VehiclesUpdated, row)
 			}
 		}
 	}
@@ -188,16 +196,6 @@ func planImport(ctx context.Context, idb bun.IDB, recs []rules.ImportRecord) (*i
 		return nil, err
 	}
 	return plan, nil
-}
-
-// list appends row to rows while they are fewer than ImportListed, and
-// reports whether it did.
-func list(rows *[]ImportRow, row ImportRow) bool {
-	if len(*rows) >= ImportListed {
-		return false
-	}
-	*rows = append(*rows, row)
-	return true
 }
 
 // changed appends to cs the change of a field, when it changes.

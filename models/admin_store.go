@@ -64,11 +64,15 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 		}
 		return fmt.Errorf("models: admin: %w", err)
 	}
+	fe := rules.FieldErrors{}
 	if bcrypt.CompareHashAndPassword([]byte(a.PasswordHash), []byte(current)) != nil {
-		return rules.FieldErrors{rules.FieldCurrentPassword: "la contraseña actual no es correcta"}
+		fe.Add(rules.FieldCurrentPassword, "la contraseña actual no es correcta")
 	}
 	if msg := rules.CheckPassword(next); msg != "" {
-		return rules.FieldErrors{rules.FieldPassword: msg}
+		fe.Add(rules.FieldPassword, msg)
+	}
+	if len(fe) > 0 {
+		return fe
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(next), BcryptCost)
 	if err != nil {

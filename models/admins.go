@@ -20,8 +20,11 @@ const BcryptCost = 12
 // Its role is in.Role, or RoleOperador when none is given; the first account
 // of all is always a RoleAdministrador, so that someone can manage the rest.
 func (s *Store) CreateAdmin(ctx context.Context, in rules.AdminInput, actor Actor) (*Admin, error) {
-	if err := in.Clean().Err(); err != nil {
-		return nil, err
+	if fe := in.Clean(); len(fe) > 0 {
+		if err := s.adminTaken(ctx, in, fe); err != nil {
+			return nil, err
+		}
+		return nil, fe
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), BcryptCost)
 	if err != nil {
@@ -42,7 +45,7 @@ func (s *Store) CreateAdmin(ctx context.Context, in rules.AdminInput, actor Acto
 		}
 		if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
-				return &ConflictError{Field: rules.FieldUsername, Message: "ya existe un administrador «" + in.Username + "»"}
+				return usernameConflict(in.Username)
 			}
 			return fmt.Errorf("models: insert admin: %w", err)
 		}
@@ -52,6 +55,10 @@ func (s *Store) CreateAdmin(ctx context.Context, in rules.AdminInput, actor Acto
 		return nil, err
 	}
 	return a, nil
+}
+
+func usernameConflict(username string) *ConflictError {
+	return &ConflictError{Field: rules.FieldUsername, Message: "ya existe un administrador «" + username + "»"}
 }
 
 // EnsureFirstAdmin creates the admin "admin" when there is no administrator

@@ -82,8 +82,11 @@ func codeConflict(code string) *ConflictError {
 
 // CreateInfractionType adds a type to the catalogue.
 func (s *Store) CreateInfractionType(ctx context.Context, in rules.InfractionTypeInput, actor Actor) (*InfractionType, error) {
-	if err := in.Clean().Err(); err != nil {
-		return nil, err
+	if fe := in.Clean(); len(fe) > 0 {
+		if err := s.typeTaken(ctx, 0, in, fe); err != nil {
+			return nil, err
+		}
+		return nil, fe
 	}
 	t := now()
 	it := &InfractionType{Code: in.Code, Description: in.Description, LegalRef: in.LegalRef, Severity: in.Severity,
@@ -108,8 +111,11 @@ func (s *Store) CreateInfractionType(ctx context.Context, in rules.InfractionTyp
 // issued keep the units, points and amount they were issued with; a type
 // in use is deactivated (Active false), never deleted.
 func (s *Store) UpdateInfractionType(ctx context.Context, id int64, in rules.InfractionTypeInput, actor Actor) (*InfractionType, error) {
-	if err := in.Clean().Err(); err != nil {
-		return nil, err
+	if fe := in.Clean(); len(fe) > 0 {
+		if err := s.typeTaken(ctx, id, in, fe); err != nil {
+			return nil, err
+		}
+		return nil, fe
 	}
 	it := new(InfractionType)
 	defer s.tariffChanged()

@@ -55,6 +55,15 @@ func (c *Cursor[T]) Err() error {
 // Close releases the connection.
 func (c *Cursor[T]) Close() error { return c.rows.Close() }
 
+// onlyIDs keeps an export to the records ids (alias.id), when there are
+// any: the list's "export selected".
+func onlyIDs(q *bun.SelectQuery, alias string, ids []int64) *bun.SelectQuery {
+	if len(ids) == 0 {
+		return q
+	}
+	return q.Where("?.id IN (?)", bun.Ident(alias), bun.In(ids))
+}
+
 // ExportPersons reads every person the list shows for q, in its order.
 func (s *Store) ExportPersons(ctx context.Context, q ListQuery) (*Cursor[PersonRow], error) {
 	lq := &q
@@ -63,6 +72,7 @@ func (s *Store) ExportPersons(ctx context.Context, q ListQuery) (*Cursor[PersonR
 		ColumnExpr("(SELECT count(*) FROM vehicles AS v WHERE v.person_id = p.id) AS vehicles").
 		TableExpr("persons AS p")
 	list = s.match(personSearch, lq.Q).where(list, "p", false)
+	list = onlyIDs(list, "p", lq.IDs)
 	personSorts.apply(list, lq, "nombre")
 	return openCursor[PersonRow](ctx, s.readers, list)
 }
@@ -75,6 +85,7 @@ func (s *Store) ExportVehicles(ctx context.Context, q ListQuery) (*Cursor[Vehicl
 		TableExpr("vehicles AS v").
 		Join("JOIN persons AS p ON p.id = v.person_id")
 	list = s.match(vehicleSearch, lq.Q).where(filterVehicles(list, lq), "v", false)
+	list = onlyIDs(list, "v", lq.IDs)
 	vehicleSorts.apply(list, lq, "patente")
 	return openCursor[VehicleRow](ctx, s.readers, list)
 }
@@ -87,6 +98,7 @@ func (s *Store) ExportOfficers(ctx context.Context, q ListQuery) (*Cursor[Office
 		TableExpr("officers AS o").
 		Join("LEFT JOIN officer_tokens AS t ON t.officer_id = o.id AND t.revoked_at IS NULL")
 	list = filterOfficers(s.match(officerSearch, lq.Q).where(list, "o", false), lq)
+	list = onlyIDs(list, "o", lq.IDs)
 	officerSorts.apply(list, lq, "nombre")
 	return openCursor[OfficerRow](ctx, s.readers, list)
 }
@@ -113,6 +125,7 @@ func (s *Store) ExportInfractions(ctx context.Context, q ListQuery, loc *time.Lo
 		list = list.Join("JOIN vehicles AS v ON v.id = i.vehicle_id").Join("JOIN officers AS o ON o.id = i.officer_id")
 	}
 	list = filter(list.Join("JOIN persons AS p ON p.id = i.person_id").Join("LEFT JOIN infraction_types AS t ON t.id = i.type_id"))
+	list = onlyIDs(list, "i", lq.IDs)
 	infractionSorts.apply(list, lq, "-fecha")
 	return openCursor[InfractionDetail](ctx, s.readers, list)
 }
@@ -121,6 +134,7 @@ func (s *Store) ExportInfractions(ctx context.Context, q ListQuery, loc *time.Lo
 func (s *Store) ExportAudit(ctx context.Context, q ListQuery, loc *time.Location) (*Cursor[AuditEntry], error) {
 	lq := &q
 	list := filterAudit(s.readers.NewSelect().ColumnExpr("a.*").TableExpr("audit_log AS a"), lq, loc)
+	list = onlyIDs(list, "a", lq.IDs)
 	auditSorts.apply(list, lq, "-fecha")
 	return openCursor[AuditEntry](ctx, s.readers, list)
 }
@@ -129,6 +143,7 @@ func (s *Store) ExportAudit(ctx context.Context, q ListQuery, loc *time.Location
 func (s *Store) ExportAdmins(ctx context.Context, q ListQuery) (*Cursor[Admin], error) {
 	lq := &q
 	list := filterAdmins(s.readers.NewSelect().ColumnExpr("a.*").TableExpr("admins AS a"), lq)
+	list = onlyIDs(list, "a", lq.IDs)
 	adminSorts.apply(list, lq, "usuario")
 	return openCursor[Admin](ctx, s.readers, list)
 }

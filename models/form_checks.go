@@ -23,6 +23,38 @@ func (s *Store) taken(ctx context.Context, table, column string, value any, id i
 	return n > 0, nil
 }
 
+// takenField adds to fe, when field has no error yet and value is not
+// empty, the conflict's message if another row of table than id has
+// column = value.
+func (s *Store) takenField(ctx context.Context, fe rules.FieldErrors, field, table, column, value string, id int64, conflict func(string) *ConflictError) error {
+	if _, bad := fe[field]; bad || value == "" {
+		return nil
+	}
+	t, err := s.taken(ctx, table, column, value, id)
+	if err != nil {
+		return err
+	}
+	if t {
+		fe.Add(field, conflict(value).Message)
+	}
+	return nil
+}
+
+// officerTaken adds to fe the badge another officer than id has.
+func (s *Store) officerTaken(ctx context.Context, id int64, in rules.OfficerInput, fe rules.FieldErrors) error {
+	return s.takenField(ctx, fe, rules.FieldBadge, "officers", "badge", in.Badge, id, badgeConflict)
+}
+
+// adminTaken adds to fe a username another account has.
+func (s *Store) adminTaken(ctx context.Context, in rules.AdminInput, fe rules.FieldErrors) error {
+	return s.takenField(ctx, fe, rules.FieldUsername, "admins", "username", in.Username, 0, usernameConflict)
+}
+
+// typeTaken adds to fe the code another type of the catalogue than id has.
+func (s *Store) typeTaken(ctx context.Context, id int64, in rules.InfractionTypeInput, fe rules.FieldErrors) error {
+	return s.takenField(ctx, fe, rules.FieldCode, "infraction_types", "code", in.Code, id, codeConflict)
+}
+
 // personTaken adds to fe the e-mail and document other persons than id have.
 func (s *Store) personTaken(ctx context.Context, id int64, in rules.PersonInput, fe rules.FieldErrors) error {
 	if _, bad := fe[rules.FieldEmail]; !bad && in.Email != "" {

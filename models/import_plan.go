@@ -117,6 +117,10 @@ func planImport(ctx context.Context, idb bun.IDB, recs []rules.ImportRecord) (*i
 	}
 
 	plan := &importPlan{}
+	// The listed moves' owners before and after, named once the plan is
+	// made (the one before may not be in the file).
+	var movedFrom []int64
+	var movedTo []*Person
 	for _, rec := range recs {
 		p, ok := persons[rec.Person.Email]
 		doc := rec.Person.Document
@@ -129,9 +133,16 @@ func planImport(ctx context.Context, idb bun.IDB, recs []rules.ImportRecord) (*i
 			persons[p.Email] = p
 			plan.ops = append(plan.ops, importOp{kind: personCreate, line: rec.Line, person: p, name: p.Name, document: doc})
 			plan.res.PersonsCreated++
+			if rows := &plan.res.Rows.PersonsCreated; len(*rows) < ImportListed {
+				*rows = append(*rows, ImportRow{Line: rec.Line, Key: p.Email, Name: p.Name, Changes: changed(nil, "Documento", "", doc)})
+			}
 		case p.Name != rec.Person.Name || p.DocumentText() != doc:
 			plan.ops = append(plan.ops, importOp{kind: personUpdate, line: rec.Line, person: p, name: rec.Person.Name, oldName: p.Name,
 				document: doc, oldDoc: p.DocumentText()})
+			if rows := &plan.res.Rows.PersonsUpdated; len(*rows) < ImportListed {
+				*rows = append(*rows, ImportRow{Line: rec.Line, Key: p.Email, Name: rec.Person.Name,
+					Changes: changed(changed(nil, "Nombre", p.Name, rec.Person.Name), "Documento", p.DocumentText(), doc)})
+			}
 			p.Name, p.Document = rec.Person.Name, documentOf(doc)
 			plan.res.PersonsUpdated++
 		default:
@@ -145,6 +156,10 @@ func planImport(ctx context.Context, idb bun.IDB, recs []rules.ImportRecord) (*i
 				vehicles[v.Plate] = v
 				plan.ops = append(plan.ops, importOp{kind: vehicleCreate, line: iv.Line, person: p, vehicle: v})
 				plan.res.VehiclesCreated++
+				if rows := &plan.res.Rows.VehiclesCreated; len(*rows) < ImportListed {
+					*rows = append(*rows, ImportRow{Line: iv.Line, Key: v.Plate, Name: vehicleName(v.Brand, v.Color),
+						Changes: changed(nil, "Titular", "", ownerName(p))})
+				}
 				continue
 			}
 			if in.Brand == "" {
@@ -160,14 +175,70 @@ func planImport(ctx context.Context, idb bun.IDB, recs []rules.ImportRecord) (*i
 			}
 			plan.ops = append(plan.ops, importOp{kind: vehicleUpdate, line: iv.Line, person: p, vehicle: v,
 				brand: in.Brand, color: in.Color, oldOwner: v.PersonID})
+			rows := &plan.res.Rows.VehiclesUpdated
 			if moved {
 				plan.res.VehiclesMoved++
+				rows = &plan.res.Rows.VehiclesMoved
 			} else {
 				plan.res.VehiclesUpdated++
 			}
+			if len(*rows) < ImportListed {
+				*rows = append(*rows, ImportRow{Line: iv.Line, Key: v.Plate, Name: vehicleName(in.Brand, in.Color),
+					Changes: changed(changed(nil, "Marca", v.Brand, in.Brand), "Color", v.Color, in.Color)})
+				if moved {
+					movedFrom = append(movedFrom, v.PersonID)
+					movedTo = append(movedTo, p)
+				}
+			}
 		}
 	}
+	if err := plan.nameOwners(ctx, idb, movedFrom, movedTo); err != nil {
+		return nil, err
+	}
 	return plan, nil
+}
+
+// changed appends to cs the change of a field, when it changes.
+func changed(cs []ImportChange, label, from, to string) []ImportChange {
+	if from == to {
+		return cs
+	}
+	return append(cs, ImportChange{Label: label, From: from, To: to})
+}
+
+func vehicleName(brand, color string) string {
+	if brand == "" || color == "" {
+		return brand + color
+	}
+	return brand + " · " + color
+}
+
+// ownerName is how an import's preview names a person: name and e-mail.
+func ownerName(p *Person) string { return p.Name + " (" + p.Email + ")" }
+
+// nameOwners puts the owner change first in the listed moves: the owner
+// before (from, read from idb) and after (to).
+func (plan *importPlan) nameOwners(ctx context.Context, idb bun.IDB, from []int64, to []*Person) error {
+	if len(from) == 0 {
+		return nil
+	}
+	var owners []Person
+	if err := idb.NewSelect().Model(&owners).Where("id IN (?)", bun.In(from)).Scan(ctx); err != nil {
+		return fmt.Errorf("models: import: owners: %w", err)
+	}
+	byID := make(map[int64]*Person, len(owners))
+	for i := range owners {
+		byID[owners[i].ID] = &owners[i]
+	}
+	rows := plan.res.Rows.VehiclesMoved
+	for i := range rows {
+		before := "—"
+		if o, ok := byID[from[i]]; ok {
+			before = ownerName(o)
+		}
+		rows[i].Changes = append([]ImportChange{{Label: "Titular", From: before, To: ownerName(to[i])}}, rows[i].Changes...)
+	}
+	return nil
 }
 
 // The statements of an import's writes, prepared once per import: bun would

@@ -21,6 +21,35 @@ type ImportResult struct {
 	VehiclesMoved   int                 `json:"vehiculos_transferidos"`
 	Unchanged       int                 `json:"sin_cambios"`
 	Errors          []rules.ImportError `json:"errores,omitempty"`
+	// Rows are the rows behind the counts, for the preview to list: the
+	// first ImportListed of each kind, in file order.
+	Rows ImportRows `json:"-"`
+}
+
+// ImportListed is how many rows of each kind an import's result lists (the
+// counts say how many there are in all).
+const ImportListed = 50
+
+// ImportRows are the rows an import creates, updates or moves, each kind
+// in file order.
+type ImportRows struct {
+	PersonsCreated, PersonsUpdated                  []ImportRow
+	VehiclesCreated, VehiclesUpdated, VehiclesMoved []ImportRow
+}
+
+// ImportRow is one row of an import file as it changes the registry: its
+// line, its key (the person's e-mail, the vehicle's plate), who or what it
+// is, and what changes.
+type ImportRow struct {
+	Line    int
+	Key     string
+	Name    string
+	Changes []ImportChange
+}
+
+// ImportChange is one field an import row sets (From "" when new).
+type ImportChange struct {
+	Label, From, To string
 }
 
 // ImportInvalidError is returned when a file has bad rows; nothing was written.

@@ -25,6 +25,9 @@ type ListQuery struct {
 	Page    int // 1-based; out-of-range values are clamped
 	PerPage int
 	Filters map[string]string
+	// IDs, when set, keeps an export to these records (the list's
+	// "export selected"); the paged lists ignore it.
+	IDs []int64
 }
 
 // Filter returns the trimmed value of a filter.

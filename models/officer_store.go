@@ -78,8 +78,11 @@ func badgeConflict(badge string) *ConflictError {
 
 // UpdateOfficer changes an officer's name, badge and whether they are active.
 func (s *Store) UpdateOfficer(ctx context.Context, id int64, in rules.OfficerInput, actor Actor) (*Officer, error) {
-	if err := in.Clean().Err(); err != nil {
-		return nil, err
+	if fe := in.Clean(); len(fe) > 0 {
+		if err := s.officerTaken(ctx, id, in, fe); err != nil {
+			return nil, err
+		}
+		return nil, fe
 	}
 	o := new(Officer)
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {

@@ -40,8 +40,11 @@ type OfficerAuth struct {
 // CreateOfficer adds an officer (active unless in.Active is false and the
 // caller says so) and returns it.
 func (s *Store) CreateOfficer(ctx context.Context, in rules.OfficerInput, actor Actor) (*Officer, error) {
-	if err := in.Clean().Err(); err != nil {
-		return nil, err
+	if fe := in.Clean(); len(fe) > 0 {
+		if err := s.officerTaken(ctx, 0, in, fe); err != nil {
+			return nil, err
+		}
+		return nil, fe
 	}
 	t := now()
 	o := &Officer{Name: in.Name, Badge: in.Badge, Active: in.Active, CreatedAt: t, UpdatedAt: t}
@@ -143,26 +146,95 @@ func revokeTokens(ctx context.Context, tx bun.Tx, officerID int64, t time.Time) 
 }
 
 // SetOfficerActive activates or deactivates an officer. An inactive
-// officer's token is refused by the API.
+// officer's token is refused by the API (it is kept, and works again on
+// activation).
 func (s *Store) SetOfficerActive(ctx context.Context, officerID int64, active bool, actor Actor) error {
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model((*Officer)(nil)).
-			Set("active = ?", active).Set("updated_at = ?", now()).
-			Where("id = ?", officerID).Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("models: set officer active: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		action := "deactivate"
-		if active {
-			action = "activate"
-		}
-		return audit(ctx, tx, actor, action, "officer", officerID, nil)
+		return setOfficerActive(ctx, tx, officerID, active, actor)
 	})
 	s.tokens.clear()
 	return err
+}
+
+// SetOfficersActive activates or deactivates the officers ids, all or none:
+// in one transaction, each audited as SetOfficerActive audits one; an
+// officer already in that state is left as it is. When one of them does
+// not exist nothing changes and the error (an *OfficerError) names it.
+// changed is how many changed.
+func (s *Store) SetOfficersActive(ctx context.Context, ids []int64, active bool, actor Actor) (changed int, err error) {
+	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		changed = 0
+		for _, id := range ids {
+			o := new(Officer)
+			if err := tx.NewSelect().Model(o).Where("id = ?", id).Scan(ctx); err != nil {
+				if isNoRows(err) {
+					return &OfficerError{ID: id, Err: ErrNotFound}
+				}
+				return fmt.Errorf("models: officer: %w", err)
+			}
+			if o.Active == active {
+				continue
+			}
+			if err := setOfficerActive(ctx, tx, id, active, actor); err != nil {
+				return &OfficerError{ID: id, Err: err}
+			}
+			changed++
+		}
+		return nil
+	})
+	s.tokens.clear()
+	if err != nil {
+		return 0, err
+	}
+	return changed, nil
+}
+
+// OfficerError says which officer of several kept them all from changing.
+type OfficerError struct {
+	ID  int64
+	Err error
+}
+
+func (e *OfficerError) Error() string { return fmt.Sprintf("oficial n.º %d: %v", e.ID, e.Err) }
+
+func (e *OfficerError) Unwrap() error { return e.Err }
+
+func setOfficerActive(ctx context.Context, tx bun.Tx, officerID int64, active bool, actor Actor) error {
+	res, err := tx.NewUpdate().Model((*Officer)(nil)).
+		Set("active = ?", active).Set("updated_at = ?", now()).
+		Where("id = ?", officerID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("models: set officer active: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	action := "deactivate"
+	if active {
+		action = "activate"
+	}
+	return audit(ctx, tx, actor, action, "officer", officerID, nil)
+}
+
+// OfficersByIDs returns the officers ids that exist, in the order of ids.
+func (s *Store) OfficersByIDs(ctx context.Context, ids []int64) ([]Officer, error) {
+	var found []Officer
+	if len(ids) > 0 {
+		if err := s.readers.NewSelect().Model(&found).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+			return nil, fmt.Errorf("models: officers: %w", err)
+		}
+	}
+	byID := make(map[int64]Officer, len(found))
+	for _, o := range found {
+		byID[o.ID] = o
+	}
+	out := make([]Officer, 0, len(found))
+	for _, id := range ids {
+		if o, ok := byID[id]; ok {
+			out = append(out, o)
+		}
+	}
+	return out, nil
 }
 
 // hashToken is the stored form of a token: hex SHA-256.

@@ -8,17 +8,25 @@ const (
 	// Account is one's own account: its role and the password form.
 	Account = Panel + "/cuenta"
 
-	Persons      = Panel + "/personas"
-	PersonSearch = Persons + "/buscar"
-	Person       = Persons + "/:id"
-	PersonDelete = Person + "/eliminar"
+	Persons = Panel + "/personas"
+	// PersonsExport and the other lists' …Export paths export the rows a
+	// list checked (ids), in the format the button says (formato).
+	PersonsExport = Persons + "/exportar"
+	PersonSearch  = Persons + "/buscar"
+	Person        = Persons + "/:id"
+	PersonDelete  = Person + "/eliminar"
 
-	Vehicles      = Panel + "/vehiculos"
-	VehicleSearch = Vehicles + "/buscar"
-	Vehicle       = Vehicles + "/:id"
-	VehicleDelete = Vehicle + "/eliminar"
+	Vehicles       = Panel + "/vehiculos"
+	VehiclesExport = Vehicles + "/exportar"
+	VehicleSearch  = Vehicles + "/buscar"
+	Vehicle        = Vehicles + "/:id"
+	VehicleDelete  = Vehicle + "/eliminar"
 
-	Officers           = Panel + "/oficiales"
+	Officers       = Panel + "/oficiales"
+	OfficersExport = Officers + "/exportar"
+	// OfficersActive activates (activo=1) or deactivates (activo=0) the
+	// officers a list checked, all or none, after a confirmation.
+	OfficersActive     = Officers + "/activar"
 	OfficerSearch      = Officers + "/buscar"
 	Officer            = Officers + "/:id"
 	OfficerToken       = Officer + "/token"
@@ -29,9 +37,10 @@ const (
 	Infractions = Panel + "/infracciones"
 	// InfractionsAnnul annuls the infractions a list selected (ids), all or
 	// none, after a confirmation that names how many.
-	InfractionsAnnul = Infractions + "/anular"
-	Infraction       = Infractions + "/:id"
-	InfractionVoid   = Infraction + "/anular"
+	InfractionsAnnul  = Infractions + "/anular"
+	InfractionsExport = Infractions + "/exportar"
+	Infraction        = Infractions + "/:id"
+	InfractionVoid    = Infraction + "/anular"
 	// InfractionPhoto is one evidence photo of an infraction as uploaded,
 	// InfractionThumb its thumbnail.
 	InfractionPhoto = Infraction + "/fotos/:foto"
@@ -53,12 +62,14 @@ const (
 	TariffUnit = Tariffs + "/unidad"
 
 	Admins        = Panel + "/administradores"
+	AdminsExport  = Admins + "/exportar"
 	Admin         = Admins + "/:id"
 	AdminPassword = Admin + "/clave"
 	AdminUnlock   = Admin + "/desbloquear"
 	AdminDelete   = Admin + "/eliminar"
 
-	Audit = Panel + "/auditoria"
+	Audit       = Panel + "/auditoria"
+	AuditExport = Audit + "/exportar"
 
 	Import        = Panel + "/importar"
 	ImportConfirm = Import + "/confirmar"

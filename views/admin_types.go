@@ -7,6 +7,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"transito/models"
 	"transito/models/rules"
 )
 
@@ -35,10 +36,20 @@ type Row struct {
 	ID int64
 }
 
-// Selection is a list's bulk action: a checkbox per row (form Form) and a
-// button that posts the checked ids to Action.
+// Selection is a list's bulk actions: a checkbox per row (form Form) and
+// buttons that post the checked ids: Export, when set, is where the list's
+// "export selected" posts them (one button per format); each of Actions
+// posts them to its confirmation.
 type Selection struct {
-	Form, Action, CSRF, Label string
+	Form, CSRF string
+	Export     string
+	Actions    []BulkAction
+}
+
+// BulkAction is a button of a list's Selection: it posts the checked ids to
+// Action (with paso=confirmar and, when Name is set, Name=Value).
+type BulkAction struct {
+	Action, Label, Name, Value, Testid string
 }
 
 // List is a list page: the table of one page of results, the search and
@@ -85,6 +96,23 @@ type BulkAnnul struct {
 	IDs     []int64
 	Form    VoidForm
 	Problem string
+}
+
+// BulkOfficers is the confirmation of activating or deactivating several
+// officers: which, and what; Problem says which one kept them all from
+// changing.
+type BulkOfficers struct {
+	Officers []OfficerRef
+	Active   bool
+	CSRF     string
+	Problem  string
+}
+
+// OfficerRef names an officer of a bulk change.
+type OfficerRef struct {
+	ID           int64
+	Name, Badge  string
+	ActiveBefore bool
 }
 
 // WithDates is the URL of the list with desde and hasta set (both "" for
@@ -174,6 +202,20 @@ func (l List) PageHref(n int) string {
 // xlsx), with its search, filters and sort.
 func (l List) ExportHref(format string) string {
 	return l.href(func(v url.Values) { v.Set("formato", format) })
+}
+
+// Exports reports whether the list has an export (its Selection says
+// where the checked rows' export goes).
+func (l List) Exports() bool { return l.Select != nil && l.Select.Export != "" }
+
+// SelectedExportHref is where the list's "export selected" posts the
+// checked rows, with the list's search, filters and sort (the export's
+// order).
+func (l List) SelectedExportHref() string {
+	if l.Select == nil || l.Select.Export == "" {
+		return ""
+	}
+	return List{Base: l.Select.Export, Query: l.Query}.href(func(url.Values) {})
 }
 
 // OrderValue is the orden parameter as the URL spells it.
@@ -440,4 +482,59 @@ type FineLine struct {
 type Ownership struct {
 	Owner    Value
 	From, To string
+}
+
+// DefaultAction is the selection form's own action: its first bulk action
+// (each button names its own).
+func (s *Selection) DefaultAction() string {
+	if len(s.Actions) > 0 {
+		return s.Actions[0].Action
+	}
+	return s.Export
+}
+
+// Verb is what the confirmation does: "Activar" or "Desactivar".
+func (b BulkOfficers) Verb() string {
+	if b.Active {
+		return "Activar"
+	}
+	return "Desactivar"
+}
+
+// State is the state the change leaves: "activo" or "inactivo".
+func (b BulkOfficers) State() string {
+	if b.Active {
+		return "activo"
+	}
+	return "inactivo"
+}
+
+// ActiveValue is the activo field of the confirmation: "1" or "0".
+func (b BulkOfficers) ActiveValue() string {
+	if b.Active {
+		return "1"
+	}
+	return "0"
+}
+
+// ImportView is the import page: after an upload, Result (the preview, or
+// the errors of a refused file) of Filename; Problem is the page's one
+// banner and FileError the file input's message; Ready offers the
+// confirmation.
+type ImportView struct {
+	Result             *models.ImportResult
+	Filename           string
+	Problem, FileError string
+	Ready              bool
+}
+
+// importErrorsListed is how many errors of a refused file the page lists.
+const importErrorsListed = 100
+
+// ListedErrors are the errors the page lists, the first importErrorsListed.
+func (v ImportView) ListedErrors() []rules.ImportError {
+	if v.Result == nil {
+		return nil
+	}
+	return v.Result.Errors[:min(len(v.Result.Errors), importErrorsListed)]
 }

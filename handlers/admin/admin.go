@@ -111,7 +111,7 @@ func notFound(err error, what string) error {
 // listQuery reads q, orden, pagina and the named filters from the URL.
 // A pagina that is not a number is page 1; the store clamps the range.
 func listQuery(c *fiber.Ctx, filters ...string) models.ListQuery {
-	lq := models.ListQuery{Q: rules.SearchText(c.Query("q")), Filters: map[string]string{}}
+	lq := models.ListQuery{Q: rules.SearchText(c.Query("q")), Filters: map[string]string{}, IDs: selectedIDs(c)}
 	o := c.Query("orden")
 	if strings.HasPrefix(o, "-") {
 		lq.Desc, o = true, o[1:]

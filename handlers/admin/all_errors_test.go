@@ -82,7 +82,7 @@ func TestBulkAnnul(t *testing.T) {
 	if n := testenv.Testid(doc, "row-check").Length(); n != 3 {
 		t.Fatalf("%d row checkboxes, want 3", n)
 	}
-	action, _ := testenv.Testid(doc, "bulk-form").Attr("action")
+	action, _ := testenv.Testid(doc, "bulk-annul").Attr("formaction")
 	ids := url.Values{"ids": {itoa(a), itoa(b), itoa(done)}, "paso": {"confirmar"}}
 	resp, doc := e.Post(action, ids)
 	testenv.WantStatus(t, resp, 200)
@@ -114,14 +114,84 @@ func TestBulkAnnul(t *testing.T) {
 			t.Errorf("infraction %d: %s %q", id, i.Status, i.VoidReason)
 		}
 	}
-	// An operador sees no checkboxes and may not post.
+	// An operador sees the checkboxes (to export) but no annulment, and
+	// may not post.
 	testenv.MustAdmin(t, e.Store, "opera", rules.RoleOperador)
 	o := e.Env.Client()
 	o.LoginAs("opera", testenv.Password)
 	_, doc = o.Get("/admin/infracciones")
-	if testenv.Testid(doc, "row-check").Length() != 0 {
-		t.Error("an operador sees the bulk checkboxes")
+	if testenv.Testid(doc, "row-check").Length() == 0 || testenv.Testid(doc, "bulk-annul").Length() != 0 {
+		t.Error("an operador's list: checkboxes to export, no annulment")
 	}
 	resp, _ = o.Post(action, ids)
 	testenv.WantStatus(t, resp, 403)
+}
+
+// The other forms of the panel answer every field error at once too: their
+// own fields and what the write would meet (a taken badge, username or
+// code; a wrong current password), each input aria-invalid with its
+// message, under one banner. want "" is any message.
+func TestAllFieldErrorsEveryForm(t *testing.T) {
+	e := testenv.Panel(t, testenv.WithRegistry(), testenv.WithCatalogue())
+	e.Login()
+	ctx := context.Background()
+	other := testenv.MustOfficer(t, e.Store, "Laura", "X1")
+	types, err := e.Store.ListInfractionTypes(ctx, models.ListQuery{Q: "E05"})
+	if err != nil || len(types.Items) != 1 {
+		t.Fatal(types, err)
+	}
+	typ := types.Items[0]
+	fine, err := e.Store.CreateInfraction(ctx, rules.InfractionInput{Plate: "AB123CD", Badge: "B1", Code: "T01", OccurredAt: time.Now().Add(-time.Hour)}, models.CLIActor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, path string
+		form       url.Values
+		fields     map[string]string
+	}{
+		{"officer: empty name, badge taken", "/admin/oficiales", url.Values{"nombre": {" "}, "numero": {"b1"}, "activo": {"1"}},
+			map[string]string{"nombre": "obligatorio", "numero": "ya existe un oficial con el número B1"}},
+		{"officer edit: empty name, badge taken", "/admin/oficiales/" + itoa(other.ID), url.Values{"nombre": {""}, "numero": {"B1"}},
+			map[string]string{"nombre": "obligatorio", "numero": "ya existe un oficial con el número B1"}},
+		{"administrator: username taken, short password, unknown role", "/admin/administradores", url.Values{"usuario": {"admin"}, "clave": {"corta"}, "rol": {"jefe"}},
+			map[string]string{"usuario": "ya existe un administrador «admin»", "clave": "al menos", "rol": ""}},
+		{"catalogue: code taken, no description, bad units", "/admin/catalogo", url.Values{"codigo": {"t01"}, "descripcion": {""}, "gravedad": {"leve"}, "unidades": {"-5"}, "puntos": {"0"}, "activo": {"1"}},
+			map[string]string{"codigo": "ya existe un tipo con el código T01", "descripcion": "", "unidades": ""}},
+		{"catalogue edit: code taken, no description", "/admin/catalogo/" + itoa(typ.ID), url.Values{"codigo": {"T01"}, "descripcion": {""}, "gravedad": {"leve"}, "unidades": {"10"}, "puntos": {"0"}, "activo": {"1"}},
+			map[string]string{"codigo": "ya existe un tipo con el código T01", "descripcion": ""}},
+		{"deadlines: two bad values", "/admin/tarifas", url.Values{"descuento_pct": {"150"}, "vencimiento_dias": {"-3"}},
+			map[string]string{"descuento_pct": "", "vencimiento_dias": ""}},
+		{"unit value: bad date, bad amount", "/admin/tarifas/unidad", url.Values{"desde": {"ayer"}, "valor": {"mucho"}},
+			map[string]string{"desde": "", "valor": ""}},
+		{"payment: bad amount, method, date", "/admin/infracciones/" + itoa(fine) + "/pago", url.Values{"importe": {"abc"}, "metodo": {"trueque"}, "pagado_en": {"mañana"}},
+			map[string]string{"importe": "", "metodo": "", "pagado_en": ""}},
+		{"password: wrong current, short new", "/admin/cuenta", url.Values{"clave_actual": {"otra-cosa-123"}, "clave": {"corta"}},
+			map[string]string{"clave_actual": "no es correcta", "clave": "al menos"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, htmx := range []bool{false, true} {
+				var h []string
+				if htmx {
+					h = []string{"HX-Request", "true"}
+				}
+				resp, doc := e.Post(tc.path, tc.form, h...)
+				if resp.StatusCode != 422 && resp.StatusCode != 409 {
+					t.Errorf("htmx=%v: status %d", htmx, resp.StatusCode)
+				}
+				for field, want := range tc.fields {
+					if got := testenv.Testid(doc, "error-"+field).Text(); got == "" || !strings.Contains(got, want) {
+						t.Errorf("htmx=%v: error-%s = %q, want %q", htmx, field, got, want)
+					}
+					if v, _ := doc.Find(`[name="` + field + `"][aria-invalid="true"]`).Attr("aria-describedby"); v != "e-"+field {
+						t.Errorf("htmx=%v: %s is not aria-invalid with its message", htmx, field)
+					}
+				}
+				if n := testenv.Testid(doc, "form-error").Length(); n != 1 {
+					t.Errorf("htmx=%v: %d error banners, want 1", htmx, n)
+				}
+			}
+		})
+	}
 }

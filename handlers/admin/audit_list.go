@@ -35,13 +35,14 @@ func (h *Handler) auditList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	for _, e := range vs {
+	for i, e := range vs {
 		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
 			{Text: e.When}, {Text: e.Source}, {Text: e.Actor, Href: e.ActorHref},
 			{Text: e.Action}, {Text: e.Record, Href: e.RecordHref},
 			{Text: clip(e.Summary(), 300)},
-		}})
+		}, ID: res.Items[i].ID})
 	}
+	l.Select = selection(c, paths.AuditExport)
 	if l.Dates, err = h.dateDrill(c.UserContext(), l, lq, func(ctx context.Context, level models.DateLevel, within time.Time) ([]models.DateBucket, error) {
 		return h.store.AuditDates(ctx, lq, h.loc, level, within, res.Total)
 	}); err != nil {

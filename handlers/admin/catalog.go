@@ -79,7 +79,7 @@ func (h *Handler) catalogImport(c *fiber.Ctx) error {
 	fh, err := c.FormFile("archivo")
 	if err != nil {
 		return h.renderCatalogList(c, fiber.StatusUnprocessableEntity, form, "El archivo",
-			[]rules.ImportError{{Line: 0, Field: "archivo", Message: "elija un archivo CSV para importar"}})
+			[]rules.ImportError{{Line: 0, Field: "archivo", Message: "Elija un archivo CSV para importar"}})
 	}
 	file, err := fh.Open()
 	if err != nil {

@@ -43,6 +43,17 @@ func TestAdminCatalogue(t *testing.T) {
 	if l, _ := testenv.Testid(doc, "import-error").First().Attr("data-linea"); l != "3" {
 		t.Errorf("first error line = %q, want 3", l)
 	}
+	if v, _ := doc.Find(`#catalogo-archivo[aria-invalid="true"]`).Attr("aria-describedby"); v != "e-catalogo-archivo" || doc.Find("#e-catalogo-archivo").Length() != 1 {
+		t.Error("a refused file: the file input is not marked with its errors")
+	}
+	if n := doc.Find(`[role="alert"]`).Length(); n != 1 {
+		t.Errorf("a refused file: %d banners, want 1", n)
+	}
+	resp, doc = e.Upload("/admin/catalogo/importar", "otro", "x.csv", "")
+	testenv.WantStatus(t, resp, http.StatusUnprocessableEntity)
+	if got := testenv.Testid(doc, "catalog-import-errors").Text(); !strings.Contains(got, "Elija un archivo CSV") || strings.Contains(got, "Línea 0") {
+		t.Errorf("no file: %q", got)
+	}
 	_, doc = e.Get("/admin/catalogo?q=A1")
 	if testenv.Testid(doc, "row").Length() != 0 {
 		t.Error("a refused file wrote a type")

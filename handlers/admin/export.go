@@ -28,9 +28,14 @@ const (
 	formatXLSX     = "xlsx"
 )
 
-// exportFormat is the export the request asks for, "" for the page itself.
+// exportFormat is the export the request asks for, "" for the page itself:
+// the query's formato, or the body's for an "export selected".
 func exportFormat(c *fiber.Ctx) (string, error) {
-	switch f := c.Query("formato"); f {
+	f := c.Query("formato")
+	if c.Method() == fiber.MethodPost {
+		f = bodyField(c, "formato")
+	}
+	switch f {
 	case "", formatCSV, formatCSVExcel, formatXLSX:
 		return f, nil
 	default:

@@ -83,7 +83,7 @@ func (s *importStash) drop(id string) {
 
 // importForm shows the upload form.
 func (h *Handler) importForm(c *fiber.Ctx) error {
-	return web.Render(c, fiber.StatusOK, views.ImportPage(h.page(c, "Importar", "importar"), nil, "", "", false))
+	return web.Render(c, fiber.StatusOK, views.ImportPage(h.page(c, "Importar", "importar"), views.ImportView{}))
 }
 
 // importPreview runs the import as a dry run and keeps the file for the
@@ -92,7 +92,8 @@ func (h *Handler) importPreview(c *fiber.Ctx) error {
 	p := h.page(c, "Importar", "importar")
 	fh, err := c.FormFile("archivo")
 	if err != nil {
-		return web.Render(c, fiber.StatusUnprocessableEntity, views.ImportPage(p, nil, "", "Elija un archivo CSV o JSON para importar.", false))
+		return web.Render(c, fiber.StatusUnprocessableEntity, views.ImportPage(p, views.ImportView{
+			Problem: "No se importó nada: revise los campos marcados.", FileError: "elija un archivo CSV o JSON para importar"}))
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -106,7 +107,7 @@ func (h *Handler) importPreview(c *fiber.Ctx) error {
 	res, err := h.store.Import(c.UserContext(), bytes.NewReader(data), actor(c), true)
 	var invalid *models.ImportInvalidError
 	if errors.As(err, &invalid) {
-		return web.Render(c, fiber.StatusUnprocessableEntity, views.ImportPage(p, res, fh.Filename, "", false))
+		return web.Render(c, fiber.StatusUnprocessableEntity, views.ImportPage(p, refusedFile(res, fh.Filename, "")))
 	}
 	if err != nil {
 		return err
@@ -120,7 +121,7 @@ func (h *Handler) importPreview(c *fiber.Ctx) error {
 		return err
 	}
 	s.Import = id
-	return web.Render(c, fiber.StatusOK, views.ImportPage(p, res, fh.Filename, "", true))
+	return web.Render(c, fiber.StatusOK, views.ImportPage(p, views.ImportView{Result: res, Filename: fh.Filename, Ready: true}))
 }
 
 // importConfirm imports the file previewed last, for real.
@@ -135,7 +136,8 @@ func (h *Handler) importConfirm(c *fiber.Ctx) error {
 	res, err := h.store.Import(c.UserContext(), bytes.NewReader(data), actor(c), false)
 	var invalid *models.ImportInvalidError
 	if errors.As(err, &invalid) {
-		return web.Render(c, fiber.StatusUnprocessableEntity, views.ImportPage(h.page(c, "Importar", "importar"), res, "el archivo", "Los datos cambiaron desde la vista previa y el archivo ya no es válido.", false))
+		return web.Render(c, fiber.StatusUnprocessableEntity, views.ImportPage(h.page(c, "Importar", "importar"),
+			refusedFile(res, "el archivo", "Los datos cambiaron desde la vista previa y el archivo ya no es válido. ")))
 	}
 	if err != nil {
 		return err
@@ -143,4 +145,13 @@ func (h *Handler) importConfirm(c *fiber.Ctx) error {
 	flash(c, "ok", "Importación completa: "+itoa64(int64(res.PersonsCreated))+" personas nuevas, "+itoa64(int64(res.PersonsUpdated))+
 		" actualizadas; "+itoa64(int64(res.VehiclesCreated))+" vehículos nuevos, "+itoa64(int64(res.VehiclesUpdated+res.VehiclesMoved))+" actualizados.")
 	return redirect(c, paths.Persons)
+}
+
+// refusedFile is the import page of a file with errors: one banner (why
+// first, when there is a why) and the file input marked.
+func refusedFile(res *models.ImportResult, filename, why string) views.ImportView {
+	n := rules.Plural(len(res.Errors), "error", "errores")
+	return views.ImportView{Result: res, Filename: filename,
+		Problem:   why + "No se importó nada: el archivo tiene " + n + " (abajo).",
+		FileError: "el archivo tiene " + n + "; corríjalos y vuelva a subirlo"}
 }

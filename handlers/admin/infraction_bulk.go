@@ -2,7 +2,9 @@ package admin
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -13,15 +15,15 @@ import (
 	"transito/views"
 )
 
-// maxBulk is how many infractions one bulk annulment takes (a page's worth
-// and more).
+// maxBulk is how many rows one bulk action takes (a page's worth and
+// more).
 const maxBulk = 500
 
-// infractionsAnnul annuls the infractions the list checked: paso=confirmar
-// (the list's button) asks, naming how many, for the reasons; paso=anular
-// annuls them all in one transaction, or none, saying which one failed and
-// why. Plain forms: no JavaScript needed.
-func (h *Handler) infractionsAnnul(c *fiber.Ctx) error {
+// checkedIDs are the ids a list's checkboxes posted, each once, in order.
+// With none it flashes none and redirects back to the list (ids nil, err
+// the redirect's); past maxBulk it is a 400 that says what (tooMany, with
+// %d for the limit).
+func checkedIDs(c *fiber.Ctx, none, tooMany string) ([]int64, error) {
 	var ids []int64
 	seen := map[int64]bool{}
 	for _, b := range c.Context().PostArgs().PeekMulti("ids") {
@@ -31,11 +33,36 @@ func (h *Handler) infractionsAnnul(c *fiber.Ctx) error {
 		}
 	}
 	if len(ids) == 0 {
-		flash(c, "error", "Marque al menos una infracción.")
-		return redirect(c, paths.Infractions)
+		flash(c, "error", none)
+		return nil, redirect(c, listOf(c))
 	}
 	if len(ids) > maxBulk {
-		return web.NewProblem(fiber.StatusBadRequest, "Se pueden anular hasta "+strconv.Itoa(maxBulk)+" infracciones a la vez.")
+		return nil, web.NewProblem(fiber.StatusBadRequest, fmt.Sprintf(tooMany, maxBulk))
+	}
+	return ids, nil
+}
+
+// listOf is the list a bulk action came from: its path (the action's
+// parent) with the list's query.
+func listOf(c *fiber.Ctx) string {
+	to := c.Path()
+	if i := strings.LastIndexByte(to, '/'); i > 0 {
+		to = to[:i]
+	}
+	if q := string(c.Request().URI().QueryString()); q != "" {
+		to += "?" + q
+	}
+	return to
+}
+
+// infractionsAnnul annuls the infractions the list checked: paso=confirmar
+// (the list's button) asks, naming how many, for the reasons; paso=anular
+// annuls them all in one transaction, or none, saying which one failed and
+// why. Plain forms: no JavaScript needed.
+func (h *Handler) infractionsAnnul(c *fiber.Ctx) error {
+	ids, err := checkedIDs(c, "Marque al menos una infracción.", "Se pueden anular hasta %d infracciones a la vez.")
+	if err != nil || ids == nil {
+		return err
 	}
 	b := views.BulkAnnul{IDs: ids, Form: views.NewVoidForm(paths.InfractionsAnnul, csrf(c))}
 	page := h.page(c, "Anular infracciones", "infracciones")
@@ -43,7 +70,7 @@ func (h *Handler) infractionsAnnul(c *fiber.Ctx) error {
 		return web.Render(c, fiber.StatusOK, views.BulkAnnulPage(page, b))
 	}
 	readForm(c, &b.Form)
-	err := h.store.Annul(c.UserContext(), ids, b.Form.Input(), actor(c))
+	err = h.store.Annul(c.UserContext(), ids, b.Form.Input(), actor(c))
 	var ae *models.AnnulError
 	switch {
 	case err == nil:

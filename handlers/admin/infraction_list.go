@@ -81,8 +81,9 @@ func (h *Handler) renderInfractionList(c *fiber.Ctx, status int, form views.Infr
 		map[string]string{"persona": lq.Filter("persona"), "vehiculo": lq.Filter("vehiculo")})
 	l.Create, l.CreateLabel, l.CreateOpen = views.InfractionFormView(form), "Registrar infracción a mano", views.Invalid(&form)
 	p := h.page(c, "Infracciones", "infracciones")
+	l.Select = selection(c, paths.InfractionsExport)
 	if p.Can(rules.RoleSupervisor) {
-		l.Select = &views.Selection{Form: "seleccion", Action: paths.InfractionsAnnul, CSRF: csrf(c), Label: "Anular las marcadas…"}
+		l.Select.Actions = append(l.Select.Actions, views.BulkAction{Action: paths.InfractionsAnnul, Label: "Anular…", Testid: "bulk-annul"})
 	}
 	return h.respondList(c, p, l, status)
 }

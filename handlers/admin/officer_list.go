@@ -47,10 +47,15 @@ func (h *Handler) renderOfficerList(c *fiber.Ctx, status int, form views.Officer
 			{Text: o.Name, Href: paths.Of(paths.Officer, o.ID)},
 			{Text: o.Badge, Mono: true}, st, {Text: tok, Mono: true},
 			{Text: h.fmtTimePtr(o.TokenLastUsed)},
-		}})
+		}, ID: o.ID})
 	}
+	l.Select = selection(c, paths.OfficersExport)
 	l.Filters = views.OfficerFilters(lq.Filter("estado"))
 	if roleOf(c).Includes(rules.RoleSupervisor) {
+		l.Select.Actions = []views.BulkAction{
+			{Action: paths.OfficersActive, Label: "Activar…", Name: rules.FieldActive, Value: "1", Testid: "bulk-activate"},
+			{Action: paths.OfficersActive, Label: "Desactivar…", Name: rules.FieldActive, Value: "0", Testid: "bulk-deactivate"},
+		}
 		l.Create, l.CreateLabel, l.CreateOpen = views.OfficerFormView(form, "Crear oficial"), "Nuevo oficial", views.Invalid(&form)
 	}
 	return h.respondList(c, h.page(c, "Oficiales", "oficiales"), l, status)

@@ -35,8 +35,9 @@ func (h *Handler) renderPersonList(c *fiber.Ctx, status int, form views.PersonFo
 			{Text: p.Name, Href: paths.Of(paths.Person, p.ID)},
 			{Text: p.Email},
 			{Text: itoa64(int64(p.Vehicles))},
-		}})
+		}, ID: p.ID})
 	}
+	l.Select = selection(c, paths.PersonsExport)
 	l.Create, l.CreateLabel, l.CreateOpen = views.PersonFormView(form, "Crear persona"), "Nueva persona", views.Invalid(&form)
 	return h.respondList(c, h.page(c, "Personas", "personas"), l, status)
 }

@@ -32,6 +32,7 @@ func (h *Handler) Routes(r fiber.Router) {
 	operador.Post(paths.Account, h.accountPassword)
 
 	r.Get(paths.Persons, h.personList)
+	operador.Post(paths.PersonsExport, selectedExport(h.personList))
 	operador.Post(paths.Persons, h.personCreate)
 	r.Get(paths.PersonSearch, h.personPicker)
 	r.Get(paths.Person, h.personShow)
@@ -41,6 +42,7 @@ func (h *Handler) Routes(r fiber.Router) {
 	operador.Delete(paths.Person, h.delete(personDeletion))
 
 	r.Get(paths.Vehicles, h.vehicleList)
+	operador.Post(paths.VehiclesExport, selectedExport(h.vehicleList))
 	operador.Post(paths.Vehicles, h.vehicleCreate)
 	r.Get(paths.VehicleSearch, h.plateSuggestions)
 	r.Get(paths.Vehicle, h.vehicleShow)
@@ -50,6 +52,8 @@ func (h *Handler) Routes(r fiber.Router) {
 	operador.Delete(paths.Vehicle, h.delete(vehicleDeletion))
 
 	r.Get(paths.Officers, h.officerList)
+	operador.Post(paths.OfficersExport, selectedExport(h.officerList))
+	supervisor.Post(paths.OfficersActive, h.officersActive)
 	supervisor.Post(paths.Officers, h.officerCreate)
 	r.Get(paths.OfficerSearch, h.officerSuggestions)
 	r.Get(paths.Officer, h.officerShow)
@@ -62,6 +66,7 @@ func (h *Handler) Routes(r fiber.Router) {
 	supervisor.Delete(paths.Officer, h.delete(officerDeletion))
 
 	r.Get(paths.Infractions, h.infractionList)
+	operador.Post(paths.InfractionsExport, selectedExport(h.infractionList))
 	operador.Post(paths.Infractions, h.infractionCreate)
 	r.Get(paths.Infraction, h.infractionShow)
 	r.Get(paths.InfractionPhoto, h.photoShow)
@@ -82,6 +87,7 @@ func (h *Handler) Routes(r fiber.Router) {
 	administrador.Post(paths.TariffUnit, h.tariffUnit)
 
 	administrador.Get(paths.Admins, h.adminList)
+	administrador.Post(paths.AdminsExport, selectedExport(h.adminList))
 	administrador.Post(paths.Admins, h.adminCreate)
 	administrador.Get(paths.Admin, h.adminShow)
 	administrador.Post(paths.Admin, h.adminUpdate)
@@ -91,6 +97,7 @@ func (h *Handler) Routes(r fiber.Router) {
 	administrador.Post(paths.AdminDelete, h.delete(adminDeletion))
 
 	r.Get(paths.Audit, h.auditList)
+	operador.Post(paths.AuditExport, selectedExport(h.auditList))
 
 	r.Get(paths.Disputes, h.disputeList)
 	r.Get(paths.Dispute, h.disputeShow)

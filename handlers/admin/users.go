@@ -41,8 +41,9 @@ func (h *Handler) renderAdminList(c *fiber.Ctx, status int, form views.AdminForm
 		l.Rows = append(l.Rows, views.Row{Cells: []views.Cell{
 			{Text: a.Username, Href: paths.Of(paths.Admin, a.ID)}, {Text: string(a.Role)}, state,
 			{Text: h.fmtTimePtr(a.LastLoginAt)}, {Text: h.fmtTime(a.CreatedAt)},
-		}})
+		}, ID: a.ID})
 	}
+	l.Select = selection(c, paths.AdminsExport)
 	l.Create, l.CreateLabel, l.CreateOpen = views.AdminFormView(form), "Nuevo administrador", views.Invalid(&form)
 	return h.respondList(c, h.page(c, "Administradores", "administradores"), l, status)
 }

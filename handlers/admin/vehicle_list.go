@@ -51,8 +51,9 @@ func (h *Handler) renderVehicleList(c *fiber.Ctx, status int, form views.Vehicle
 			{Text: v.Brand}, {Text: v.Color},
 			{Text: v.OwnerName, Href: paths.Of(paths.Person, v.PersonID)},
 			{Text: v.OwnerEmail},
-		}})
+		}, ID: v.ID})
 	}
+	l.Select = selection(c, paths.VehiclesExport)
 	l.Filters = views.VehicleFilters(brands, lq.Filter("marca"), lq.Filter("color"), lq.Filter("titular"), lq.Filter("persona"))
 	l.Create, l.CreateLabel, l.CreateOpen = views.VehicleFormView(form, "Crear vehículo", owners, candidates), "Nuevo vehículo", views.Invalid(&form) || form.OwnerQuery.Value != "" || len(owners) > 0
 	return h.respondList(c, h.page(c, "Vehículos", "vehiculos"), l, status)

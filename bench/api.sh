@@ -20,6 +20,9 @@
 # moment. A last run posts a plate that no vehicle has: each request is
 # authenticated, decoded and looked up as usual, then answered 404 before it
 # reaches the writer, which times the request path without the durable write.
+# MAILER=1 also runs the mailer while it loads: a loopback SMTP server
+# (Python's smtpd module, which keeps nothing) takes the fines' mails, and the
+# script prints how many it received during the run.
 # --postgres starts a cluster from Debian's postgresql package (installed if
 # missing, see .ci/postgres) on 127.0.0.1:$PG_PORT (54330) and removes it
 # afterwards.
@@ -37,6 +40,8 @@ CONNS=${CONNS:-64}
 DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18080}
+MAILER=${MAILER:-0}
+SMTP_PORT=${SMTP_PORT:-18025}
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)..." >&2
@@ -46,6 +51,7 @@ fi
 work=$(mktemp -d)
 pgdir=""
 cleanup() {
+  kill "${smtp_pid:-}" 2>/dev/null || true
   kill "${pid:-}" 2>/dev/null || true
   wait "${pid:-}" 2>/dev/null || true
   if [ -n "$pgdir" ]; then .ci/postgres stop "$pgdir" || true; rm -rf "$pgdir"; fi
@@ -72,7 +78,19 @@ printf 'nombre,email,placa_patente,marca,color\nPersona Frecuente,frecuente@exam
 "$bin" officer create --db "$db" --name "Oficial Bench" --badge BENCH-1 >/dev/null
 token=$("$bin" officer token --db "$db" --badge BENCH-1 | tail -n1)
 
-TRANSITO_LOG_LEVEL=${LOG_LEVEL:-warn} "$bin" serve --db "$db" --addr "127.0.0.1:$PORT" \
+mail_env=()
+if [ "$MAILER" = 1 ]; then
+  python3 -u -c '
+import smtpd, asyncore, sys
+class Sink(smtpd.SMTPServer):
+    def process_message(self, peer, mailfrom, rcpttos, data, **kw):
+        print("mail", flush=True)
+Sink(("127.0.0.1", int(sys.argv[1])), None)
+asyncore.loop()' "$SMTP_PORT" >"$work/smtp.out" 2>/dev/null &
+  smtp_pid=$!
+  mail_env=(TRANSITO_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" TRANSITO_MAIL_FROM="Tránsito <avisos@localhost>")
+fi
+env "${mail_env[@]}" TRANSITO_LOG_LEVEL=${LOG_LEVEL:-warn} "$bin" serve --db "$db" --addr "127.0.0.1:$PORT" \
   --rate-limit 0 --api-rate-limit 0 >"$work/serve.out" 2>"$work/serve.err" &
 pid=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
@@ -121,3 +139,6 @@ summary "POST /cargar_infraccion without codigo/ubicacion (sin tipificar, no not
 summary "GET /generar_informe" "$report"
 summary "POST /cargar_infraccion, unknown plate (404, no write)" "$unknown"
 echo "peak RSS of the server: $rss"
+if [ "$MAILER" = 1 ]; then
+  echo "mails the loopback SMTP server received during the runs: $(wc -l <"$work/smtp.out")"
+fi

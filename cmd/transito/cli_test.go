@@ -53,7 +53,7 @@ func TestCLICommands(t *testing.T) {
 
 	csv := filepath.Join(dir, "padron.csv")
 	os.WriteFile(csv, []byte("nombre,email,placa_patente,marca,color\nAna,ana@example.com,AB123CD,Fiat,Rojo\n"), 0o600)
-	if out, _, err := cli(t, "", "import", csv, "--db", db); err != nil || !strings.Contains(out, "1 personas creadas") {
+	if out, _, err := cli(t, "", "import", csv, "--db", db); err != nil || !strings.Contains(out, "1 persona creada, 0 actualizadas; 1 vehículo creado") {
 		t.Fatalf("import: %q %v", out, err)
 	}
 	bad := filepath.Join(dir, "malo.json")

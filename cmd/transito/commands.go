@@ -205,8 +205,11 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *dryRun {
 		verb = "Vista previa (no se escribió nada)"
 	}
-	fmt.Fprintf(stdout, "%s: %d personas creadas, %d actualizadas; %d vehículos creados, %d actualizados, %d transferidos de titular; %d sin cambios.\n",
-		verb, res.PersonsCreated, res.PersonsUpdated, res.VehiclesCreated, res.VehiclesUpdated, res.VehiclesMoved, res.Unchanged)
+	p := rules.Plural
+	fmt.Fprintf(stdout, "%s: %s, %s; %s, %s, %s; %s sin cambios.\n", verb,
+		p(res.PersonsCreated, "persona creada", "personas creadas"), p(res.PersonsUpdated, "actualizada", "actualizadas"),
+		p(res.VehiclesCreated, "vehículo creado", "vehículos creados"), p(res.VehiclesUpdated, "actualizado", "actualizados"),
+		p(res.VehiclesMoved, "transferido de titular", "transferidos de titular"), rules.Thousands(res.Unchanged))
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -330,4 +331,30 @@ func TestBrowserAdminWithoutJavaScript(t *testing.T) {
 		t.Errorf("rows after search = %d (%v)", n, err)
 	}
 	b.shot(ctx, "sin-js-personas")
+}
+
+// TestBrowserMarkAllRows: the list's "mark all" box checks every row of
+// the page, follows the rows when one is cleared, and the bulk action takes
+// what is checked.
+func TestBrowserMarkAllRows(t *testing.T) {
+	b := newBrowserEnv(t)
+	for i, name := range []string{"Ana Sosa", "Bruno Díaz", "Carla Ruiz"} {
+		testenv.MustOfficer(t, b.Store, name, "MK-"+strconv.Itoa(i+1))
+	}
+	ctx := b.tab(nil)
+	b.login(ctx, "/admin/oficiales")
+	checked := `document.querySelectorAll('[data-testid="row-check"]:checked').length`
+	all := `document.querySelector('[data-testid="check-all"]')`
+	b.do(ctx, "mark all", chromedp.WaitVisible(testenv.CSS(`[data-testid="check-all"]`)),
+		chromedp.Click(testenv.CSS(`[data-testid="check-all"]`)),
+		waitJS(checked+` === 3`))
+	b.do(ctx, "clear one row", chromedp.Click(testenv.CSS(`[data-testid="row-check"]`)),
+		waitJS(checked+` === 2 && !`+all+`.checked && `+all+`.indeterminate`))
+	b.do(ctx, "mark all again", chromedp.Click(testenv.CSS(`[data-testid="check-all"]`)),
+		waitJS(checked+` === 3 && `+all+`.checked`))
+	b.do(ctx, "deactivate the marked", chromedp.Click(testenv.CSS(`[data-testid="bulk-deactivate"]`)),
+		chromedp.WaitVisible(testenv.CSS(`[data-testid="bulk-officers-form"]`)))
+	if got := b.text(ctx, `[data-testid="bulk-count"]`); !strings.Contains(got, "3 oficiales") {
+		t.Errorf("confirmation: %q, want the 3 officers", got)
+	}
 }

@@ -51,6 +51,30 @@
     });
   });
 
+  // A list's "mark all" box (data-check-all="<form id>") checks or clears
+  // the rows of the page that belong to that form, and follows them.
+  function rowsOf(all) {
+    return document.querySelectorAll('input[name="ids"][form="' + all.getAttribute("data-check-all") + '"]');
+  }
+  function showCheckAll() {
+    document.querySelectorAll("[data-check-all][hidden]").forEach(function (all) { all.hidden = false; });
+  }
+  showCheckAll();
+  document.addEventListener("htmx:afterSettle", showCheckAll);
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (t.matches("[data-check-all]")) {
+      rowsOf(t).forEach(function (row) { row.checked = t.checked; });
+      return;
+    }
+    if (!t.matches('input[name="ids"][form]')) return;
+    var all = document.querySelector('[data-check-all="' + t.getAttribute("form") + '"]');
+    if (!all) return;
+    var rows = Array.prototype.slice.call(rowsOf(all));
+    all.checked = rows.every(function (row) { return row.checked; });
+    all.indeterminate = !all.checked && rows.some(function (row) { return row.checked; });
+  });
+
   // Elements with data-confirm="..." ask before submitting (forms) or
   // following (links); without JavaScript the server's confirmation page asks.
   // A required text of only spaces is refused first, as the browser

@@ -57,32 +57,17 @@ func (s *Store) typeTaken(ctx context.Context, id int64, in rules.InfractionType
 
 // personTaken adds to fe the e-mail and document other persons than id have.
 func (s *Store) personTaken(ctx context.Context, id int64, in rules.PersonInput, fe rules.FieldErrors) error {
-	if _, bad := fe[rules.FieldEmail]; !bad && in.Email != "" {
-		if t, err := s.taken(ctx, "persons", "email", in.Email, id); err != nil {
-			return err
-		} else if t {
-			fe.Add(rules.FieldEmail, emailConflict(in.Email).Message)
-		}
+	if err := s.takenField(ctx, fe, rules.FieldEmail, "persons", "email", in.Email, id, emailConflict); err != nil {
+		return err
 	}
-	if _, bad := fe[rules.FieldDocument]; !bad && in.Document != "" {
-		if t, err := s.taken(ctx, "persons", "document", in.Document, id); err != nil {
-			return err
-		} else if t {
-			fe.Add(rules.FieldDocument, documentConflict(in.Document).Message)
-		}
-	}
-	return nil
+	return s.takenField(ctx, fe, rules.FieldDocument, "persons", "document", in.Document, id, documentConflict)
 }
 
 // vehicleTaken adds to fe a plate another vehicle than id has and an owner
 // that does not exist.
 func (s *Store) vehicleTaken(ctx context.Context, id int64, in rules.VehicleInput, fe rules.FieldErrors) error {
-	if _, bad := fe[rules.FieldPlate]; !bad && in.Plate != "" {
-		if t, err := s.taken(ctx, "vehicles", "plate", in.Plate, id); err != nil {
-			return err
-		} else if t {
-			fe.Add(rules.FieldPlate, plateConflict(in.Plate).Message)
-		}
+	if err := s.takenField(ctx, fe, rules.FieldPlate, "vehicles", "plate", in.Plate, id, plateConflict); err != nil {
+		return err
 	}
 	if _, bad := fe[rules.FieldOwner]; !bad && in.PersonID > 0 {
 		ok, err := s.readers.NewSelect().Model((*Person)(nil)).Where("id = ?", in.PersonID).Exists(ctx)

@@ -124,7 +124,8 @@ func (s *Store) Seed(ctx context.Context, opts SeedOptions) (*SeedResult, error)
 		return nil
 	}
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		// Their indexes, the text indexes too, are built once, after the rows.
+		// The persons' and vehicles' indexes, their text indexes too, are
+		// built once, after the rows.
 		err := s.withoutIndexes(ctx, tx, "persons", func() error {
 			return s.withoutIndexes(ctx, tx, "vehicles", func() error { return insertOwners(tx) })
 		})

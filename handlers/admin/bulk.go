@@ -2,6 +2,9 @@ package admin
 
 import (
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,6 +22,46 @@ func selection(c *fiber.Ctx, export string) *views.Selection {
 }
 
 const localsSelected = "selected_ids"
+
+// maxBulk is how many rows one bulk action takes (a page's worth and
+// more).
+const maxBulk = 500
+
+// checkedIDs are the ids a list's checkboxes posted, each once, in order.
+// With none it flashes none and redirects back to the list (ids nil, err
+// the redirect's); past maxBulk it is a 400 that says what (tooMany, with
+// %d for the limit).
+func checkedIDs(c *fiber.Ctx, none, tooMany string) ([]int64, error) {
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, b := range c.Context().PostArgs().PeekMulti("ids") {
+		if id, err := strconv.ParseInt(string(b), 10, 64); err == nil && id > 0 && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		flash(c, "error", none)
+		return nil, redirect(c, listOf(c))
+	}
+	if len(ids) > maxBulk {
+		return nil, web.NewProblem(fiber.StatusBadRequest, fmt.Sprintf(tooMany, maxBulk))
+	}
+	return ids, nil
+}
+
+// listOf is the list a bulk action came from: its path (the action's
+// parent) with the list's query.
+func listOf(c *fiber.Ctx) string {
+	to := c.Path()
+	if i := strings.LastIndexByte(to, '/'); i > 0 {
+		to = to[:i]
+	}
+	if q := string(c.Request().URI().QueryString()); q != "" {
+		to += "?" + q
+	}
+	return to
+}
 
 // selectedExport answers a list's "export selected": the list's own export
 // (list, the list page's handler, which answers an export when the request

@@ -2,9 +2,6 @@ package admin
 
 import (
 	"errors"
-	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -14,46 +11,6 @@ import (
 	"transito/paths"
 	"transito/views"
 )
-
-// maxBulk is how many rows one bulk action takes (a page's worth and
-// more).
-const maxBulk = 500
-
-// checkedIDs are the ids a list's checkboxes posted, each once, in order.
-// With none it flashes none and redirects back to the list (ids nil, err
-// the redirect's); past maxBulk it is a 400 that says what (tooMany, with
-// %d for the limit).
-func checkedIDs(c *fiber.Ctx, none, tooMany string) ([]int64, error) {
-	var ids []int64
-	seen := map[int64]bool{}
-	for _, b := range c.Context().PostArgs().PeekMulti("ids") {
-		if id, err := strconv.ParseInt(string(b), 10, 64); err == nil && id > 0 && !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) == 0 {
-		flash(c, "error", none)
-		return nil, redirect(c, listOf(c))
-	}
-	if len(ids) > maxBulk {
-		return nil, web.NewProblem(fiber.StatusBadRequest, fmt.Sprintf(tooMany, maxBulk))
-	}
-	return ids, nil
-}
-
-// listOf is the list a bulk action came from: its path (the action's
-// parent) with the list's query.
-func listOf(c *fiber.Ctx) string {
-	to := c.Path()
-	if i := strings.LastIndexByte(to, '/'); i > 0 {
-		to = to[:i]
-	}
-	if q := string(c.Request().URI().QueryString()); q != "" {
-		to += "?" + q
-	}
-	return to
-}
 
 // infractionsAnnul annuls the infractions the list checked: paso=confirmar
 // (the list's button) asks, naming how many, for the reasons; paso=anular

@@ -97,7 +97,7 @@ func (h *Handler) lookup(c *fiber.Ctx) error {
 // data has not changed since it was read. Unknown addresses are not kept.
 func (h *Handler) personByEmail(ctx context.Context, email string) (*models.Person, error) {
 	email = rules.NormalizeEmail(email)
-	return h.remember(ctx, h.persons, proofKey{email: email}, func() (*models.Person, error) {
+	return h.remember(ctx, proofKey{email: email}, func() (*models.Person, error) {
 		return h.store.PersonByEmail(ctx, email)
 	})
 }
@@ -108,23 +108,23 @@ func (h *Handler) personByEmail(ctx context.Context, email string) (*models.Pers
 // wrong proof costs what an unknown address costs.
 func (h *Handler) provePerson(ctx context.Context, email, plate, document string) (*models.Person, error) {
 	k := proofKey{email: rules.NormalizeEmail(email), plate: rules.NormalizePlate(plate), document: rules.NormalizeDocument(document), proof: true}
-	return h.remember(ctx, h.persons, k, func() (*models.Person, error) {
+	return h.remember(ctx, k, func() (*models.Person, error) {
 		return h.store.ProvePerson(ctx, email, plate, document)
 	})
 }
 
 // remember returns the person the cache holds for k at the data version,
 // or reads it (and keeps it when found).
-func (h *Handler) remember(ctx context.Context, cache *stampedCache[proofKey, int64, *models.Person], k proofKey, read func() (*models.Person, error)) (*models.Person, error) {
+func (h *Handler) remember(ctx context.Context, k proofKey, read func() (*models.Person, error)) (*models.Person, error) {
 	data, cacheable := h.store.DataVersion(ctx)
 	if cacheable {
-		if p, ok := cache.get(k, data); ok {
+		if p, ok := h.persons.get(k, data); ok {
 			return p, nil
 		}
 	}
 	p, err := read()
 	if err == nil && cacheable {
-		cache.put(k, data, p)
+		h.persons.put(k, data, p)
 	}
 	return p, err
 }

@@ -112,7 +112,14 @@ func TestAnsweredTimeoutsAreNeverStoredAcknowledgedAlways(t *testing.T) {
 				default:
 				}
 				c := fmt.Sprintf("g%d-%d", g, i)
-				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(10+i%50)*time.Millisecond)
+				// Most deadlines are short (10–59 ms: those sent while the
+				// writer is held run out); every fourth is long, so that some
+				// writes are acknowledged however slow the machine is.
+				deadline := time.Duration(10+i%50) * time.Millisecond
+				if i%4 == 3 {
+					deadline = 5 * time.Second
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), deadline)
 				rec, err := r.Record(ctx, RecordRequest{Officer: officer, Plate: "XY987ZW", OccurredAt: time.Now().UTC(), Comments: c})
 				cancel()
 				mu.Lock()

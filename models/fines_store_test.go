@@ -339,6 +339,29 @@ func isFieldError(err error, field string) bool {
 	return errors.As(err, &fe) && fe[field] != ""
 }
 
+// A payment in the minute the fine was issued is not "before the issue",
+// though its time, given to the minute or to the second, precedes the
+// issue's: the panel's form and the provider give no finer time.
+func TestPaymentInTheMinuteOfIssue(t *testing.T) {
+	e := newFinesEnv(t)
+	ctx := context.Background()
+	issuedAt := localTime("2026-03-01 10:00").Add(42*time.Second + 500*time.Millisecond)
+	id := e.issued("GRAVE-1", issuedAt.Add(-time.Hour), issuedAt)
+	pay := func(ref string, at time.Time) error {
+		_, err := e.s.RecordPayment(ctx, rules.PaymentInput{InfractionID: id, AmountCents: 15000000, Method: "transferencia", Reference: ref, PaidAt: at}, CLIActor)
+		return err
+	}
+	if err := pay("T-0", localTime("2026-03-01 09:59")); !isFieldError(err, rules.FieldPaidAt) {
+		t.Errorf("paid the minute before the issue: %v", err)
+	}
+	if err := pay("T-1", issuedAt.Truncate(time.Second).Add(-10*time.Second)); err != nil {
+		t.Fatalf("paid in the minute of the issue: %v", err)
+	}
+	if got := e.row(id); got.Status != StatusPaid {
+		t.Errorf("status %s, want pagada", got.Status)
+	}
+}
+
 func TestRecordPayment(t *testing.T) {
 	e := newFinesEnv(t)
 	ctx := context.Background()

@@ -91,7 +91,10 @@ func (s *Store) recordPayment(ctx context.Context, in rules.PaymentInput, t *Tar
 			return &ConflictError{Message: fmt.Sprintf("La infracción %d ya fue pagada (referencia %s, %s).", i.ID, paid[0].Reference,
 				paid[0].PaidAt.In(loc).Format("02/01/2006 15:04"))}
 		}
-		if i.IssuedAt != nil && in.PaidAt.Before(*i.IssuedAt) {
+		// Compared to the minute, as the message says it and as the panel's
+		// form and many providers give the time: a fine issued at 10:00:42
+		// may be paid "at 10:00" or "at 10:00:00".
+		if i.IssuedAt != nil && in.PaidAt.Before(i.IssuedAt.Truncate(time.Minute)) {
 			return rules.FieldErrors{rules.FieldPaidAt: "no puede ser anterior a la emisión de la multa (" + i.IssuedAt.In(loc).Format("02/01/2006 15:04") + ")"}
 		}
 		a := t.Assess(&i.InfractionRow, in.PaidAt, loc)

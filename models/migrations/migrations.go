@@ -29,6 +29,7 @@ func New() *migrate.Migrations {
 	recordHistory(m)
 	personDocumentSearch(m)
 	portal(m)
+	writerIndexes(m)
 	return m
 }
 

@@ -38,7 +38,14 @@ type Config struct {
 	Batch int           // rows claimed per round (100)
 	Lease time.Duration // how long a claim holds its rows (2 min)
 	Poll  time.Duration // the pause when nothing was due (1 s)
-	Log   *slog.Logger
+	// Busy, when set, reports whether the officers' writes are under way
+	// (the recorder committed a batch a moment ago). While they are, a
+	// full round too is followed by a Poll's pause instead of the next
+	// round at once: the mailer keeps sending, one batch per Poll, but its
+	// claims, marks and SMTP work do not take the writer and the CPU from
+	// the POSTs' batches; it catches up when they stop.
+	Busy func() bool
+	Log  *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -86,14 +93,15 @@ func New(store *models.Store, sender Sender, cfg Config) *Mailer {
 }
 
 // Run sends the outbox until ctx ends. A round that sent a full batch is
-// followed at once by the next.
+// followed at once by the next, unless Busy says the officers' writes are
+// under way.
 func (m *Mailer) Run(ctx context.Context) {
 	for {
 		n, err := m.Round(ctx)
 		if err != nil && ctx.Err() == nil {
 			m.cfg.Log.Warn("mailer: round failed", "err", err)
 		}
-		if n == m.cfg.Batch && err == nil {
+		if n == m.cfg.Batch && err == nil && (m.cfg.Busy == nil || !m.cfg.Busy()) {
 			continue
 		}
 		select {

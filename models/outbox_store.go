@@ -17,20 +17,20 @@ import (
 // the rows another replica is claiming (FOR UPDATE SKIP LOCKED); on SQLite
 // it is one short transaction of the single writer.
 func (s *Store) ClaimNotifications(ctx context.Context, at time.Time, limit int, lease time.Duration) ([]Notification, error) {
-	return s.SentAndClaim(ctx, nil, time.Time{}, at, limit, lease)
+	return s.MarkSentAndClaim(ctx, nil, time.Time{}, at, limit, lease)
 }
 
 // MarkNotificationsSent records, in one short transaction, that the mails
 // ids went out at at.
 func (s *Store) MarkNotificationsSent(ctx context.Context, ids []int64, at time.Time) error {
-	_, err := s.SentAndClaim(ctx, ids, at, at, 0, 0)
+	_, err := s.MarkSentAndClaim(ctx, ids, at, at, 0, 0)
 	return err
 }
 
-// SentAndClaim records that the mails sent went out at sentAt and claims
+// MarkSentAndClaim records that the mails sent went out at sentAt and claims
 // the next ones as ClaimNotifications does (none when limit is 0), in one
 // transaction: a mailer's round takes the writer once, not twice.
-func (s *Store) SentAndClaim(ctx context.Context, sent []int64, sentAt, at time.Time, limit int, lease time.Duration) ([]Notification, error) {
+func (s *Store) MarkSentAndClaim(ctx context.Context, sent []int64, sentAt, at time.Time, limit int, lease time.Duration) ([]Notification, error) {
 	if len(sent) == 0 && limit <= 0 {
 		return nil, nil
 	}

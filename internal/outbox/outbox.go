@@ -8,8 +8,8 @@
 // connection, then records the failures one by one, with their error and
 // next attempt (exponential backoff), and the ones delivered in one short
 // transaction, which in Run also claims the next batch
-// (models.Store.SentAndClaim). A process killed mid-round leaves its claimed rows to come due
-// again when the lease ends: a mail the relay accepted but that was not
+// (models.Store.MarkSentAndClaim). A process killed mid-round leaves its
+// claimed rows to come due again when the lease ends: a mail the relay accepted but that was not
 // recorded as sent may go out twice, with the same Message-ID, so that the
 // recipient's mail system can tell; a mail recorded as sent never goes out
 // again, and none is lost.
@@ -95,7 +95,7 @@ func New(store *models.Store, sender Sender, cfg Config) *Mailer {
 
 // Run sends the outbox until ctx ends. Each round records the previous
 // round's deliveries and claims the next batch in one transaction
-// (models.Store.SentAndClaim), then sends it; when nothing was due it
+// (models.Store.MarkSentAndClaim), then sends it; when nothing was due it
 // waits Poll. While Busy says the officers' writes are under way, every
 // round waits Poll before it sends, so that the mailer takes the writer
 // once per Poll. A batch claimed when ctx ends is not sent: its lease
@@ -108,7 +108,7 @@ func (m *Mailer) Run(ctx context.Context) {
 		if ctx.Err() != nil {
 			limit = 0 // stopping: only record
 		}
-		ns, err := m.store.SentAndClaim(context.WithoutCancel(ctx), sent, sentAt, m.cfg.Now(), limit, m.cfg.Lease)
+		ns, err := m.store.MarkSentAndClaim(context.WithoutCancel(ctx), sent, sentAt, m.cfg.Now(), limit, m.cfg.Lease)
 		if err != nil {
 			m.cfg.Log.Warn("mailer: round failed", "err", err)
 		} else {

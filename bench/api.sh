@@ -21,8 +21,10 @@
 # authenticated, decoded and looked up as usual, then answered 404 before it
 # reaches the writer, which times the request path without the durable write.
 # MAILER=1 also runs the mailer while it loads: a loopback SMTP server
-# (Python's smtpd module, which keeps nothing) takes the fines' mails, and the
-# script prints how many it received during the run.
+# (bench/smtpsink: the tests' go-smtp server, which reads each message and
+# keeps nothing; the real relay is on another machine) takes the fines'
+# mails, and the script prints how many it received during the runs, and
+# during the POST run the server's CPU per request and the sink's per mail.
 # --postgres starts a cluster from Debian's postgresql package (installed if
 # missing, see .ci/postgres) on 127.0.0.1:$PG_PORT (54330) and removes it
 # afterwards.
@@ -80,13 +82,8 @@ token=$("$bin" officer token --db "$db" --badge BENCH-1 | tail -n1)
 
 mail_env=()
 if [ "$MAILER" = 1 ]; then
-  python3 -u -c '
-import smtpd, asyncore, sys
-class Sink(smtpd.SMTPServer):
-    def process_message(self, peer, mailfrom, rcpttos, data, **kw):
-        print("mail", flush=True)
-Sink(("127.0.0.1", int(sys.argv[1])), None)
-asyncore.loop()' "$SMTP_PORT" >"$work/smtp.out" 2>/dev/null &
+  go build -o "$work/smtpsink" ./bench/smtpsink
+  "$work/smtpsink" "127.0.0.1:$SMTP_PORT" >"$work/smtp.out" &
   smtp_pid=$!
   mail_env=(TRANSITO_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" TRANSITO_MAIL_FROM="Tránsito <avisos@localhost>")
 fi
@@ -120,8 +117,11 @@ summary() { # name, wrk output
 }
 
 load() { wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$@"; }
+cpu() { awk '{print $14+$15}' "/proc/$1/stat"; } # utime+stime, clock ticks
 export TOKEN=$token VEHICLES=$vehicles
+cpu0=$(cpu "$pid"); sink0=$([ "$MAILER" = 1 ] && cpu "$smtp_pid" || echo 0); mails0=$([ "$MAILER" = 1 ] && wc -l <"$work/smtp.out" || echo 0)
 post=$(load -s bench/post.lua "http://127.0.0.1:$PORT/cargar_infraccion")
+cpu1=$(cpu "$pid"); sink1=$([ "$MAILER" = 1 ] && cpu "$smtp_pid" || echo 0); mails1=$([ "$MAILER" = 1 ] && wc -l <"$work/smtp.out" || echo 0)
 bare=$(BARE=1 load -s bench/post.lua "http://127.0.0.1:$PORT/cargar_infraccion")
 unknown=$(PLATE=ZZ999ZZ load -s bench/post.lua "http://127.0.0.1:$PORT/cargar_infraccion")
 report=$(load "http://127.0.0.1:$PORT/generar_informe?email=frecuente@example.com")
@@ -139,6 +139,12 @@ summary "POST /cargar_infraccion without codigo/ubicacion (sin tipificar, no not
 summary "GET /generar_informe" "$report"
 summary "POST /cargar_infraccion, unknown plate (404, no write)" "$unknown"
 echo "peak RSS of the server: $rss"
+posts=$(awk '/requests in/ {print $1}' <<<"$post")
+hz=$(getconf CLK_TCK)
+awk -v c="$((cpu1 - cpu0))" -v s="$((sink1 - sink0))" -v n="$posts" -v m="$((mails1 - mails0))" -v hz="$hz" 'BEGIN {
+  printf "during the POST run: server CPU %.0f µs per request", c / hz * 1e6 / n
+  if (m > 0) printf "; %d mails sent, SMTP server CPU %.0f µs per mail", m, s / hz * 1e6 / m
+  printf "\n" }'
 if [ "$MAILER" = 1 ]; then
   echo "mails the loopback SMTP server received during the runs: $(wc -l <"$work/smtp.out")"
 fi

@@ -17,36 +17,51 @@ import (
 // the rows another replica is claiming (FOR UPDATE SKIP LOCKED); on SQLite
 // it is one short transaction of the single writer.
 func (s *Store) ClaimNotifications(ctx context.Context, at time.Time, limit int, lease time.Duration) ([]Notification, error) {
-	var ns []Notification
-	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		sub := tx.NewSelect().Model((*Notification)(nil)).Column("id").Where("sent_at IS NULL").
-			Where("next_attempt_at <= ?", at.UTC()).OrderExpr("next_attempt_at, id").Limit(int64(limit))
-		if tx.Dialect().Name() == bundialect.PG {
-			sub = sub.For("UPDATE SKIP LOCKED")
-		}
-		return tx.NewUpdate().Model(&ns).Set("next_attempt_at = ?", at.Add(lease).UTC()).
-			Where("id IN (?)", sub).Returning("*").Scan(ctx)
-	})
-	if err != nil && !isNoRows(err) {
-		return nil, fmt.Errorf("models: claim notifications: %w", err)
-	}
-	return ns, nil
+	return s.MarkSentAndClaim(ctx, nil, time.Time{}, at, limit, lease)
 }
 
 // MarkNotificationsSent records, in one short transaction, that the mails
 // ids went out at at.
 func (s *Store) MarkNotificationsSent(ctx context.Context, ids []int64, at time.Time) error {
-	if len(ids) == 0 {
-		return nil
+	_, err := s.MarkSentAndClaim(ctx, ids, at, at, 0, 0)
+	return err
+}
+
+// MarkSentAndClaim records that the mails sent went out at sentAt and claims
+// the next ones as ClaimNotifications does (none when limit is 0), in one
+// transaction: a mailer's round takes the writer once, not twice.
+func (s *Store) MarkSentAndClaim(ctx context.Context, sent []int64, sentAt, at time.Time, limit int, lease time.Duration) ([]Notification, error) {
+	if len(sent) == 0 && limit <= 0 {
+		return nil, nil
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		_, err := tx.NewUpdate().Model((*Notification)(nil)).Set("sent_at = ?", at.UTC()).Set("attempts = attempts + 1").
-			Set("last_error = ''").Set("updated_at = ?", now()).Where("id IN (?)", bun.In(ids)).Where("sent_at IS NULL").Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("models: notifications sent: %w", err)
+	var ns []Notification
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if len(sent) > 0 {
+			_, err := tx.NewUpdate().Model((*Notification)(nil)).Set("sent_at = ?", sentAt.UTC()).Set("attempts = attempts + 1").
+				Set("last_error = ''").Set("updated_at = ?", now()).Where("id IN (?)", bun.In(sent)).Where("sent_at IS NULL").Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("models: notifications sent: %w", err)
+			}
+		}
+		if limit <= 0 {
+			return nil
+		}
+		sub := tx.NewSelect().Model((*Notification)(nil)).Column("id").Where("sent_at IS NULL").
+			Where("next_attempt_at <= ?", at.UTC()).OrderExpr("next_attempt_at, id").Limit(int64(limit))
+		if tx.Dialect().Name() == bundialect.PG {
+			sub = sub.For("UPDATE SKIP LOCKED")
+		}
+		err := tx.NewUpdate().Model(&ns).Set("next_attempt_at = ?", at.Add(lease).UTC()).
+			Where("id IN (?)", sub).Returning("*").Scan(ctx)
+		if err != nil && !isNoRows(err) {
+			return fmt.Errorf("models: claim notifications: %w", err)
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return ns, nil
 }
 
 // NotificationCounts returns how many mails are pending, sent and failing.

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"transito/handlers"
@@ -103,7 +104,13 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 		}
 	}
 	metrics := handlers.NewMetrics()
-	recorder, err := store.NewRecorder(models.RecorderOptions{OnBatch: metrics.ObserveBatch})
+	// lastBatch is when the recorder last committed (Unix nanoseconds): the
+	// mailer paces itself while officers are writing (outbox.Config.Busy).
+	var lastBatch atomic.Int64
+	recorder, err := store.NewRecorder(models.RecorderOptions{OnBatch: func(size int, took time.Duration) {
+		lastBatch.Store(time.Now().UnixNano())
+		metrics.ObserveBatch(size, took)
+	}})
 	if err != nil {
 		ln.Close()
 		return err
@@ -115,7 +122,8 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 		SessionKey: sessionKey, SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax, SecureCookies: cfg.SecureCookies,
 	})
 	mailCtx, stopMail := context.WithCancel(ctx)
-	mailed, err := startMailer(mailCtx, cfg, store, log)
+	busy := func() bool { return time.Since(time.Unix(0, lastBatch.Load())) < writesRecent }
+	mailed, err := startMailer(mailCtx, cfg, store, busy, log)
 	if err != nil {
 		stopMail()
 		ln.Close()
@@ -153,10 +161,14 @@ func serve(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer)
 	return nil
 }
 
+// writesRecent is how recent the recorder's last commit must be for the
+// mailer to count the officers' writes as under way.
+const writesRecent = 100 * time.Millisecond
+
 // startMailer runs the outbox's mailer until ctx ends (the returned
 // channel closes then) when TRANSITO_SMTP_URL is set; without it the
 // notifications wait in the outbox, and the panel shows them.
-func startMailer(ctx context.Context, cfg *Config, store *models.Store, log *slog.Logger) (<-chan struct{}, error) {
+func startMailer(ctx context.Context, cfg *Config, store *models.Store, busy func() bool, log *slog.Logger) (<-chan struct{}, error) {
 	done := make(chan struct{})
 	if cfg.SMTPURL == "" {
 		close(done)
@@ -177,7 +189,7 @@ func startMailer(ctx context.Context, cfg *Config, store *models.Store, log *slo
 	log.Info("mailer on", "relay", mc.String(), "from", cfg.MailFrom)
 	go func() {
 		defer close(done)
-		outbox.New(store, m, outbox.Config{From: cfg.MailFrom, Lease: cfg.MailLease, Log: log}).Run(ctx)
+		outbox.New(store, m, outbox.Config{From: cfg.MailFrom, Lease: cfg.MailLease, Busy: busy, Log: log}).Run(ctx)
 	}()
 	return done, nil
 }

@@ -5,10 +5,11 @@
 // A round claims a batch of due rows (models.Store.ClaimNotifications: on
 // PostgreSQL FOR UPDATE SKIP LOCKED, so that replicas never take the same
 // row; every claim holds its rows for a lease), sends them over one SMTP
-// connection, then records in one short transaction the ones delivered and,
-// one by one, the failures with their error and next attempt (exponential
-// backoff). A process killed mid-round leaves its claimed rows to come due
-// again when the lease ends: a mail the relay accepted but that was not
+// connection, then records the failures one by one, with their error and
+// next attempt (exponential backoff), and the ones delivered in one short
+// transaction, which in Run also claims the next batch
+// (models.Store.MarkSentAndClaim). A process killed mid-round leaves its
+// claimed rows to come due again when the lease ends: a mail the relay accepted but that was not
 // recorded as sent may go out twice, with the same Message-ID, so that the
 // recipient's mail system can tell; a mail recorded as sent never goes out
 // again, and none is lost.
@@ -38,7 +39,14 @@ type Config struct {
 	Batch int           // rows claimed per round (100)
 	Lease time.Duration // how long a claim holds its rows (2 min)
 	Poll  time.Duration // the pause when nothing was due (1 s)
-	Log   *slog.Logger
+	// Busy, when set, reports whether the officers' writes are under way
+	// (the recorder committed a batch a moment ago). While they are, every
+	// round pauses for Poll before it sends: the mailer keeps sending, one
+	// batch per Poll, but its claims, marks and SMTP work do not take the
+	// writer and the CPU from the POSTs' batches; it catches up when they
+	// stop.
+	Busy func() bool
+	Log  *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -85,21 +93,43 @@ func New(store *models.Store, sender Sender, cfg Config) *Mailer {
 	return &Mailer{store: store, sender: sender, cfg: cfg}
 }
 
-// Run sends the outbox until ctx ends. A round that sent a full batch is
-// followed at once by the next.
+// Run sends the outbox until ctx ends. Each round records the previous
+// round's deliveries and claims the next batch in one transaction
+// (models.Store.MarkSentAndClaim), then sends it; when nothing was due it
+// waits Poll. While Busy says the officers' writes are under way, every
+// round waits Poll before it sends, so that the mailer takes the writer
+// once per Poll. A batch claimed when ctx ends is not sent: its lease
+// keeps it until it comes due again.
 func (m *Mailer) Run(ctx context.Context) {
+	var sent []int64 // delivered, not yet recorded
+	var sentAt time.Time
 	for {
-		n, err := m.Round(ctx)
-		if err != nil && ctx.Err() == nil {
+		limit := m.cfg.Batch
+		if ctx.Err() != nil {
+			limit = 0 // stopping: only record
+		}
+		ns, err := m.store.MarkSentAndClaim(context.WithoutCancel(ctx), sent, sentAt, m.cfg.Now(), limit, m.cfg.Lease)
+		if err != nil {
 			m.cfg.Log.Warn("mailer: round failed", "err", err)
+		} else {
+			sent = nil
 		}
-		if n == m.cfg.Batch && err == nil {
-			continue
-		}
-		select {
-		case <-ctx.Done():
+		if ctx.Err() != nil {
 			return
-		case <-time.After(m.cfg.Poll):
+		}
+		if len(ns) == 0 || (m.cfg.Busy != nil && m.cfg.Busy()) {
+			select {
+			case <-ctx.Done():
+				continue // records what was sent, then returns
+			case <-time.After(m.cfg.Poll):
+			}
+		}
+		if len(ns) > 0 {
+			var failed error
+			sent, sentAt, failed = m.send(ctx, ns)
+			if failed != nil {
+				m.cfg.Log.Warn("mailer: round failed", "err", failed)
+			}
 		}
 	}
 }
@@ -111,6 +141,17 @@ func (m *Mailer) Round(ctx context.Context) (int, error) {
 	if err != nil || len(ns) == 0 {
 		return 0, err
 	}
+	sent, at, failed := m.send(ctx, ns)
+	if err := m.store.MarkNotificationsSent(context.WithoutCancel(ctx), sent, at); err != nil {
+		failed = errors.Join(failed, err)
+	}
+	return len(ns), failed
+}
+
+// send delivers the claimed mails ns and records each failure with its
+// error and next attempt; it returns the ones delivered, and when, for the
+// caller to record.
+func (m *Mailer) send(ctx context.Context, ns []models.Notification) (sent []int64, at time.Time, failed error) {
 	msgs := make([]mailer.Message, len(ns))
 	for i := range ns {
 		msgs[i] = Message(&ns[i], m.cfg.From)
@@ -118,9 +159,7 @@ func (m *Mailer) Round(ctx context.Context) (int, error) {
 	// The sending is not cut by ctx: a mail half-sent at shutdown is
 	// finished and recorded, within the relay's own timeout.
 	errs := m.sender.SendBatch(context.WithoutCancel(ctx), msgs)
-	now := m.cfg.Now()
-	var sent []int64
-	var failed error
+	at = m.cfg.Now()
 	for i, err := range errs {
 		if err == nil {
 			sent = append(sent, ns[i].ID)
@@ -130,16 +169,13 @@ func (m *Mailer) Round(ctx context.Context) (int, error) {
 		if mailer.Permanent(err) {
 			reason = "rechazado por el servidor de correo: " + reason
 		}
-		next := now.Add(Retry(ns[i].Attempts + 1))
+		next := at.Add(Retry(ns[i].Attempts + 1))
 		if e := m.store.MarkNotificationFailed(context.WithoutCancel(ctx), ns[i].ID, reason, next); e != nil {
 			failed = errors.Join(failed, e)
 		}
 		m.cfg.Log.Warn("mailer: not sent", "notification", ns[i].ID, "attempts", ns[i].Attempts+1, "next", next, "err", err)
 	}
-	if err := m.store.MarkNotificationsSent(context.WithoutCancel(ctx), sent, now); err != nil {
-		failed = errors.Join(failed, err)
-	}
-	return len(ns), failed
+	return sent, at, failed
 }
 
 // Message is the mail of a notification: its subject and text as stored,

@@ -137,3 +137,54 @@ func TestHTMLIsEscaped(t *testing.T) {
 		}
 	}
 }
+
+// While the officers' writes are under way (Busy), the mailer pauses for
+// Poll before each batch instead of sending the next at once; when they
+// stop, it sends the rest without waiting.
+func TestMailerPacesItselfWhileOfficersWrite(t *testing.T) {
+	e := testenv.New(t)
+	srv := smtptest.Start(t, smtptest.Options{})
+	mails := make([]models.Mail, 5)
+	for i := range mails {
+		mails[i] = models.Mail{To: "ana@example.com", Kind: "prueba", Subject: "Aviso", Body: "Hola"}
+	}
+	if err := e.Store.QueueMails(context.Background(), mails); err != nil {
+		t.Fatal(err)
+	}
+	asked := make(chan struct{})
+	calls := 0
+	busy := func() bool { // not busy for the first batch, busy from the second on
+		if calls++; calls == 2 {
+			close(asked)
+		}
+		return calls >= 2
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		outbox.New(e.Store, relay(t, srv), outbox.Config{From: "avisos@example.com", Batch: 2, Lease: time.Minute, Poll: time.Hour,
+			Busy: busy}).Run(ctx)
+	}()
+	select {
+	case <-asked: // the first batch is sent, the second claimed: the mailer now waits its Poll
+	case <-time.After(10 * time.Second):
+	}
+	cancel()
+	<-done
+	if n := len(srv.Messages()); n != 2 {
+		t.Fatalf("while busy, %d mails sent before the pause, want one batch of 2", n)
+	}
+	// The batch claimed before the pause stays leased until its lease ends.
+	later := func() time.Time { return time.Now().Add(2 * time.Minute) }
+	m := outbox.New(e.Store, relay(t, srv), outbox.Config{From: "avisos@example.com", Batch: 2, Poll: time.Hour, Now: later,
+		Busy: func() bool { return false }})
+	ctx, cancel = context.WithCancel(context.Background())
+	done = make(chan struct{})
+	go func() {
+		defer close(done)
+		m.Run(ctx)
+	}()
+	defer func() { cancel(); <-done }()
+	srv.Wait(t, 5, 10*time.Second) // not busy: the rest without the hour's pause
+}

@@ -39,6 +39,10 @@ type Options struct {
 	ImplicitTLS bool   // speak TLS from the first byte (smtps)
 	Username    string // when set, require AUTH PLAIN with Username and Password before MAIL
 	Password    string
+	// Discard keeps no message: each accepted one is only counted (Count)
+	// and reported to Accepted, when set. A sink for benchmarks.
+	Discard  bool
+	Accepted func()
 }
 
 // Message is one accepted message.
@@ -69,17 +73,29 @@ type Server struct {
 	failN    int
 	failErr  *smtp.SMTPError
 	arrived  chan struct{}
+	count    int
+	done     chan struct{}
 }
 
 // Start runs a server for the rest of t (it stops on t.Cleanup).
 func Start(t testing.TB, opts Options) *Server {
 	t.Helper()
-	s := &Server{opts: opts, arrived: make(chan struct{}, 1)}
+	s, err := Listen("127.0.0.1:0", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// Listen runs a server on addr until Close, outside a test (bench/smtpsink).
+func Listen(addr string, opts Options) (*Server, error) {
+	s := &Server{opts: opts, arrived: make(chan struct{}, 1), done: make(chan struct{})}
 	var tlsConfig *tls.Config
 	if opts.StartTLS || opts.ImplicitTLS {
 		cert, leaf, err := selfSigned()
 		if err != nil {
-			t.Fatalf("smtptest: certificate: %v", err)
+			return nil, fmt.Errorf("smtptest: certificate: %w", err)
 		}
 		s.cert = leaf
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
@@ -97,25 +113,27 @@ func Start(t testing.TB, opts Options) *Server {
 	var l net.Listener
 	var err error
 	if opts.ImplicitTLS {
-		l, err = tls.Listen("tcp", "127.0.0.1:0", tlsConfig)
+		l, err = tls.Listen("tcp", addr, tlsConfig)
 	} else {
 		s.srv.TLSConfig = tlsConfig // nil: no STARTTLS
-		l, err = net.Listen("tcp", "127.0.0.1:0")
+		l, err = net.Listen("tcp", addr)
 	}
 	if err != nil {
-		t.Fatalf("smtptest: listen: %v", err)
+		return nil, fmt.Errorf("smtptest: listen: %w", err)
 	}
 	s.Addr = l.Addr().String()
-	done := make(chan struct{})
 	go func() {
-		defer close(done)
+		defer close(s.done)
 		_ = s.srv.Serve(l) // returns when closed
 	}()
-	t.Cleanup(func() {
-		_ = s.srv.Close()
-		<-done
-	})
-	return s
+	return s, nil
+}
+
+// Close stops the server and waits until it has.
+func (s *Server) Close() error {
+	err := s.srv.Close()
+	<-s.done
+	return err
 }
 
 // URL returns the server's address as TRANSITO_SMTP_URL writes it, with the
@@ -159,6 +177,13 @@ func (s *Server) Messages() []Message {
 	return append([]Message(nil), s.messages...)
 }
 
+// Count returns how many messages were accepted so far.
+func (s *Server) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.count
+}
+
 // Wait returns once n messages have been accepted, or fails t after timeout.
 func (s *Server) Wait(t testing.TB, n int, timeout time.Duration) []Message {
 	t.Helper()
@@ -182,7 +207,13 @@ func (s *Server) accept(m Message) error {
 		s.failN--
 		return s.failErr
 	}
-	s.messages = append(s.messages, m)
+	s.count++
+	if s.opts.Accepted != nil {
+		s.opts.Accepted()
+	}
+	if !s.opts.Discard {
+		s.messages = append(s.messages, m)
+	}
 	select {
 	case s.arrived <- struct{}{}:
 	default:
@@ -235,6 +266,12 @@ func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (se *session) Data(r io.Reader) error {
+	if se.s.opts.Discard {
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			return err
+		}
+		return se.s.accept(Message{})
+	}
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return err

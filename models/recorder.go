@@ -368,22 +368,20 @@ func (r *Recorder) writeBatch(batch []*recordJob) error {
 			occurred.add(rec.Infraction.OccurredAt)
 			audited.add(rec.Infraction.RecordedAt)
 		}
-		if err := st.countDates(ctx, tx, countInfractions, r.s.shard, occurred); err != nil {
+		if err := countDates(ctx, tx, countInfractions, r.s.shard, occurred); err != nil {
 			return err
 		}
-		return st.countDates(ctx, tx, countAudit, r.s.shard, audited)
+		return countDates(ctx, tx, countAudit, r.s.shard, audited)
 	})
 }
 
 // infractionStmts are the statements the writer runs for every API
 // infraction, prepared once. Each is a single-row statement: SQLite then
 // needs no statement journal, which a multi-row INSERT ... SELECT writes.
-// An issued fine also reads its owner's address and writes its notification;
-// count adds a batch's rows to date_counts when they fall in one bucket, as
-// they nearly always do.
+// An issued fine also reads its owner's address and writes its notification.
 type infractionStmts struct {
-	vehicle, idempotent, insert, owner, contact, notice, audit, count *sql.Stmt
-	store                                                             *Store
+	vehicle, idempotent, insert, owner, contact, notice, audit *sql.Stmt
+	store                                                      *Store
 }
 
 const (
@@ -409,8 +407,6 @@ const (
 	insertAuditSQL = `INSERT INTO audit_log
 		(at, actor_kind, actor_id, actor_name, action, entity, entity_id, detail, created_at, updated_at)
 		VALUES (?, ?, ?, ?, 'create', 'infraction', ?, ?, ?, ?)`
-	countDateSQL = `INSERT INTO date_counts (kind, bucket, shard, n) VALUES (?, ?, ?, ?)
-		ON CONFLICT (kind, bucket, shard) DO UPDATE SET n = date_counts.n + excluded.n`
 )
 
 type preparer interface {
@@ -425,7 +421,7 @@ func prepareInfractionStmts(ctx context.Context, p preparer, s *Store) (*infract
 		query string
 	}{{&st.vehicle, d.sql(vehicleByPlateSQL)}, {&st.idempotent, d.sql(idempotentSQL)}, {&st.insert, d.insertSQL(insertInfractionSQL)},
 		{&st.owner, d.sql(infractionOwnerSQL)}, {&st.contact, d.sql(infractionContactSQL)}, {&st.notice, d.sql(insertNoticeSQL)},
-		{&st.audit, d.sql(insertAuditSQL)}, {&st.count, d.sql(countDateSQL)}} {
+		{&st.audit, d.sql(insertAuditSQL)}} {
 		stmt, err := p.PrepareContext(ctx, x.query)
 		if err != nil {
 			st.Close()
@@ -446,33 +442,17 @@ func (st *infractionStmts) in(ctx context.Context, tx bun.Tx) *infractionStmts {
 		contact:    tx.StmtContext(ctx, st.contact),
 		notice:     tx.StmtContext(ctx, st.notice),
 		audit:      tx.StmtContext(ctx, st.audit),
-		count:      tx.StmtContext(ctx, st.count),
 		store:      st.store,
 	}
 }
 
 // Close closes every statement.
 func (st *infractionStmts) Close() {
-	for _, stmt := range []*sql.Stmt{st.vehicle, st.idempotent, st.insert, st.owner, st.contact, st.notice, st.audit, st.count} {
+	for _, stmt := range []*sql.Stmt{st.vehicle, st.idempotent, st.insert, st.owner, st.contact, st.notice, st.audit} {
 		if stmt != nil {
 			stmt.Close()
 		}
 	}
-}
-
-// countDates adds t to date_counts inside tx: through the prepared
-// statement when t has one bucket (a batch written within one quarter of an
-// hour), else as the package's countDates does.
-func (st *infractionStmts) countDates(ctx context.Context, tx bun.Tx, kind string, shard int, t tally) error {
-	if len(t) != 1 {
-		return countDates(ctx, tx, kind, shard, t)
-	}
-	for bucket, n := range t {
-		if _, err := st.count.ExecContext(ctx, kind, bucket, shard, n); err != nil {
-			return fmt.Errorf("models: date counts: %w", err)
-		}
-	}
-	return nil
 }
 
 // recordInTx records one infraction inside tx, outside the group commit: for
